@@ -1,0 +1,24 @@
+import type { MqttClient } from 'mqtt';
+import { alertsTopic, claimsTopic } from '@coldchain/schemas';
+import type { Alert, Claim } from '@coldchain/storage';
+
+/** What happened to an alert; published on each routed organisation's alert topic. */
+export type AlertEventType = 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved';
+
+/** An alert event as carried on `coldchain/v1/alerts/{orgId}` and the live dashboard stream. */
+export type AlertEvent = { type: AlertEventType; at: number; alert: Alert };
+
+/** A claim event as carried on `coldchain/v1/claims/{orgId}`. */
+export type ClaimEvent = { type: 'claim.filed'; at: number; claim: Claim };
+
+/** Publishes an alert event to every organisation the alert is routed to (QoS 1). */
+export async function publishAlertEvent(client: MqttClient, event: AlertEvent): Promise<void> {
+  const payload = JSON.stringify(event);
+  await Promise.all(event.alert.routedTo.map((orgId) => client.publishAsync(alertsTopic(orgId), payload, { qos: 1 })));
+}
+
+/** Publishes a claim event to the liable organisation and the others named (QoS 1). */
+export async function publishClaimEvent(client: MqttClient, event: ClaimEvent, orgIds: readonly string[]): Promise<void> {
+  const payload = JSON.stringify(event);
+  await Promise.all([...new Set(orgIds)].map((orgId) => client.publishAsync(claimsTopic(orgId), payload, { qos: 1 })));
+}

@@ -1,0 +1,40 @@
+import type { Attribution } from './attribution.ts';
+import type { OrgKind } from './organisations.ts';
+import { isLogisticsProvider } from './organisations.ts';
+import type { ProductProfile, TemperatureLimit } from './profiles.ts';
+
+/** The money side of a shipment, in cents (fen) of CNY. */
+export type ShipmentValue = { goodsValueCents: number; freightCents: number };
+
+/** Whether to file a claim for an excursion, and for how much. */
+export type ClaimDecision =
+  | { shouldFile: true; liableOrgId: string; amountCents: number; goodsShareCents: number; freightCents: number }
+  | { shouldFile: false; why: 'not_claimable' | 'below_threshold' | 'indeterminate' | 'not_logistics' };
+
+/**
+ * Claim amount: the damaged share of the goods value plus the freight (plan document: the carrier
+ * pays the full goods value and the freight when goods are damaged in transport).
+ */
+export function claimAmountCents(value: ShipmentValue, damagedShare: number): { goodsShareCents: number; amountCents: number } {
+  const share = Math.min(1, Math.max(0, damagedShare));
+  const goodsShareCents = Math.round(value.goodsValueCents * share);
+  return { goodsShareCents, amountCents: goodsShareCents + value.freightCents };
+}
+
+/** Decides whether an excursion becomes a claim: claimable limit, over threshold, attributed to a logistics provider. */
+export function decideClaim(input: {
+  profile: ProductProfile;
+  limit: TemperatureLimit;
+  outsideMs: number;
+  attribution: Attribution;
+  liableOrgKind: OrgKind | null;
+  value: ShipmentValue;
+}): ClaimDecision {
+  const { profile, limit, outsideMs, attribution, liableOrgKind, value } = input;
+  if (!limit.isClaimable) return { shouldFile: false, why: 'not_claimable' };
+  if (outsideMs < profile.claim.minOutsideMs) return { shouldFile: false, why: 'below_threshold' };
+  if (attribution.status !== 'attributed') return { shouldFile: false, why: 'indeterminate' };
+  if (liableOrgKind === null || !isLogisticsProvider(liableOrgKind)) return { shouldFile: false, why: 'not_logistics' };
+  const { goodsShareCents, amountCents } = claimAmountCents(value, profile.claim.damagedShare);
+  return { shouldFile: true, liableOrgId: attribution.orgId, amountCents, goodsShareCents, freightCents: value.freightCents };
+}

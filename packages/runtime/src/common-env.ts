@@ -1,0 +1,23 @@
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(fallback);
+
+/** Environment variables every service reads (zod shape; each service's schema extends it). */
+export const commonEnvShape = {
+  DATA_DIR: z.string().min(1).default('./data'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** An external broker, e.g. mqtt://mosquitto:1883; unset means the embedded one. */
+  MQTT_URL: z.string().url('must be a URL such as mqtt://127.0.0.1:1883').optional(),
+  MQTT_PORT: port(1883),
+  PORT: port(8080),
+  /** Password of the internal services on the broker; generated once into DATA_DIR when unset. */
+  MQTT_SERVICE_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** The admin API token; generated once into DATA_DIR when unset. */
+  COLDCHAIN_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** SQLite commit durability: FULL survives power loss, NORMAL only a process crash. */
+  SQLITE_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
+};
+
+export { port as portSchema };

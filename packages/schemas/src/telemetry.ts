@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { formatZodError } from './zod-error.ts';
+
+/** Largest accepted telemetry message, in bytes. Larger messages are dead-lettered unread. */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
+/** Most readings in one message; a logger uploading a longer backlog splits it. */
+export const MAX_READINGS_PER_MESSAGE = 10_000;
+
+// ISO-8601 with an explicit offset: a reading's time must not depend on the server's zone.
+const isoTimestamp = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value));
+const epochMs = z.number().int('must be an integer of epoch milliseconds').nonnegative();
+
+/** One reading as a device sends it. */
+export const readingInputSchema = z.object({
+  ts: z.union([epochMs, isoTimestamp], {
+    error: 'must be epoch milliseconds (integer) or an ISO-8601 timestamp with offset',
+  }),
+  tempC: z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number'),
+  rhPct: z
+    .number({ error: 'must be a number' })
+    .min(0, 'must be at least 0')
+    .max(100, 'must be at most 100')
+    .optional(),
+});
+
+/** A telemetry message: `{"seq"?: int, "readings": [...]}` on `coldchain/v1/devices/{id}/telemetry`. */
+export const telemetryMessageSchema = z.object({
+  seq: z.number().int('must be an integer').nonnegative('must be at least 0').optional(),
+  readings: z
+    .array(readingInputSchema, { error: 'must be an array of readings' })
+    .min(1, 'must hold at least one reading')
+    .max(MAX_READINGS_PER_MESSAGE, `must hold at most ${MAX_READINGS_PER_MESSAGE} readings`),
+});
+
+/** A reading after validation: device time in epoch ms. */
+export type Reading = { sampledAt: number; tempC: number; rhPct: number | null };
+
+/** A telemetry message after validation. */
+export type TelemetryMessage = { seq: number | null; readings: Reading[] };
+
+/** Stable codes for why a telemetry message was refused. */
+export type TelemetryRejectCode = 'message.empty' | 'message.too_large' | 'message.not_json' | 'message.invalid';
+
+/** The result of decoding a telemetry message: the readings, or why it was refused. */
+export type DecodeResult =
+  | { ok: true; message: TelemetryMessage }
+  | { ok: false; code: TelemetryRejectCode; reason: string };
+
+/**
+ * Decodes and validates one telemetry message. Pure: the same bytes always give the same answer,
+ * so ingest and rules, which consume the stream independently, agree on what a message holds.
+ */
+export function decodeTelemetry(payload: Uint8Array): DecodeResult {
+  if (payload.byteLength === 0) return { ok: false, code: 'message.empty', reason: 'message is empty' };
+  if (payload.byteLength > MAX_MESSAGE_BYTES) {
+    return {
+      ok: false,
+      code: 'message.too_large',
+      reason: `message is ${payload.byteLength} bytes; the limit is ${MAX_MESSAGE_BYTES}`,
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(payload).toString('utf8'));
+  } catch (error) {
+    return { ok: false, code: 'message.not_json', reason: `not valid JSON: ${(error as Error).message}` };
+  }
+  const parsed = telemetryMessageSchema.safeParse(json);
+  if (!parsed.success) return { ok: false, code: 'message.invalid', reason: formatZodError(parsed.error) };
+  return {
+    ok: true,
+    message: {
+      seq: parsed.data.seq ?? null,
+      readings: parsed.data.readings.map((r) => ({ sampledAt: r.ts, tempC: r.tempC, rhPct: r.rhPct ?? null })),
+    },
+  };
+}

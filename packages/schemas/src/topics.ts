@@ -1,0 +1,58 @@
+/**
+ * MQTT topics of the device contract. Versioned in the topic (`v1`) so that a later payload format
+ * can live beside this one; changes to v1 must stay backward compatible.
+ */
+export const TOPIC_PREFIX = 'coldchain/v1';
+
+/** Subscription filter for every device's telemetry. */
+export const TELEMETRY_FILTER = `${TOPIC_PREFIX}/devices/+/telemetry`;
+
+/** Subscription filter for every organisation's alert stream. */
+export const ALERTS_FILTER = `${TOPIC_PREFIX}/alerts/+`;
+
+/** Subscription filter for every organisation's claim stream. */
+export const CLAIMS_FILTER = `${TOPIC_PREFIX}/claims/+`;
+
+/**
+ * Device ids appear in topics and as MQTT usernames, so they may not hold MQTT wildcards or level
+ * separators.
+ */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/;
+
+/** Whether a string is acceptable as a device id (3 to 64 of letters, digits, `_`, `.`, `-`). */
+export function isValidDeviceId(id: string): boolean {
+  return DEVICE_ID_PATTERN.test(id);
+}
+
+/** The telemetry topic a device publishes readings to. */
+export function telemetryTopic(deviceId: string): string {
+  return `${TOPIC_PREFIX}/devices/${deviceId}/telemetry`;
+}
+
+/** The status topic a device's retained online/offline state lives on. */
+export function statusTopic(deviceId: string): string {
+  return `${TOPIC_PREFIX}/devices/${deviceId}/status`;
+}
+
+/** The topic an organisation's alert events are published to. */
+export function alertsTopic(orgId: string): string {
+  return `${TOPIC_PREFIX}/alerts/${orgId}`;
+}
+
+/** The topic an organisation's claim events are published to. */
+export function claimsTopic(orgId: string): string {
+  return `${TOPIC_PREFIX}/claims/${orgId}`;
+}
+
+/** The device topics a device may publish to, with the device id they name. */
+export type DeviceTopic = { deviceId: string; kind: 'telemetry' | 'status' };
+
+/** Parses a device topic, or returns null when the topic is not one. */
+export function parseDeviceTopic(topic: string): DeviceTopic | null {
+  const parts = topic.split('/');
+  if (parts.length !== 5 || `${parts[0]}/${parts[1]}` !== TOPIC_PREFIX || parts[2] !== 'devices') return null;
+  const deviceId = parts[3] ?? '';
+  const kind = parts[4];
+  if (!isValidDeviceId(deviceId) || (kind !== 'telemetry' && kind !== 'status')) return null;
+  return { deviceId, kind };
+}

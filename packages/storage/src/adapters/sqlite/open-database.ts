@@ -1,0 +1,28 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** How hard SQLite syncs commits: FULL survives power loss in WAL mode, NORMAL only a process crash. */
+export type SqliteSync = 'FULL' | 'NORMAL';
+
+/**
+ * Opens (creating when needed) a SQLite database in WAL mode and brings its schema up to date.
+ * `migrations[i]` takes the schema from version i to i + 1 (tracked in `PRAGMA user_version`).
+ */
+export function openDatabase(path: string, migrations: readonly string[], sync: SqliteSync = 'FULL'): Database.Database {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${sync}`);
+  // Several processes (the separate services) may share one file: wait for a lock instead of failing.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return db;
+}

@@ -1,0 +1,60 @@
+/** Schema of the embedded operational store; entry i migrates version i to i + 1. Append only. */
+export const OPS_MIGRATIONS = [
+  `CREATE TABLE organisations (
+     id TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL, kind TEXT NOT NULL, created_at INTEGER NOT NULL
+   );
+   CREATE TABLE devices (
+     id TEXT PRIMARY KEY, secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL
+   );
+   CREATE TABLE shipments (
+     id TEXT PRIMARY KEY,
+     trace_code TEXT NOT NULL UNIQUE,
+     profile_id TEXT NOT NULL,
+     shipper_org_id TEXT NOT NULL REFERENCES organisations(id),
+     device_id TEXT NOT NULL REFERENCES devices(id),
+     origin TEXT NOT NULL, destination TEXT NOT NULL, boxes INTEGER NOT NULL,
+     goods_value_cents INTEGER NOT NULL, freight_cents INTEGER NOT NULL,
+     started_at INTEGER NOT NULL, delivered_at INTEGER, created_at INTEGER NOT NULL
+   );
+   CREATE INDEX shipments_device ON shipments (device_id, started_at);
+   CREATE TABLE custody_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     shipment_id TEXT NOT NULL REFERENCES shipments(id),
+     at INTEGER NOT NULL, stage TEXT NOT NULL, to_org_id TEXT REFERENCES organisations(id),
+     station TEXT, probe_temp_c REAL, recorded_at INTEGER NOT NULL
+   );
+   CREATE INDEX custody_shipment ON custody_events (shipment_id, at);
+   CREATE TABLE alerts (
+     id TEXT PRIMARY KEY,
+     shipment_id TEXT NOT NULL REFERENCES shipments(id),
+     device_id TEXT NOT NULL, rule_id TEXT NOT NULL, tier INTEGER NOT NULL,
+     status TEXT NOT NULL, condition_state TEXT NOT NULL,
+     threshold_c REAL NOT NULL, direction TEXT NOT NULL,
+     active_at INTEGER NOT NULL, fired_at INTEGER NOT NULL, cleared_at INTEGER,
+     peak_temp_c REAL NOT NULL, outside_ms REAL NOT NULL, degree_minutes REAL NOT NULL,
+     attribution TEXT NOT NULL, routed_to TEXT NOT NULL, respond_by INTEGER NOT NULL,
+     acknowledged_at INTEGER, acknowledged_by TEXT, resolved_at INTEGER, resolved_by TEXT,
+     created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL
+   );
+   -- An alert's identity is (shipment, rule): at most one not yet resolved.
+   CREATE UNIQUE INDEX alerts_identity ON alerts (shipment_id, rule_id) WHERE status != 'resolved';
+   CREATE INDEX alerts_created ON alerts (created_at);
+   CREATE TABLE claims (
+     id TEXT PRIMARY KEY,
+     shipment_id TEXT NOT NULL REFERENCES shipments(id),
+     alert_id TEXT NOT NULL REFERENCES alerts(id),
+     liable_org_id TEXT NOT NULL REFERENCES organisations(id),
+     amount_cents INTEGER NOT NULL, goods_share_cents INTEGER NOT NULL, freight_cents INTEGER NOT NULL,
+     currency TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,
+     filed_at INTEGER NOT NULL, respond_by INTEGER NOT NULL,
+     UNIQUE (shipment_id, liable_org_id)
+   );
+   CREATE TABLE dead_letters (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     device_id TEXT, topic TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+     payload TEXT NOT NULL, payload_bytes INTEGER NOT NULL, received_at INTEGER NOT NULL
+   );
+   CREATE INDEX dead_letters_device ON dead_letters (device_id, id);
+   CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+];

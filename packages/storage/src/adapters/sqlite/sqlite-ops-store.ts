@@ -1,0 +1,224 @@
+import type Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import type { CustodyEvent } from '@coldchain/domain';
+import type {
+  Alert,
+  AlertFilter,
+  Claim,
+  DeadLetter,
+  Device,
+  NewCustodyEvent,
+  OpsStore,
+  Organisation,
+  Shipment,
+} from '../../ports.ts';
+import type { SqliteSync } from './open-database.ts';
+import { openDatabase } from './open-database.ts';
+import { OPS_MIGRATIONS } from './ops-migrations.ts';
+import { alertToRow, rowToAlert, rowToClaim, rowToCustodyEvent, rowToDeadLetter, rowToOrg, rowToShipment } from './ops-rows.ts';
+import type { Row } from './ops-rows.ts';
+
+/** The embedded operational store on SQLite. */
+export class SqliteOpsStore implements OpsStore {
+  private readonly db: Database.Database;
+
+  constructor(path: string, sync: SqliteSync = 'FULL') {
+    this.db = openDatabase(path, OPS_MIGRATIONS, sync);
+  }
+
+  private one(sql: string, ...params: unknown[]): Row | undefined {
+    return this.db.prepare(sql).get(...params) as Row | undefined;
+  }
+
+  private all(sql: string, ...params: unknown[]): Row[] {
+    return this.db.prepare(sql).all(...params) as Row[];
+  }
+
+  async upsertOrganisation(org: Organisation): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO organisations (id, name, name_en, kind, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, kind = excluded.kind`,
+      )
+      .run(org.id, org.name, org.nameEn, org.kind, org.createdAt);
+  }
+
+  async getOrganisation(id: string): Promise<Organisation | undefined> {
+    const row = this.one('SELECT * FROM organisations WHERE id = ?', id);
+    return row && rowToOrg(row);
+  }
+
+  async listOrganisations(): Promise<Organisation[]> {
+    return this.all('SELECT * FROM organisations ORDER BY created_at, id').map(rowToOrg);
+  }
+
+  async createDevice(device: Device): Promise<boolean> {
+    const result = this.db
+      .prepare('INSERT OR IGNORE INTO devices (id, secret_hash, created_at) VALUES (?, ?, ?)')
+      .run(device.id, device.secretHash, device.createdAt);
+    return result.changes === 1;
+  }
+
+  async getDevice(id: string): Promise<Device | undefined> {
+    const row = this.one('SELECT * FROM devices WHERE id = ?', id);
+    return row && { id: row.id as string, secretHash: row.secret_hash as string, createdAt: row.created_at as number };
+  }
+
+  async setDeviceSecret(id: string, secretHash: string): Promise<boolean> {
+    return this.db.prepare('UPDATE devices SET secret_hash = ? WHERE id = ?').run(secretHash, id).changes === 1;
+  }
+
+  async createShipment(s: Shipment, firstLeg: NewCustodyEvent): Promise<boolean> {
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          `INSERT OR IGNORE INTO shipments (id, trace_code, profile_id, shipper_org_id, device_id, origin, destination,
+             boxes, goods_value_cents, freight_cents, started_at, delivered_at, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(s.id, s.traceCode, s.profileId, s.shipperOrgId, s.deviceId, s.origin, s.destination, s.boxes,
+          s.goodsValueCents, s.freightCents, s.startedAt, s.deliveredAt, s.createdAt);
+      if (result.changes !== 1) return false;
+      this.insertCustodyEvent(firstLeg);
+      return true;
+    })();
+  }
+
+  async getShipment(id: string): Promise<Shipment | undefined> {
+    const row = this.one('SELECT * FROM shipments WHERE id = ?', id);
+    return row && rowToShipment(row);
+  }
+
+  async getShipmentByTraceCode(traceCode: string): Promise<Shipment | undefined> {
+    const row = this.one('SELECT * FROM shipments WHERE trace_code = ?', traceCode);
+    return row && rowToShipment(row);
+  }
+
+  async listShipments(limit = 500): Promise<Shipment[]> {
+    return this.all('SELECT * FROM shipments ORDER BY started_at DESC, id LIMIT ?', limit).map(rowToShipment);
+  }
+
+  async findShipmentForDevice(deviceId: string, at: number): Promise<Shipment | undefined> {
+    const row = this.one(
+      `SELECT * FROM shipments WHERE device_id = ? AND started_at <= ? AND (delivered_at IS NULL OR ? <= delivered_at)
+       ORDER BY started_at DESC LIMIT 1`,
+      deviceId, at, at,
+    );
+    return row && rowToShipment(row);
+  }
+
+  private insertCustodyEvent(e: NewCustodyEvent): CustodyEvent {
+    const id = randomUUID();
+    const result = this.db
+      .prepare(
+        `INSERT INTO custody_events (id, shipment_id, at, stage, to_org_id, station, probe_temp_c, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, e.shipmentId, e.at, e.stage, e.toOrgId, e.station, e.probeTempC, e.recordedAt);
+    if (e.stage === 'delivered') {
+      this.db.prepare('UPDATE shipments SET delivered_at = ? WHERE id = ?').run(e.at, e.shipmentId);
+    }
+    return { ...e, id, seq: Number(result.lastInsertRowid) };
+  }
+
+  async appendCustodyEvent(event: NewCustodyEvent): Promise<CustodyEvent> {
+    return this.db.transaction(() => this.insertCustodyEvent(event))();
+  }
+
+  async listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]> {
+    return this.all('SELECT * FROM custody_events WHERE shipment_id = ? ORDER BY at, seq', shipmentId).map(rowToCustodyEvent);
+  }
+
+  async findUnresolvedAlert(shipmentId: string, ruleId: string): Promise<Alert | undefined> {
+    const row = this.one("SELECT * FROM alerts WHERE shipment_id = ? AND rule_id = ? AND status != 'resolved'", shipmentId, ruleId);
+    return row && rowToAlert(row);
+  }
+
+  async insertAlert(alert: Alert): Promise<void> {
+    const row = alertToRow(alert);
+    const columns = Object.keys(row);
+    this.db
+      .prepare(`INSERT INTO alerts (${columns.join(', ')}) VALUES (${columns.map((c) => '@' + c).join(', ')})`)
+      .run(row);
+  }
+
+  async updateAlert(alert: Alert): Promise<void> {
+    const row = alertToRow(alert);
+    const columns = Object.keys(row).filter((c) => c !== 'id');
+    this.db.prepare(`UPDATE alerts SET ${columns.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run(row);
+  }
+
+  async getAlert(id: string): Promise<Alert | undefined> {
+    const row = this.one('SELECT * FROM alerts WHERE id = ?', id);
+    return row && rowToAlert(row);
+  }
+
+  async listAlerts(filter: AlertFilter = {}): Promise<Alert[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.orgId) {
+      where.push('EXISTS (SELECT 1 FROM json_each(alerts.routed_to) WHERE value = ?)');
+      params.push(filter.orgId);
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.shipmentId) {
+      where.push('shipment_id = ?');
+      params.push(filter.shipmentId);
+    }
+    const sql = `SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id LIMIT ?`;
+    return this.all(sql, ...params, filter.limit ?? 500).map(rowToAlert);
+  }
+
+  async fileClaimOnce(c: Claim): Promise<{ claim: Claim; isNew: boolean }> {
+    return this.db.transaction(() => {
+      const result = this.db
+        .prepare(
+          `INSERT OR IGNORE INTO claims (id, shipment_id, alert_id, liable_org_id, amount_cents, goods_share_cents,
+             freight_cents, currency, status, reason, filed_at, respond_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(c.id, c.shipmentId, c.alertId, c.liableOrgId, c.amountCents, c.goodsShareCents, c.freightCents,
+          c.currency, c.status, c.reason, c.filedAt, c.respondBy);
+      const row = this.one('SELECT * FROM claims WHERE shipment_id = ? AND liable_org_id = ?', c.shipmentId, c.liableOrgId)!;
+      return { claim: rowToClaim(row), isNew: result.changes === 1 };
+    })();
+  }
+
+  async listClaims(filter: { shipmentId?: string; orgId?: string } = {}): Promise<Claim[]> {
+    return this.all(
+      `SELECT * FROM claims WHERE (? IS NULL OR shipment_id = ?) AND (? IS NULL OR liable_org_id = ?) ORDER BY filed_at DESC`,
+      filter.shipmentId ?? null, filter.shipmentId ?? null, filter.orgId ?? null, filter.orgId ?? null,
+    ).map(rowToClaim);
+  }
+
+  async insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter> {
+    const result = this.db
+      .prepare(
+        `INSERT INTO dead_letters (device_id, topic, code, reason, payload, payload_bytes, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(letter.deviceId, letter.topic, letter.code, letter.reason, letter.payload, letter.payloadBytes, letter.receivedAt);
+    return { ...letter, id: Number(result.lastInsertRowid) };
+  }
+
+  async listDeadLetters(filter: { deviceId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+    return this.all(
+      'SELECT * FROM dead_letters WHERE (? IS NULL OR device_id = ?) ORDER BY id DESC LIMIT ?',
+      filter.deviceId ?? null, filter.deviceId ?? null, filter.limit ?? 500,
+    ).map(rowToDeadLetter);
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return this.one('SELECT value FROM settings WHERE key = ?', key)?.value as string | undefined;
+  }
+
+  async setSetting(key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

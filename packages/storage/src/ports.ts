@@ -1,0 +1,154 @@
+import type { Attribution, CustodyEvent, OrgKind, Stage, Tier } from '@coldchain/domain';
+
+/** A reading as stored: device time, values, and when the server received it. */
+export type StoredReading = {
+  deviceId: string;
+  sampledAt: number;
+  tempC: number;
+  rhPct: number | null;
+  receivedAt: number;
+};
+
+/** Time-series store of readings. Writes are idempotent on (deviceId, sampledAt). */
+export interface TelemetryStore {
+  /** Stores readings, skipping any already stored for the same (device, time); durable on return. */
+  insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }>;
+  /** A device's readings with `from <= sampledAt <= to`, in time order, at most `limit`. */
+  readingsBetween(deviceId: string, from: number, to: number, limit?: number): Promise<StoredReading[]>;
+  close(): Promise<void>;
+}
+
+export type Organisation = {
+  id: string;
+  name: string;
+  nameEn: string;
+  kind: OrgKind;
+  createdAt: number;
+};
+
+export type Device = { id: string; secretHash: string; createdAt: number };
+
+export type Shipment = {
+  id: string;
+  traceCode: string;
+  profileId: string;
+  shipperOrgId: string;
+  deviceId: string;
+  origin: string;
+  destination: string;
+  boxes: number;
+  goodsValueCents: number;
+  freightCents: number;
+  startedAt: number;
+  deliveredAt: number | null;
+  createdAt: number;
+};
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+
+/** An alert: one per (shipment, rule) while open; it carries its excursion's measures and attribution. */
+export type Alert = {
+  id: string;
+  shipmentId: string;
+  deviceId: string;
+  ruleId: string;
+  tier: Tier;
+  status: AlertStatus;
+  /** Whether the excursion is still going on (`firing`) or back inside its limit (`cleared`). */
+  conditionState: 'firing' | 'cleared';
+  thresholdC: number;
+  direction: 'above' | 'below';
+  /** Device time of the onset, of firing, and of clearing. */
+  activeAt: number;
+  firedAt: number;
+  clearedAt: number | null;
+  peakTempC: number;
+  outsideMs: number;
+  degreeMinutes: number;
+  attribution: Attribution;
+  routedTo: string[];
+  /** Server time by which the station must respond (tier deadline). */
+  respondBy: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  resolvedBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type Claim = {
+  id: string;
+  shipmentId: string;
+  alertId: string;
+  liableOrgId: string;
+  amountCents: number;
+  goodsShareCents: number;
+  freightCents: number;
+  currency: 'CNY';
+  status: 'filed';
+  reason: string;
+  filedAt: number;
+  respondBy: number;
+};
+
+export type DeadLetter = {
+  id: number;
+  deviceId: string | null;
+  topic: string;
+  code: string;
+  reason: string;
+  /** The message as received, as text, cut at 4 KiB. */
+  payload: string;
+  payloadBytes: number;
+  receivedAt: number;
+};
+
+export type NewCustodyEvent = Omit<CustodyEvent, 'id' | 'seq'>;
+
+export type AlertFilter = { orgId?: string; status?: AlertStatus; shipmentId?: string; limit?: number };
+
+/** Operational state: organisations, devices, shipments, custody, alerts, claims, dead letters. */
+export interface OpsStore {
+  upsertOrganisation(org: Organisation): Promise<void>;
+  getOrganisation(id: string): Promise<Organisation | undefined>;
+  listOrganisations(): Promise<Organisation[]>;
+
+  /** Creates a device; false when the id is taken. */
+  createDevice(device: Device): Promise<boolean>;
+  getDevice(id: string): Promise<Device | undefined>;
+  setDeviceSecret(id: string, secretHash: string): Promise<boolean>;
+
+  /** Creates a shipment and its first custody event; false when the id is taken. */
+  createShipment(shipment: Shipment, firstLeg: NewCustodyEvent): Promise<boolean>;
+  getShipment(id: string): Promise<Shipment | undefined>;
+  getShipmentByTraceCode(traceCode: string): Promise<Shipment | undefined>;
+  listShipments(limit?: number): Promise<Shipment[]>;
+  /** The shipment a device was with at device time `at`. */
+  findShipmentForDevice(deviceId: string, at: number): Promise<Shipment | undefined>;
+
+  appendCustodyEvent(event: NewCustodyEvent): Promise<CustodyEvent>;
+  listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]>;
+
+  /** The alert not yet resolved for (shipment, rule), if any: an alert's identity. */
+  findUnresolvedAlert(shipmentId: string, ruleId: string): Promise<Alert | undefined>;
+  insertAlert(alert: Alert): Promise<void>;
+  updateAlert(alert: Alert): Promise<void>;
+  getAlert(id: string): Promise<Alert | undefined>;
+  listAlerts(filter?: AlertFilter): Promise<Alert[]>;
+
+  /** Files a claim unless one exists for (shipment, liable party); returns the stored one and whether it is new. */
+  fileClaimOnce(claim: Claim): Promise<{ claim: Claim; isNew: boolean }>;
+  listClaims(filter?: { shipmentId?: string; orgId?: string }): Promise<Claim[]>;
+
+  insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter>;
+  listDeadLetters(filter?: { deviceId?: string; limit?: number }): Promise<DeadLetter[]>;
+
+  getSetting(key: string): Promise<string | undefined>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+/** Stages, re-exported for adapters that validate stored values. */
+export type { Stage };

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import { buildApi } from '@coldchain/api';
+import { buildBroker, createAuthenticator } from '@coldchain/broker';
+import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
+import { startDemoFleet } from '@coldchain/firmware-sim';
+import { buildIngest, recordDeadLetter } from '@coldchain/ingest';
+import { buildRules } from '@coldchain/rules';
+import { loadOrCreateSecret, openEmbeddedStores } from '@coldchain/runtime';
+import type { AllInOneConfig } from './config.ts';
+
+/** What the all-in-one reports once started. */
+export type AllInOneInfo = {
+  apiUrl: string;
+  mqttUrl: string;
+  mqttPort: number | null;
+  httpPort: number;
+  adminToken: string;
+  isAdminTokenGenerated: boolean;
+  /** Demo shipments of the latest wave, when the demo runs. */
+  demoShipments: { id: string; traceCode: string; hasAcFailure: boolean }[];
+};
+
+/**
+ * The whole service in one process on embedded defaults: broker (unless MQTT_URL names one), ingest,
+ * rules, API with dashboards, and the demo fleet. The same services run on their own from their main.ts.
+ */
+export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log: Logger }) {
+  const { clock, log } = deps;
+  const stopped: (() => Promise<void>)[] = [];
+  const info: AllInOneInfo = { apiUrl: '', mqttUrl: '', mqttPort: null, httpPort: 0, adminToken: '', isAdminTokenGenerated: false, demoShipments: [] };
+
+  return {
+    info,
+    async start(onDemoWave?: (info: AllInOneInfo) => void): Promise<AllInOneInfo> {
+      const adminToken = loadOrCreateSecret(config.DATA_DIR, 'admin-token', config.COLDCHAIN_ADMIN_TOKEN);
+      const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
+      const { telemetry, ops } = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, clock.now());
+      stopped.push(() => telemetry.close(), () => ops.close());
+      info.adminToken = adminToken.value;
+      info.isAdminTokenGenerated = adminToken.isGenerated;
+
+      try {
+        info.mqttUrl = config.MQTT_URL ?? '';
+        if (!config.MQTT_URL) {
+          const broker = buildBroker({
+            host: config.HOST,
+            port: config.MQTT_PORT,
+            log: log.child({ service: 'broker' }),
+            authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret }),
+            onRefusedPublish: (deviceId, topic, payload) => {
+              void recordDeadLetter(ops, { deviceId, topic, code: 'topic.foreign_device', reason: `device ${deviceId} may only publish under coldchain/v1/devices/${deviceId}/; the broker closed its connection`, payload, receivedAt: clock.now() });
+            },
+          });
+          const { port } = await broker.start();
+          stopped.unshift(() => broker.stop());
+          info.mqttPort = port;
+          info.mqttUrl = `mqtt://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+        }
+        const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}`, username: `svc:${name}`, password: serviceSecret });
+
+        const ingest = buildIngest({ mqtt: mqtt('ingest'), telemetry, ops, clock, log: log.child({ service: 'ingest' }) });
+        await ingest.start();
+        stopped.unshift(() => ingest.stop());
+        const rules = buildRules({ mqtt: mqtt('rules'), ops, clock, log: log.child({ service: 'rules' }) });
+        await rules.start();
+        stopped.unshift(() => rules.stop());
+
+        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }) });
+        const { port: httpPort } = await api.start();
+        stopped.unshift(() => api.stop());
+        info.httpPort = httpPort;
+        info.apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${httpPort}`;
+
+        if (config.DEMO === '1') {
+          const fleet = startDemoFleet({
+            apiUrl: info.apiUrl,
+            mqttUrl: info.mqttUrl,
+            adminToken: adminToken.value,
+            speed: config.DEMO_SPEED,
+            shipmentCount: config.DEMO_SHIPMENTS,
+            log: log.child({ service: 'demo' }),
+            onWave: (wave) => {
+              info.demoShipments = wave.shipments;
+              onDemoWave?.(info);
+            },
+          });
+          stopped.unshift(() => fleet.stop());
+        }
+      } catch (error) {
+        await this.stop();
+        throw error;
+      }
+      return info;
+    },
+
+    async stop(): Promise<void> {
+      while (stopped.length > 0) {
+        const stop = stopped.shift()!;
+        try {
+          await stop();
+        } catch (error) {
+          log.warn({ err: error }, 'stop.failed');
+        }
+      }
+    },
+  };
+}
+
+export type AllInOne = ReturnType<typeof buildAllInOne>;

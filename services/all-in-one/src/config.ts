@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { commonEnvShape } from '@coldchain/runtime';
+
+/** The all-in-one process's environment. */
+export const allInOneEnvSchema = z.object({
+  ...commonEnvShape,
+  DEMO: z.enum(['0', '1'], { error: 'must be 1 (run the demo fleet) or 0' }).default('1'),
+  DEMO_SPEED: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(720),
+  DEMO_SHIPMENTS: z.coerce.number().int().min(1).max(500).default(20),
+});
+
+export type AllInOneConfig = z.infer<typeof allInOneEnvSchema>;

@@ -1,0 +1,72 @@
+import { PortInUseError } from '@coldchain/broker';
+import { systemClock } from '@coldchain/bus';
+import { ConfigError, parseEnv } from '@coldchain/schemas';
+import { createLogger } from '@coldchain/runtime';
+import { buildAllInOne } from './app.ts';
+import type { AllInOneInfo } from './app.ts';
+import { allInOneEnvSchema } from './config.ts';
+
+function fail(message: string): never {
+  process.stderr.write(`coldchain: ${message}\n`);
+  process.exit(1);
+}
+
+function printWelcome(info: AllInOneInfo): void {
+  const lines = [
+    '',
+    'coldchain is running (冷链监控已启动)',
+    `  Station console 站点控制台:  ${info.apiUrl}/console`,
+    `  API docs (OpenAPI):         ${info.apiUrl}/docs`,
+    `  MQTT broker:                ${info.mqttUrl}`,
+    `  Admin token 管理令牌:        ${info.adminToken}${info.isAdminTokenGenerated ? '  (generated, kept in DATA_DIR/admin-token)' : ''}`,
+  ];
+  const failing = info.demoShipments.find((s) => s.hasAcFailure);
+  if (failing) {
+    lines.push(`  Consumer page, the shipment hit by the hub AC failure 枢纽仓空调故障批次: ${info.apiUrl}/t/${failing.traceCode}`);
+    const healthy = info.demoShipments.find((s) => !s.hasAcFailure);
+    if (healthy) lines.push(`  Consumer page, a healthy shipment 正常批次: ${info.apiUrl}/t/${healthy.traceCode}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n\n');
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = parseEnv(allInOneEnvSchema, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL, 'coldchain');
+  const service = buildAllInOne(config, { clock: systemClock, log });
+  let isFirstWave = true;
+  try {
+    const info = await service.start((update) => {
+      if (isFirstWave) printWelcome(update);
+      isFirstWave = false;
+    });
+    if (config.DEMO !== '1') printWelcome(info);
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      fail(`MQTT port ${error.port} is already in use. Set MQTT_PORT to another port, or MQTT_URL to use an external broker.`);
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      fail(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
+    }
+    throw error;
+  }
+  const shutdown = (signal: string) => {
+    log.info({ signal }, 'shutdown');
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`coldchain: failed to start: ${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,131 @@
+import Fastify from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { isSameToken } from '@coldchain/auth';
+import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
+import type { OpsStore, TelemetryStore } from '@coldchain/storage';
+import { ApiError } from './errors.ts';
+import { createLiveFeed } from './live-feed.ts';
+import type { LiveFeed } from './live-feed.ts';
+import { registerAlertRoutes } from './routes/alerts.ts';
+import { registerDashboardRoutes } from './routes/dashboards.ts';
+import { registerDeviceRoutes } from './routes/devices.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerRecordRoutes } from './routes/records.ts';
+import { registerShipmentRoutes } from './routes/shipments.ts';
+import { registerTraceRoutes } from './routes/trace.ts';
+
+/** What the API needs. */
+export type ApiDeps = {
+  host: string;
+  port: number;
+  ops: OpsStore;
+  telemetry: TelemetryStore;
+  adminToken: string;
+  /** The bus, for the live alert stream; without it the stream carries only this API's own events. */
+  mqtt?: MqttConnectionOptions;
+  clock: Clock;
+  log: Logger;
+};
+
+/** The fastify instance with zod schemas for types. */
+export type ZodApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** What every route module receives. */
+export type RouteContext = {
+  app: ZodApp;
+  ops: OpsStore;
+  telemetry: TelemetryStore;
+  feed: LiveFeed;
+  clock: Clock;
+  /** preHandler that lets only the admin token through. */
+  requireAdmin: (request: FastifyRequest) => Promise<void>;
+};
+
+/** Reads a bearer token from the Authorization header, or from `?token=` (EventSource cannot set headers). */
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.token === 'string' ? query.token : undefined;
+}
+
+/** Builds the HTTP API and dashboards (fastify); `start` listens, `stop` closes. */
+export function buildApi(deps: ApiDeps) {
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  const feed = createLiveFeed({ mqtt: deps.mqtt, log: deps.log });
+
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof ApiError) return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const message = error.validation
+        .map((issue) => `${error.validationContext}${issue.instancePath.replaceAll('/', '.')}: ${issue.message}`)
+        .join('; ');
+      return reply.status(400).send({ error: { code: 'request.invalid', message } });
+    }
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ error: { code: 'request.invalid', message: (error as Error).message } });
+    }
+    request.log.error({ err: error, url: request.url }, 'api.error');
+    return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
+  );
+
+  const requireAdmin = async (request: FastifyRequest) => {
+    const token = bearerToken(request);
+    if (!token) throw new ApiError('auth.required', 'this call needs Authorization: Bearer <admin token>');
+    if (!isSameToken(token, deps.adminToken)) throw new ApiError('auth.invalid', 'the token is not valid');
+  };
+
+  const ready = (async () => {
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'coldchain API', version: '1.0.0', description: 'Cold-chain telemetry, alerts, custody and claims.' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      },
+      transform: jsonSchemaTransform,
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+    const context: RouteContext = {
+      app: app.withTypeProvider<ZodTypeProvider>(),
+      ops: deps.ops,
+      telemetry: deps.telemetry,
+      feed,
+      clock: deps.clock,
+      requireAdmin,
+    };
+    registerHealthRoutes(context);
+    registerDeviceRoutes(context);
+    registerShipmentRoutes(context);
+    registerAlertRoutes(context);
+    registerRecordRoutes(context);
+    registerTraceRoutes(context);
+    await registerDashboardRoutes(context);
+  })();
+
+  return {
+    app,
+    async start(): Promise<{ port: number }> {
+      await ready;
+      await feed.start();
+      await app.listen({ host: deps.host, port: deps.port });
+      const address = app.server.address();
+      return { port: typeof address === 'object' && address ? address.port : deps.port };
+    },
+    async stop(): Promise<void> {
+      await app.close();
+      await feed.stop();
+    },
+  };
+}
+
+export type Api = ReturnType<typeof buildApi>;

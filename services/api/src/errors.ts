@@ -1,0 +1,36 @@
+/** The one catalogue of API error codes and their HTTP statuses. */
+export const ERROR_STATUS = {
+  'request.invalid': 400,
+  'auth.required': 401,
+  'auth.invalid': 401,
+  'not_found': 404,
+  'device.not_found': 404,
+  'device.exists': 409,
+  'shipment.not_found': 404,
+  'shipment.exists': 409,
+  'shipment.delivered': 409,
+  'shipment.device_busy': 409,
+  'handoff.before_start': 422,
+  'organisation.not_found': 422,
+  'profile.not_found': 422,
+  'alert.not_found': 404,
+  'alert.resolved': 409,
+  'trace.not_found': 404,
+  'internal': 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** An expected failure of a request, answered as `{ error: { code, message } }` with its status. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}

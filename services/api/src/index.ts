@@ -1,0 +1,5 @@
+/** @coldchain/api: the HTTP API (fastify, zod, OpenAPI at /docs), the live stream and the dashboards. */
+export { buildApi } from './app.ts';
+export type { Api, ApiDeps } from './app.ts';
+export { ERROR_STATUS } from './errors.ts';
+export type { ErrorCode } from './errors.ts';

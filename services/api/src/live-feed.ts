@@ -1,0 +1,60 @@
+import { EventEmitter } from 'node:events';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { AlertEvent, ClaimEvent, MqttConnectionOptions } from '@coldchain/bus';
+import { closeMqtt, connectMqtt, publishAlertEvent } from '@coldchain/bus';
+import { ALERTS_FILTER, CLAIMS_FILTER } from '@coldchain/schemas';
+
+/** An event for the live dashboards. */
+export type FeedEvent = AlertEvent | ClaimEvent;
+
+/**
+ * The live stream behind the dashboards: alert and claim events from the bus, whichever service raised
+ * them. Events the API itself raises (acknowledge, resolve) go out on the bus and come back through it,
+ * so every API instance's dashboards see the same stream; without a bus they are emitted locally.
+ */
+export function createLiveFeed(deps: { mqtt?: MqttConnectionOptions; log: Logger }) {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  let client: MqttClient | undefined;
+  const seen = new Map<string, number>();
+
+  function deliver(event: FeedEvent) {
+    // One alert event reaches several organisation topics; deliver it to the dashboards once.
+    const id = event.type === 'claim.filed' ? `${event.type}:${event.claim.id}` : `${event.type}:${event.alert.id}:${event.alert.updatedAt}`;
+    if (seen.has(id)) return;
+    seen.set(id, event.at);
+    if (seen.size > 5000) seen.delete(seen.keys().next().value!);
+    emitter.emit('event', event);
+  }
+
+  return {
+    async start(): Promise<void> {
+      if (!deps.mqtt) return;
+      // The feed is about now: no persistent session.
+      client = await connectMqtt({ ...deps.mqtt, isPersistent: false });
+      client.on('message', (_topic, payload) => {
+        try {
+          deliver(JSON.parse(payload.toString('utf8')) as FeedEvent);
+        } catch (error) {
+          deps.log.warn({ err: error }, 'feed.bad_event');
+        }
+      });
+      await client.subscribeAsync([ALERTS_FILTER, CLAIMS_FILTER], { qos: 1 });
+    },
+    async publishAlert(event: AlertEvent): Promise<void> {
+      if (client) await publishAlertEvent(client, event);
+      else deliver(event);
+    },
+    subscribe(listener: (event: FeedEvent) => void): () => void {
+      emitter.on('event', listener);
+      return () => emitter.off('event', listener);
+    },
+    async stop(): Promise<void> {
+      await closeMqtt(client);
+      client = undefined;
+    },
+  };
+}
+
+export type LiveFeed = ReturnType<typeof createLiveFeed>;

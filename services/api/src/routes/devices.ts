@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { generateSecret, hashSecret } from '@coldchain/auth';
+import { DEVICE_ID_PATTERN } from '@coldchain/schemas';
+import type { RouteContext } from '../app.ts';
+import { ApiError } from '../errors.ts';
+import { timeParam } from '../time-param.ts';
+
+const deviceId = z.string().regex(DEVICE_ID_PATTERN, 'must be 3–64 letters, digits, "_", "." or "-", starting with a letter or digit');
+
+/** Device provisioning and readings. */
+export function registerDeviceRoutes({ app, ops, telemetry, clock, requireAdmin }: RouteContext): void {
+  app.post(
+    '/api/v1/devices',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        summary: 'Provision a device; its MQTT secret is in the answer, shown this once',
+        tags: ['devices'],
+        security: [{ bearer: [] }],
+        body: z.object({ id: deviceId }),
+      },
+    },
+    async (request, reply) => {
+      const secret = generateSecret();
+      const createdAt = clock.now();
+      const isNew = await ops.createDevice({ id: request.body.id, secretHash: await hashSecret(secret), createdAt });
+      if (!isNew) throw new ApiError('device.exists', `device ${request.body.id} exists; rotate its secret with POST /api/v1/devices/${request.body.id}/secret`);
+      return reply.status(201).send({ id: request.body.id, secret, createdAt });
+    },
+  );
+
+  app.post(
+    '/api/v1/devices/:id/secret',
+    {
+      preHandler: requireAdmin,
+      schema: { summary: "Rotate a device's MQTT secret; the new one is shown this once", tags: ['devices'], security: [{ bearer: [] }], params: z.object({ id: deviceId }) },
+    },
+    async (request) => {
+      const secret = generateSecret();
+      if (!(await ops.setDeviceSecret(request.params.id, await hashSecret(secret)))) {
+        throw new ApiError('device.not_found', `no device ${request.params.id}`);
+      }
+      return { id: request.params.id, secret };
+    },
+  );
+
+  app.get(
+    '/api/v1/devices/:id/readings',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        summary: "A device's readings between two device times",
+        tags: ['devices'],
+        security: [{ bearer: [] }],
+        params: z.object({ id: deviceId }),
+        querystring: z.object({
+          from: timeParam.optional(),
+          to: timeParam.optional(),
+          limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+        }),
+      },
+    },
+    async (request) => {
+      const device = await ops.getDevice(request.params.id);
+      if (!device) throw new ApiError('device.not_found', `no device ${request.params.id}`);
+      const { from = 0, to = Number.MAX_SAFE_INTEGER, limit } = request.query;
+      const readings = await telemetry.readingsBetween(device.id, from, to, limit);
+      return { deviceId: device.id, readings: readings.map(({ sampledAt, tempC, rhPct, receivedAt }) => ({ sampledAt, tempC, rhPct, receivedAt })) };
+    },
+  );
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { generateTraceCode } from '@coldchain/auth';
+import { findProfile, STAGES } from '@coldchain/domain';
+import type { RouteContext } from '../app.ts';
+import { ApiError } from '../errors.ts';
+import { loadShipmentView } from '../shipment-view.ts';
+import { timeField } from '../time-param.ts';
+
+const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/, 'must be 3–64 letters, digits, "_", "." or "-"');
+const cents = (what: string) => z.number().int(`${what} must be whole cents (fen)`).nonnegative(`${what} must be at least 0`);
+
+const createShipmentBody = z.object({
+  id: idText.optional(),
+  profileId: z.string().min(1),
+  shipperOrgId: z.string().min(1),
+  deviceId: z.string().min(1),
+  origin: z.string().min(1).max(200),
+  destination: z.string().min(1).max(200),
+  boxes: z.number().int().min(1),
+  goodsValueCents: cents('goodsValueCents'),
+  freightCents: cents('freightCents'),
+  startedAt: timeField.optional(),
+  station: z.string().max(200).optional(),
+});
+
+const handoffBody = z.object({
+  at: timeField.optional(),
+  stage: z.enum(STAGES.filter((s) => s !== 'packhouse') as [string, ...string[]]),
+  toOrgId: z.string().min(1).optional(),
+  station: z.string().max(200).optional(),
+  probeTempC: z.number().min(-60).max(70).optional(),
+});
+
+/** Shipments, their curves and their handoffs. */
+export function registerShipmentRoutes({ app, ops, telemetry, clock, requireAdmin }: RouteContext): void {
+  const security = [{ bearer: [] }];
+
+  async function requireShipment(id: string) {
+    const shipment = await ops.getShipment(id);
+    if (!shipment) throw new ApiError('shipment.not_found', `no shipment ${id}`);
+    return shipment;
+  }
+
+  async function requireOrg(id: string, field: string) {
+    const org = await ops.getOrganisation(id);
+    if (!org) throw new ApiError('organisation.not_found', `${field}: no organisation ${id}`);
+    return org;
+  }
+
+  app.post('/api/v1/shipments', { preHandler: requireAdmin, schema: { summary: 'Create a shipment; its first leg is the packhouse, held by the shipper', tags: ['shipments'], security, body: createShipmentBody } }, async (request, reply) => {
+    const body = request.body;
+    if (!findProfile(body.profileId)) throw new ApiError('profile.not_found', `profileId: no profile ${body.profileId}`);
+    await requireOrg(body.shipperOrgId, 'shipperOrgId');
+    if (!(await ops.getDevice(body.deviceId))) throw new ApiError('device.not_found', `deviceId: no device ${body.deviceId}`);
+    const now = clock.now();
+    const startedAt = body.startedAt ?? now;
+    const busy = await ops.findShipmentForDevice(body.deviceId, startedAt);
+    if (busy) throw new ApiError('shipment.device_busy', `deviceId: device ${body.deviceId} is with shipment ${busy.id} at that time`);
+    const shipment = {
+      id: body.id ?? randomUUID(),
+      traceCode: generateTraceCode(),
+      profileId: body.profileId,
+      shipperOrgId: body.shipperOrgId,
+      deviceId: body.deviceId,
+      origin: body.origin,
+      destination: body.destination,
+      boxes: body.boxes,
+      goodsValueCents: body.goodsValueCents,
+      freightCents: body.freightCents,
+      startedAt,
+      deliveredAt: null,
+      createdAt: now,
+    };
+    const firstLeg = { shipmentId: shipment.id, at: startedAt, stage: 'packhouse' as const, toOrgId: body.shipperOrgId, station: body.station ?? null, probeTempC: null, recordedAt: now };
+    if (!(await ops.createShipment(shipment, firstLeg))) throw new ApiError('shipment.exists', `shipment ${shipment.id} exists`);
+    return reply.status(201).send(shipment);
+  });
+
+  app.get('/api/v1/shipments', { preHandler: requireAdmin, schema: { summary: 'Shipments, newest first', tags: ['shipments'], security, querystring: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(500) }) } }, async (request) => {
+    return { shipments: await ops.listShipments(request.query.limit) };
+  });
+
+  app.get('/api/v1/shipments/:id', { preHandler: requireAdmin, schema: { summary: 'A shipment with its legs, alerts, claims and verdict', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
+    const shipment = await requireShipment(request.params.id);
+    const view = await loadShipmentView({ ops, telemetry }, shipment, 0);
+    const { curve: _curve, ...rest } = view;
+    return { ...rest, claims: await ops.listClaims({ shipmentId: shipment.id }) };
+  });
+
+  app.get(
+    '/api/v1/shipments/:id/curve',
+    { preHandler: requireAdmin, schema: { summary: "A shipment's temperature curve, downsampled on the server keeping every bucket's min and max", tags: ['shipments'], security, params: z.object({ id: z.string() }), querystring: z.object({ points: z.coerce.number().int().min(10).max(5000).default(500) }) } },
+    async (request) => {
+      const shipment = await requireShipment(request.params.id);
+      const view = await loadShipmentView({ ops, telemetry }, shipment, request.query.points);
+      return { shipmentId: shipment.id, points: view.curve, readingCount: view.readingCount, limits: view.profile.limits, legs: view.legs };
+    },
+  );
+
+  app.post(
+    '/api/v1/shipments/:id/handoffs',
+    { preHandler: requireAdmin, schema: { summary: 'Record a handoff (a scan at a station): closes the current leg, opens the next', tags: ['shipments'], security, params: z.object({ id: z.string() }), body: handoffBody } },
+    async (request, reply) => {
+      const shipment = await requireShipment(request.params.id);
+      if (shipment.deliveredAt !== null) throw new ApiError('shipment.delivered', `shipment ${shipment.id} was delivered; append a correction instead`);
+      const body = request.body;
+      const now = clock.now();
+      const at = body.at ?? now;
+      if (at < shipment.startedAt) throw new ApiError('handoff.before_start', `at: ${new Date(at).toISOString()} is before the shipment started`);
+      if (body.stage !== 'delivered') {
+        if (!body.toOrgId) throw new ApiError('organisation.not_found', `toOrgId: required for stage ${body.stage}`);
+        await requireOrg(body.toOrgId, 'toOrgId');
+      }
+      const event = await ops.appendCustodyEvent({
+        shipmentId: shipment.id,
+        at,
+        stage: body.stage as (typeof STAGES)[number],
+        toOrgId: body.stage === 'delivered' ? null : (body.toOrgId ?? null),
+        station: body.station ?? null,
+        probeTempC: body.probeTempC ?? null,
+        recordedAt: now,
+      });
+      return reply.status(201).send(event);
+    },
+  );
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import {
+  attributeExcursion,
+  buildLegs,
+  currentLeg,
+  decideClaim,
+  DEFAULT_RESPONSE_MS,
+  legAt,
+  PLATFORM_ORG_ID,
+  routeAlert,
+} from '@coldchain/domain';
+import type { LocalizedText, ProductProfile, RuleState, TemperatureLimit } from '@coldchain/domain';
+import type { Clock } from '@coldchain/bus';
+import { publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
+import type { Alert, OpsStore, Shipment } from '@coldchain/storage';
+
+/** The excursion a rule's state machine is tracking, as the recorder needs it. */
+export type ExcursionUpdate = {
+  shipment: Shipment;
+  deviceId: string;
+  profile: ProductProfile;
+  limit: TemperatureLimit;
+  state: RuleState;
+  /** The alert already recorded for this excursion, if any. */
+  alertId: string | null;
+};
+
+/**
+ * Carries out what the state machine decided: opens the alert (one per shipment and rule), keeps its
+ * measures current, files the claim once the excursion crosses the profile's threshold, and clears
+ * the alert when the excursion ends. Publishes each change on the bus.
+ */
+export function createExcursionRecorder(deps: { ops: OpsStore; bus: () => MqttClient | undefined; clock: Clock; log: Logger }) {
+  const { ops, clock, log } = deps;
+
+  async function orgNames(): Promise<Record<string, LocalizedText>> {
+    const orgs = await ops.listOrganisations();
+    return Object.fromEntries(orgs.map((o) => [o.id, { zh: o.name, en: o.nameEn }]));
+  }
+
+  async function publishAlert(type: Parameters<typeof publishAlertEvent>[1]['type'], alert: Alert) {
+    const client = deps.bus();
+    if (client) await publishAlertEvent(client, { type, at: clock.now(), alert });
+  }
+
+  /** Opens the alert for a newly firing excursion, or adopts the unresolved one for the same identity. */
+  async function open(update: ExcursionUpdate): Promise<Alert> {
+    const { shipment, profile, limit, state } = update;
+    const now = clock.now();
+    const existing = await ops.findUnresolvedAlert(shipment.id, limit.id);
+    if (existing) {
+      // Identity (shipment, rule): a repeat trigger updates the open alert, never a duplicate.
+      const updated = { ...existing, ...measures(state), conditionState: 'firing' as const, clearedAt: null, updatedAt: now };
+      await ops.updateAlert(updated);
+      return updated;
+    }
+    const legs = buildLegs(await ops.listCustodyEvents(shipment.id));
+    const activeAt = state.activeAt ?? state.lastReadingAt!;
+    const attribution = attributeExcursion({
+      legs,
+      limit,
+      activeAt,
+      previousReadingAt: state.previousReadingAt,
+      maxGapMs: profile.maxReadingGapMs,
+      orgNames: await orgNames(),
+    });
+    const custodian = legAt(legs, state.firedAt ?? activeAt) ?? currentLeg(legs);
+    const alert: Alert = {
+      id: randomUUID(),
+      shipmentId: shipment.id,
+      deviceId: update.deviceId,
+      ruleId: limit.id,
+      tier: limit.tier,
+      status: 'open',
+      conditionState: 'firing',
+      thresholdC: limit.thresholdC,
+      direction: limit.direction,
+      activeAt,
+      firedAt: state.firedAt ?? activeAt,
+      clearedAt: null,
+      ...measures(state),
+      attribution,
+      routedTo: routeAlert({
+        tier: limit.tier,
+        custodianOrgId: custodian?.custodianOrgId ?? null,
+        shipperOrgId: shipment.shipperOrgId,
+        platformOrgId: PLATFORM_ORG_ID,
+      }),
+      respondBy: now + DEFAULT_RESPONSE_MS[limit.tier],
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await ops.insertAlert(alert);
+    log.info({ alertId: alert.id, shipmentId: shipment.id, ruleId: limit.id, tier: alert.tier, routedTo: alert.routedTo, attribution: attribution.status }, 'alert.opened');
+    await publishAlert('alert.opened', alert);
+    return alert;
+  }
+
+  async function fileClaimIfDue(alert: Alert, update: ExcursionUpdate): Promise<void> {
+    const liable = alert.attribution.orgId ? await ops.getOrganisation(alert.attribution.orgId) : undefined;
+    const decision = decideClaim({
+      profile: update.profile,
+      limit: update.limit,
+      outsideMs: alert.outsideMs,
+      attribution: alert.attribution,
+      liableOrgKind: liable?.kind ?? null,
+      value: update.shipment,
+    });
+    if (!decision.shouldFile) return;
+    const now = clock.now();
+    const { claim, isNew } = await ops.fileClaimOnce({
+      id: randomUUID(),
+      shipmentId: update.shipment.id,
+      alertId: alert.id,
+      liableOrgId: decision.liableOrgId,
+      amountCents: decision.amountCents,
+      goodsShareCents: decision.goodsShareCents,
+      freightCents: decision.freightCents,
+      currency: 'CNY',
+      status: 'filed',
+      reason: alert.attribution.reason.zh,
+      filedAt: now,
+      // Plan document: the carrier must answer a claim within 2 hours.
+      respondBy: now + 2 * 60 * 60_000,
+    });
+    if (!isNew) return;
+    log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, amountCents: claim.amountCents }, 'claim.filed');
+    const client = deps.bus();
+    if (client) {
+      await publishClaimEvent(client, { type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);
+    }
+  }
+
+  return {
+    /** The excursion is firing: open or update its alert, file the claim when due. Returns the alert id. */
+    async recordFiring(update: ExcursionUpdate, isNewlyFiring: boolean): Promise<string> {
+      let alert = update.alertId && !isNewlyFiring ? await ops.getAlert(update.alertId) : undefined;
+      if (!alert) {
+        alert = await open(update);
+      } else {
+        alert = { ...alert, ...measures(update.state), updatedAt: clock.now() };
+        await ops.updateAlert(alert);
+      }
+      await fileClaimIfDue(alert, update);
+      return alert.id;
+    },
+
+    /** The excursion ended: the alert's condition is cleared, and the alert resolved if nobody did. */
+    async recordCleared(update: ExcursionUpdate, clearedAt: number, reason: string): Promise<void> {
+      if (!update.alertId) return;
+      const alert = await ops.getAlert(update.alertId);
+      if (!alert) return;
+      const now = clock.now();
+      const cleared: Alert = {
+        ...alert,
+        ...measures(update.state),
+        conditionState: 'cleared',
+        clearedAt,
+        ...(alert.status === 'resolved' ? {} : { status: 'resolved' as const, resolvedAt: now, resolvedBy: `system: ${reason}` }),
+        updatedAt: now,
+      };
+      await ops.updateAlert(cleared);
+      log.info({ alertId: alert.id, shipmentId: alert.shipmentId, ruleId: alert.ruleId }, 'alert.cleared');
+      await publishAlert('alert.cleared', cleared);
+    },
+  };
+}
+
+function measures(state: RuleState): Pick<Alert, 'peakTempC' | 'outsideMs' | 'degreeMinutes'> {
+  return { peakTempC: state.peakTempC ?? state.lastTempC ?? 0, outsideMs: state.outsideMs, degreeMinutes: state.degreeMinutes };
+}
+
+export type ExcursionRecorder = ReturnType<typeof createExcursionRecorder>;

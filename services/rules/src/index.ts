@@ -1,0 +1,3 @@
+/** @coldchain/rules: streaming evaluation of product profiles, alerts, attribution and claims. */
+export { buildRules } from './app.ts';
+export type { Rules, RulesDeps, RulesStats } from './app.ts';
