@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start real brokers and servers on port 0; files run in parallel processes.
     pool: 'forks',
+    // The default report, then one plain 'N passed, N failed' line for CI.
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
