@@ -18,6 +18,15 @@ export const commonEnvShape = {
   COLDCHAIN_ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** SQLite commit durability: FULL survives power loss, NORMAL only a process crash. */
   SQLITE_SYNC: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** Where readings go: embedded SQLite, or a remote store behind a durable local spool. */
+  TELEMETRY_STORE: z.enum(['sqlite', 'victoria', 'influx'], { error: 'must be sqlite, victoria or influx' }).default('sqlite'),
+  VICTORIA_URL: z.string().url('must be a URL such as http://127.0.0.1:8428').optional(),
+  INFLUX_URL: z.string().url('must be a URL such as http://127.0.0.1:8086').optional(),
+  INFLUX_TOKEN: z.string().optional(),
+  INFLUX_ORG: z.string().default('coldchain'),
+  INFLUX_BUCKET: z.string().default('coldchain'),
+  /** Most readings the spool holds for a remote store that is down; beyond it ingest stops acknowledging. */
+  SPOOL_MAX_READINGS: z.coerce.number().int().min(1000).default(5_000_000),
 };
 
 export { port as portSchema };

@@ -1,15 +1,64 @@
 import { join } from 'node:path';
 import { PLATFORM_ORG_ID } from '@coldchain/domain';
-import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import { InfluxTelemetryStore, SpooledTelemetryStore, SqliteOpsStore, SqliteTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { OpsStore, SqliteSync, TelemetryStore } from '@coldchain/storage';
+import type { Logger } from 'pino';
 
-/** The embedded stores under DATA_DIR: telemetry.db and ops.db, SQLite in WAL mode. */
-export async function openEmbeddedStores(dataDir: string, sync: SqliteSync, now: number): Promise<{ telemetry: TelemetryStore; ops: OpsStore }> {
-  const telemetry = new SqliteTelemetryStore(join(dataDir, 'telemetry.db'), sync);
-  const ops = new SqliteOpsStore(join(dataDir, 'ops.db'), sync);
+/** The settings that choose the telemetry store (see commonEnvShape). */
+export type TelemetryStoreConfig = {
+  DATA_DIR: string;
+  SQLITE_SYNC: SqliteSync;
+  TELEMETRY_STORE: 'sqlite' | 'victoria' | 'influx';
+  VICTORIA_URL?: string;
+  INFLUX_URL?: string;
+  INFLUX_TOKEN?: string;
+  INFLUX_ORG: string;
+  INFLUX_BUCKET: string;
+  SPOOL_MAX_READINGS: number;
+};
+
+/**
+ * Opens the telemetry store the configuration names: SQLite under DATA_DIR, or VictoriaMetrics / InfluxDB
+ * 2.x behind a durable spool (DATA_DIR/spool.db) that keeps readings through an outage of the store.
+ * Throws an Error naming the missing variable.
+ */
+export function openTelemetryStore(config: TelemetryStoreConfig, log: Logger): TelemetryStore {
+  if (config.TELEMETRY_STORE === 'sqlite') return new SqliteTelemetryStore(join(config.DATA_DIR, 'telemetry.db'), config.SQLITE_SYNC);
+  let remote;
+  if (config.TELEMETRY_STORE === 'victoria') {
+    if (!config.VICTORIA_URL) throw new Error('TELEMETRY_STORE=victoria needs VICTORIA_URL');
+    remote = new VictoriaTelemetryStore({ url: config.VICTORIA_URL });
+  } else {
+    if (!config.INFLUX_URL || !config.INFLUX_TOKEN) throw new Error('TELEMETRY_STORE=influx needs INFLUX_URL and INFLUX_TOKEN');
+    remote = new InfluxTelemetryStore({ url: config.INFLUX_URL, token: config.INFLUX_TOKEN, org: config.INFLUX_ORG, bucket: config.INFLUX_BUCKET });
+  }
+  return new SpooledTelemetryStore({
+    path: join(config.DATA_DIR, 'spool.db'),
+    remote,
+    maxPending: config.SPOOL_MAX_READINGS,
+    sync: config.SQLITE_SYNC,
+    onPressure: (event) =>
+      event.isNearBound ? log.error(event, 'spool.near_bound: the telemetry store is not taking readings') : log.info(event, 'spool.recovered'),
+    onDrainError: (error, pending) => log.warn({ err: error, pending }, 'spool.drain_failed'),
+  });
+}
+
+/**
+ * The stores a service runs on: the telemetry store the configuration names, and the operational store
+ * (SQLite ops.db under DATA_DIR, WAL mode; PostgreSQL comes with a later issue).
+ */
+export async function openStores(config: TelemetryStoreConfig, log: Logger, now: number): Promise<{ telemetry: TelemetryStore; ops: OpsStore }> {
+  const telemetry = openTelemetryStore(config, log);
+  const ops = new SqliteOpsStore(join(config.DATA_DIR, 'ops.db'), config.SQLITE_SYNC);
   // The platform operator receives tier-1 alerts; it exists from the first start.
   if (!(await ops.getOrganisation(PLATFORM_ORG_ID))) {
     await ops.upsertOrganisation({ id: PLATFORM_ORG_ID, name: '平台运营', nameEn: 'Platform operations', kind: 'platform', createdAt: now });
   }
   return { telemetry, ops };
+}
+
+/** The embedded stores under DATA_DIR (SQLite only), for services that do not take the telemetry settings. */
+export async function openEmbeddedStores(dataDir: string, sync: SqliteSync, now: number, log?: Logger): Promise<{ telemetry: TelemetryStore; ops: OpsStore }> {
+  const config = { DATA_DIR: dataDir, SQLITE_SYNC: sync, TELEMETRY_STORE: 'sqlite' as const, INFLUX_ORG: '', INFLUX_BUCKET: '', SPOOL_MAX_READINGS: 0 };
+  return openStores(config, log ?? (console as unknown as Logger), now);
 }

@@ -15,7 +15,9 @@ export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, str
   const lines = parsed.error.issues.map((issue) => {
     const name = issue.path.map(String).join('.') || '(environment)';
     const value = env[name];
-    return `${name}=${value === undefined ? '(unset)' : JSON.stringify(value)}: ${issue.message}`;
+    // Secrets are named, never printed: a config error ends up in logs.
+    const shown = value === undefined ? '(unset)' : /TOKEN|PASSWORD|SECRET|KEY/i.test(name) ? '(hidden)' : JSON.stringify(value);
+    return `${name}=${shown}: ${issue.message}`;
   });
   throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
 }

@@ -9,19 +9,21 @@ export const MAX_READINGS_PER_MESSAGE = 10_000;
 
 // ISO-8601 with an explicit offset: a reading's time must not depend on the server's zone.
 const isoTimestamp = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value));
-const epochMs = z.number().int('must be an integer of epoch milliseconds').nonnegative();
+const epochMs = z.number().int('must be an integer of epoch milliseconds').nonnegative('must not be negative');
 
 /** One reading as a device sends it. */
 export const readingInputSchema = z.object({
   ts: z.union([epochMs, isoTimestamp], {
     error: 'must be epoch milliseconds (integer) or an ISO-8601 timestamp with offset',
   }),
-  tempC: z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number'),
+  // JSON has no NaN or Infinity literals, but 1e999 parses to Infinity: zod refuses non-finite numbers.
+  tempC: z.number({ error: (issue) => (issue.input === Infinity || issue.input === -Infinity ? 'must be a finite number' : 'must be a number') }),
+  // null is the same as absent: a logger without a humidity sensor may send it.
   rhPct: z
-    .number({ error: 'must be a number' })
+    .number({ error: (issue) => (issue.input === Infinity || issue.input === -Infinity ? 'must be a finite number' : 'must be a number') })
     .min(0, 'must be at least 0')
     .max(100, 'must be at most 100')
-    .optional(),
+    .nullish(),
 });
 
 /** A telemetry message: `{"seq"?: int, "readings": [...]}` on `coldchain/v1/devices/{id}/telemetry`. */

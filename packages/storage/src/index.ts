@@ -19,3 +19,9 @@ export type {
 export { SqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 export { SqliteOpsStore } from './adapters/sqlite/sqlite-ops-store.ts';
 export type { SqliteSync } from './adapters/sqlite/open-database.ts';
+export { VictoriaTelemetryStore } from './adapters/victoria/victoria-telemetry-store.ts';
+export type { VictoriaOptions } from './adapters/victoria/victoria-telemetry-store.ts';
+export { InfluxTelemetryStore } from './adapters/influx/influx-telemetry-store.ts';
+export type { InfluxOptions } from './adapters/influx/influx-telemetry-store.ts';
+export { SpooledTelemetryStore, SpoolFullError } from './spool/spooled-telemetry-store.ts';
+export type { RemoteTelemetryStore, SpoolOptions } from './spool/spooled-telemetry-store.ts';

@@ -126,6 +126,8 @@ export interface OpsStore {
   listShipments(limit?: number): Promise<Shipment[]>;
   /** The shipment a device was with at device time `at`. */
   findShipmentForDevice(deviceId: string, at: number): Promise<Shipment | undefined>;
+  /** A shipment of this device not delivered by `from` (it would overlap an open-ended one starting then). */
+  findShipmentOverlapping(deviceId: string, from: number): Promise<Shipment | undefined>;
 
   appendCustodyEvent(event: NewCustodyEvent): Promise<CustodyEvent>;
   listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]>;

@@ -5,7 +5,7 @@ import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { startDemoFleet } from '@coldchain/firmware-sim';
 import { buildIngest, recordDeadLetter } from '@coldchain/ingest';
 import { buildRules } from '@coldchain/rules';
-import { loadOrCreateSecret, openEmbeddedStores } from '@coldchain/runtime';
+import { loadOrCreateSecret, openStores } from '@coldchain/runtime';
 import type { AllInOneConfig } from './config.ts';
 
 /** What the all-in-one reports once started. */
@@ -34,7 +34,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
     async start(onDemoWave?: (info: AllInOneInfo) => void): Promise<AllInOneInfo> {
       const adminToken = loadOrCreateSecret(config.DATA_DIR, 'admin-token', config.COLDCHAIN_ADMIN_TOKEN);
       const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
-      const { telemetry, ops } = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, clock.now());
+      const { telemetry, ops } = await openStores(config, log, clock.now());
       stopped.push(() => telemetry.close(), () => ops.close());
       info.adminToken = adminToken.value;
       info.isAdminTokenGenerated = adminToken.isGenerated;

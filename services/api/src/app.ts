@@ -86,17 +86,18 @@ export function buildApi(deps: ApiDeps) {
     if (!isSameToken(token, deps.adminToken)) throw new ApiError('auth.invalid', 'the token is not valid');
   };
 
-  const ready = (async () => {
-    await app.register(swagger, {
-      openapi: {
-        info: { title: 'coldchain API', version: '1.0.0', description: 'Cold-chain telemetry, alerts, custody and claims.' },
-        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      },
-      transform: jsonSchemaTransform,
-    });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Registered without awaiting, so fastify's own ready() (and listen, and inject) covers all of it.
+  void app.register(swagger, {
+    openapi: {
+      info: { title: 'coldchain API', version: '1.0.0', description: 'Cold-chain telemetry, alerts, custody and claims.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  void app.register(swaggerUi, { routePrefix: '/docs' });
+  void app.register(async (scoped) => {
     const context: RouteContext = {
-      app: app.withTypeProvider<ZodTypeProvider>(),
+      app: scoped.withTypeProvider<ZodTypeProvider>(),
       ops: deps.ops,
       telemetry: deps.telemetry,
       feed,
@@ -110,12 +111,11 @@ export function buildApi(deps: ApiDeps) {
     registerRecordRoutes(context);
     registerTraceRoutes(context);
     await registerDashboardRoutes(context);
-  })();
+  });
 
   return {
     app,
     async start(): Promise<{ port: number }> {
-      await ready;
       await feed.start();
       await app.listen({ host: deps.host, port: deps.port });
       const address = app.server.address();

@@ -4,7 +4,8 @@ import type { Alert } from '@coldchain/storage';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 
-const actorBody = z.object({ by: z.string().min(1).max(200).optional(), note: z.string().max(2000).optional() }).default({});
+// The body is optional: fastify passes null when a POST has none.
+const actorBody = z.object({ by: z.string().min(1).max(200).optional(), note: z.string().max(2000).optional() }).nullish();
 
 /** Alerts: list, acknowledge, resolve, and the live stream (server-sent events). */
 export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: RouteContext): void {
@@ -45,7 +46,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
     { preHandler: requireAdmin, schema: { summary: 'Acknowledge an alert: someone is acting on it', tags: ['alerts'], security, params: z.object({ id: z.string() }), body: actorBody } },
     async (request) =>
       transition(request.params.id, 'alert.acknowledged', (alert, now) =>
-        alert.status === 'acknowledged' ? alert : { ...alert, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: request.body.by ?? 'admin' },
+        alert.status === 'acknowledged' ? alert : { ...alert, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: request.body?.by ?? 'admin' },
       ),
   );
 
@@ -57,9 +58,9 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
         ...alert,
         status: 'resolved',
         acknowledgedAt: alert.acknowledgedAt ?? now,
-        acknowledgedBy: alert.acknowledgedBy ?? request.body.by ?? 'admin',
+        acknowledgedBy: alert.acknowledgedBy ?? request.body?.by ?? 'admin',
         resolvedAt: now,
-        resolvedBy: request.body.by ?? 'admin',
+        resolvedBy: request.body?.by ?? 'admin',
       })),
   );
 

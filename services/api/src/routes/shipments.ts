@@ -55,8 +55,9 @@ export function registerShipmentRoutes({ app, ops, telemetry, clock, requireAdmi
     if (!(await ops.getDevice(body.deviceId))) throw new ApiError('device.not_found', `deviceId: no device ${body.deviceId}`);
     const now = clock.now();
     const startedAt = body.startedAt ?? now;
-    const busy = await ops.findShipmentForDevice(body.deviceId, startedAt);
-    if (busy) throw new ApiError('shipment.device_busy', `deviceId: device ${body.deviceId} is with shipment ${busy.id} at that time`);
+    // The new shipment is open-ended: any shipment of this device not delivered before it starts overlaps.
+    const busy = await ops.findShipmentOverlapping(body.deviceId, startedAt);
+    if (busy) throw new ApiError('shipment.device_busy', `deviceId: device ${body.deviceId} is with shipment ${busy.id} from ${new Date(busy.startedAt).toISOString()} ${busy.deliveredAt === null ? 'and not yet delivered' : `to ${new Date(busy.deliveredAt).toISOString()}`}`);
     const shipment = {
       id: body.id ?? randomUUID(),
       traceCode: generateTraceCode(),

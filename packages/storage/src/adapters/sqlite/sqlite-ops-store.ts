@@ -107,6 +107,11 @@ export class SqliteOpsStore implements OpsStore {
     return row && rowToShipment(row);
   }
 
+  async findShipmentOverlapping(deviceId: string, from: number): Promise<Shipment | undefined> {
+    const row = this.one('SELECT * FROM shipments WHERE device_id = ? AND (delivered_at IS NULL OR delivered_at > ?) ORDER BY started_at LIMIT 1', deviceId, from);
+    return row && rowToShipment(row);
+  }
+
   private insertCustodyEvent(e: NewCustodyEvent): CustodyEvent {
     const id = randomUUID();
     const result = this.db

@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { OrgKind } from '@coldchain/domain';
+import type { Alert, Claim, NewCustodyEvent, Organisation, Shipment } from '../../ports.ts';
+import { SqliteOpsStore } from './sqlite-ops-store.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.UTC(2025, 4, 20, 6);
+
+const org = (id: string, kind: OrgKind, name = `name of ${id}`): Organisation => ({ id, name, nameEn: `${name} (en)`, kind, createdAt: T0 });
+
+function shipment(id: string, deviceId: string, startedAt: number): Shipment {
+  return {
+    id,
+    traceCode: `trace-${id}-${randomUUID()}`,
+    profileId: 'lychee',
+    shipperOrgId: 'org-coop',
+    deviceId,
+    origin: '海口',
+    destination: '上海',
+    boxes: 120,
+    goodsValueCents: 3_600_000,
+    freightCents: 480_000,
+    startedAt,
+    deliveredAt: null,
+    createdAt: startedAt,
+  };
+}
+
+const packhouse = (s: Shipment): NewCustodyEvent => ({
+  shipmentId: s.id,
+  at: s.startedAt,
+  stage: 'packhouse',
+  toOrgId: s.shipperOrgId,
+  station: '预冷站',
+  probeTempC: null,
+  recordedAt: s.startedAt,
+});
+
+function alert(shipmentId: string, ruleId: string, overrides: Partial<Alert> = {}): Alert {
+  return {
+    id: randomUUID(),
+    shipmentId,
+    deviceId: 'logger-01',
+    ruleId,
+    tier: 1,
+    status: 'open',
+    conditionState: 'firing',
+    thresholdC: 15,
+    direction: 'above',
+    activeAt: T0 + HOUR,
+    firedAt: T0 + HOUR + 10 * MIN,
+    clearedAt: null,
+    peakTempC: 27.9,
+    outsideMs: 40 * MIN,
+    degreeMinutes: 312.5,
+    attribution: { status: 'attributed', orgId: 'org-hub', legIndex: 2, reason: { zh: '枢纽仓', en: 'hub' } },
+    routedTo: ['org-hub', 'org-coop', 'platform'],
+    respondBy: T0 + 2 * HOUR + 10 * MIN,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    createdAt: T0 + HOUR + 10 * MIN,
+    updatedAt: T0 + HOUR + 10 * MIN,
+    ...overrides,
+  };
+}
+
+function claim(shipmentId: string, alertId: string, liableOrgId: string, overrides: Partial<Claim> = {}): Claim {
+  return {
+    id: randomUUID(),
+    shipmentId,
+    alertId,
+    liableOrgId,
+    amountCents: 4_080_000,
+    goodsShareCents: 3_600_000,
+    freightCents: 480_000,
+    currency: 'CNY',
+    status: 'filed',
+    reason: '枢纽仓空调故障',
+    filedAt: T0 + 3 * HOUR,
+    respondBy: T0 + 5 * HOUR,
+    ...overrides,
+  };
+}
+
+describe('SqliteOpsStore', () => {
+  let dir: string;
+  let path: string;
+  let ops: SqliteOpsStore;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldchain-ops-'));
+    path = join(dir, 'ops.db');
+    ops = new SqliteOpsStore(path);
+    for (const o of [org('org-coop', 'shipper'), org('org-hub', 'warehouse'), org('org-reefer', 'carrier'), org('platform', 'platform')]) {
+      await ops.upsertOrganisation(o);
+    }
+    await ops.createDevice({ id: 'logger-01', secretHash: 'scrypt$a$b', createdAt: T0 });
+    await ops.createDevice({ id: 'logger-02', secretHash: 'scrypt$c$d', createdAt: T0 });
+  });
+
+  afterEach(async () => {
+    await ops.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function createShipment(id: string, deviceId = 'logger-01', startedAt = T0): Promise<Shipment> {
+    const s = shipment(id, deviceId, startedAt);
+    expect(await ops.createShipment(s, packhouse(s))).toBe(true);
+    return s;
+  }
+
+  describe('organisations', () => {
+    it('upserts: a second write updates the names and kind but keeps when it was created', async () => {
+      await ops.upsertOrganisation({ ...org('org-hub', 'carrier', '海口新枢纽'), createdAt: T0 + HOUR });
+
+      expect(await ops.getOrganisation('org-hub')).toEqual({ id: 'org-hub', name: '海口新枢纽', nameEn: '海口新枢纽 (en)', kind: 'carrier', createdAt: T0 });
+      expect((await ops.listOrganisations()).map((o) => o.id).sort()).toEqual(['org-coop', 'org-hub', 'org-reefer', 'platform']);
+      expect(await ops.getOrganisation('org-nobody')).toBeUndefined();
+    });
+  });
+
+  describe('devices', () => {
+    it('refuses a duplicate id without overwriting the stored secret', async () => {
+      expect(await ops.createDevice({ id: 'logger-01', secretHash: 'scrypt$new$hash', createdAt: T0 + HOUR })).toBe(false);
+      expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', createdAt: T0 });
+    });
+
+    it('rotates the secret of a known device only', async () => {
+      expect(await ops.setDeviceSecret('logger-01', 'scrypt$rotated$x')).toBe(true);
+      expect((await ops.getDevice('logger-01'))?.secretHash).toBe('scrypt$rotated$x');
+      expect(await ops.setDeviceSecret('logger-99', 'scrypt$x$y')).toBe(false);
+      expect(await ops.getDevice('logger-99')).toBeUndefined();
+    });
+  });
+
+  describe('shipments and custody', () => {
+    it('creates a shipment with its first custody event, findable by id and by trace code', async () => {
+      const s = await createShipment('shp-1');
+
+      expect(await ops.getShipment('shp-1')).toEqual(s);
+      expect(await ops.getShipmentByTraceCode(s.traceCode)).toEqual(s);
+      const events = await ops.listCustodyEvents('shp-1');
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ ...packhouse(s), seq: expect.any(Number), id: expect.any(String) });
+    });
+
+    it('refuses a duplicate shipment id, leaving the first shipment and its custody untouched', async () => {
+      const first = await createShipment('shp-1');
+      const second = { ...shipment('shp-1', 'logger-02', T0 + HOUR), origin: '三亚' };
+
+      expect(await ops.createShipment(second, packhouse(second))).toBe(false);
+      expect(await ops.getShipment('shp-1')).toEqual(first);
+      expect(await ops.listCustodyEvents('shp-1')).toHaveLength(1);
+    });
+
+    it('creates nothing when the first custody event cannot be stored', async () => {
+      const s = shipment('shp-1', 'logger-01', T0);
+
+      await expect(ops.createShipment(s, { ...packhouse(s), toOrgId: 'org-unknown' })).rejects.toThrow(/FOREIGN KEY/);
+      expect(await ops.getShipment('shp-1')).toBeUndefined();
+      expect(await ops.listCustodyEvents('shp-1')).toEqual([]);
+    });
+
+    it('finds the shipment a device was with at a device time, from start to delivery inclusive', async () => {
+      await createShipment('shp-1', 'logger-01', T0);
+      const deliveredAt = T0 + 30 * HOUR;
+
+      expect((await ops.findShipmentForDevice('logger-01', T0 + 5 * HOUR))?.id).toBe('shp-1');
+      expect((await ops.findShipmentForDevice('logger-01', T0 + 400 * HOUR))?.id).toBe('shp-1');
+
+      await ops.appendCustodyEvent({ shipmentId: 'shp-1', at: deliveredAt, stage: 'delivered', toOrgId: null, station: '上海', probeTempC: 5, recordedAt: deliveredAt });
+      expect((await ops.getShipment('shp-1'))?.deliveredAt).toBe(deliveredAt);
+
+      expect(await ops.findShipmentForDevice('logger-01', T0 - 1)).toBeUndefined();
+      expect((await ops.findShipmentForDevice('logger-01', T0))?.id).toBe('shp-1');
+      expect((await ops.findShipmentForDevice('logger-01', deliveredAt))?.id).toBe('shp-1');
+      expect(await ops.findShipmentForDevice('logger-01', deliveredAt + 1)).toBeUndefined();
+      expect(await ops.findShipmentForDevice('logger-02', T0 + 5 * HOUR)).toBeUndefined();
+
+      // The device goes out again with a new shipment: later readings belong to it.
+      await createShipment('shp-2', 'logger-01', deliveredAt + HOUR);
+      expect(await ops.findShipmentForDevice('logger-01', deliveredAt + 30 * MIN)).toBeUndefined();
+      expect((await ops.findShipmentForDevice('logger-01', deliveredAt + 2 * HOUR))?.id).toBe('shp-2');
+      expect((await ops.findShipmentForDevice('logger-01', T0 + HOUR))?.id).toBe('shp-1');
+    });
+
+    it('lists custody events by time, ties in the order recorded', async () => {
+      await createShipment('shp-1');
+      const append = (at: number, stage: NewCustodyEvent['stage'], toOrgId: string) =>
+        ops.appendCustodyEvent({ shipmentId: 'shp-1', at, stage, toOrgId, station: null, probeTempC: null, recordedAt: T0 + 50 * HOUR });
+      // A late scan recorded after a later one, and two scans at the same minute.
+      const hub = await append(T0 + 8 * HOUR, 'hub', 'org-hub');
+      const firstMile = await append(T0 + 3 * HOUR, 'first_mile', 'org-reefer');
+      const lineHaulA = await append(T0 + 20 * HOUR, 'line_haul', 'org-reefer');
+      const lineHaulB = await append(T0 + 20 * HOUR, 'line_haul', 'org-hub');
+
+      expect(lineHaulB.seq).toBeGreaterThan(lineHaulA.seq);
+      const listed = await ops.listCustodyEvents('shp-1');
+      expect(listed.map((e) => e.id).slice(1)).toEqual([firstMile.id, hub.id, lineHaulA.id, lineHaulB.id]);
+      expect(listed[2]).toEqual(hub);
+    });
+  });
+
+  describe('alerts', () => {
+    it('round-trips an alert, its attribution and routing', async () => {
+      await createShipment('shp-1');
+      const a = alert('shp-1', 'high', { clearedAt: T0 + 2 * HOUR, conditionState: 'cleared' });
+      await ops.insertAlert(a);
+
+      expect(await ops.getAlert(a.id)).toEqual(a);
+      expect(await ops.getAlert(randomUUID())).toBeUndefined();
+    });
+
+    it('holds one unresolved alert per (shipment, rule); a new one may follow once it is resolved', async () => {
+      await createShipment('shp-1');
+      const first = alert('shp-1', 'high');
+      await ops.insertAlert(first);
+
+      await expect(ops.insertAlert(alert('shp-1', 'high'))).rejects.toThrow(/UNIQUE constraint/);
+      await ops.updateAlert({ ...first, status: 'acknowledged', acknowledgedAt: T0 + 2 * HOUR, acknowledgedBy: 'hub' });
+      await expect(ops.insertAlert(alert('shp-1', 'high'))).rejects.toThrow(/UNIQUE constraint/);
+      expect((await ops.findUnresolvedAlert('shp-1', 'high'))?.id).toBe(first.id);
+
+      // Another rule of the same shipment is a different alert.
+      await ops.insertAlert(alert('shp-1', 'low', { direction: 'below', thresholdC: 1, tier: 3 }));
+
+      await ops.updateAlert({ ...first, status: 'resolved', resolvedAt: T0 + 3 * HOUR, resolvedBy: 'hub' });
+      expect(await ops.findUnresolvedAlert('shp-1', 'high')).toBeUndefined();
+      const second = alert('shp-1', 'high', { activeAt: T0 + 10 * HOUR });
+      await ops.insertAlert(second);
+      expect((await ops.findUnresolvedAlert('shp-1', 'high'))?.id).toBe(second.id);
+      expect((await ops.getAlert(first.id))?.status).toBe('resolved');
+    });
+
+    it('filters the alert list by routed organisation, status and shipment, newest first', async () => {
+      await createShipment('shp-1', 'logger-01');
+      await createShipment('shp-2', 'logger-02');
+      const hubHigh = alert('shp-1', 'high', { createdAt: T0 + HOUR });
+      const hubLow = alert('shp-1', 'low', { createdAt: T0 + 3 * HOUR, status: 'acknowledged', routedTo: ['org-hub', 'org-coop'] });
+      const reeferHigh = alert('shp-2', 'high', { createdAt: T0 + 2 * HOUR, routedTo: ['org-reefer', 'org-coop', 'platform'] });
+      for (const a of [hubHigh, hubLow, reeferHigh]) await ops.insertAlert(a);
+
+      const ids = async (filter: Parameters<SqliteOpsStore['listAlerts']>[0]) => (await ops.listAlerts(filter)).map((a) => a.id);
+      expect(await ids({})).toEqual([hubLow.id, reeferHigh.id, hubHigh.id]);
+      expect(await ids({ orgId: 'org-hub' })).toEqual([hubLow.id, hubHigh.id]);
+      expect(await ids({ orgId: 'org-reefer' })).toEqual([reeferHigh.id]);
+      expect(await ids({ orgId: 'org-coop' })).toEqual([hubLow.id, reeferHigh.id, hubHigh.id]);
+      // Exact organisation ids only: no prefix or substring matches.
+      expect(await ids({ orgId: 'org' })).toEqual([]);
+      expect(await ids({ orgId: 'org-hu' })).toEqual([]);
+      expect(await ids({ status: 'open' })).toEqual([reeferHigh.id, hubHigh.id]);
+      expect(await ids({ status: 'acknowledged', orgId: 'org-hub' })).toEqual([hubLow.id]);
+      expect(await ids({ shipmentId: 'shp-2' })).toEqual([reeferHigh.id]);
+      expect(await ids({ shipmentId: 'shp-1', status: 'open' })).toEqual([hubHigh.id]);
+      expect(await ids({ limit: 2 })).toEqual([hubLow.id, reeferHigh.id]);
+    });
+  });
+
+  describe('claims', () => {
+    it('files one claim per (shipment, liable organisation) and returns the original on a repeat', async () => {
+      await createShipment('shp-1');
+      const a = alert('shp-1', 'high');
+      await ops.insertAlert(a);
+      const original = claim('shp-1', a.id, 'org-hub');
+
+      expect(await ops.fileClaimOnce(original)).toEqual({ claim: original, isNew: true });
+      const repeat = await ops.fileClaimOnce(claim('shp-1', a.id, 'org-hub', { amountCents: 1, filedAt: T0 + 9 * HOUR }));
+      expect(repeat).toEqual({ claim: original, isNew: false });
+
+      const onCarrier = claim('shp-1', a.id, 'org-reefer', { filedAt: T0 + 4 * HOUR });
+      expect((await ops.fileClaimOnce(onCarrier)).isNew).toBe(true);
+      expect((await ops.listClaims({ shipmentId: 'shp-1' })).map((c) => c.id)).toEqual([onCarrier.id, original.id]);
+      expect(await ops.listClaims({ orgId: 'org-hub' })).toEqual([original]);
+      expect(await ops.listClaims({ shipmentId: 'shp-other' })).toEqual([]);
+    });
+  });
+
+  describe('dead letters', () => {
+    it('lists dead letters newest first, and by device', async () => {
+      const letter = (deviceId: string | null, code: string, receivedAt: number) => ({
+        deviceId,
+        topic: deviceId ? `coldchain/v1/devices/${deviceId}/telemetry` : 'coldchain/v1/devices/+bad/telemetry',
+        code,
+        reason: `${code} for test`,
+        payload: '{"readings":[{"ts":1,"tempC":"warm"}]}',
+        payloadBytes: 38,
+        receivedAt,
+      });
+      const a = await ops.insertDeadLetter(letter('logger-01', 'message.invalid', T0));
+      const b = await ops.insertDeadLetter(letter(null, 'topic.invalid', T0 + MIN));
+      const c = await ops.insertDeadLetter(letter('logger-01', 'message.not_json', T0 + 2 * MIN));
+
+      expect(a).toEqual({ ...letter('logger-01', 'message.invalid', T0), id: expect.any(Number) });
+      expect(await ops.listDeadLetters()).toEqual([c, b, a]);
+      expect(await ops.listDeadLetters({ deviceId: 'logger-01' })).toEqual([c, a]);
+      expect(await ops.listDeadLetters({ limit: 1 })).toEqual([c]);
+      expect(await ops.listDeadLetters({ deviceId: 'logger-02' })).toEqual([]);
+    });
+  });
+
+  describe('settings', () => {
+    it('stores, overwrites and reads settings', async () => {
+      expect(await ops.getSetting('schema')).toBeUndefined();
+      await ops.setSetting('schema', '1');
+      await ops.setSetting('schema', '2');
+      expect(await ops.getSetting('schema')).toBe('2');
+    });
+  });
+
+  it('keeps everything when the same file is opened again', async () => {
+    const s = await createShipment('shp-1');
+    const event = await ops.appendCustodyEvent({ shipmentId: 'shp-1', at: T0 + 3 * HOUR, stage: 'hub', toOrgId: 'org-hub', station: '海口南港', probeTempC: 5.1, recordedAt: T0 + 3 * HOUR });
+    const a = alert('shp-1', 'high');
+    await ops.insertAlert(a);
+    const c = claim('shp-1', a.id, 'org-hub');
+    await ops.fileClaimOnce(c);
+    const letter = await ops.insertDeadLetter({ deviceId: 'logger-01', topic: 't', code: 'message.empty', reason: 'message is empty', payload: '', payloadBytes: 0, receivedAt: T0 });
+    await ops.setSetting('schema', '1');
+    await ops.close();
+
+    ops = new SqliteOpsStore(path);
+    expect(await ops.getOrganisation('org-hub')).toEqual(org('org-hub', 'warehouse'));
+    expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', createdAt: T0 });
+    expect(await ops.getShipment('shp-1')).toEqual(s);
+    expect((await ops.listCustodyEvents('shp-1')).at(-1)).toEqual(event);
+    expect(await ops.getAlert(a.id)).toEqual(a);
+    expect(await ops.listClaims()).toEqual([c]);
+    expect(await ops.listDeadLetters()).toEqual([letter]);
+    expect(await ops.getSetting('schema')).toBe('1');
+    // Identity rules still hold after the reopen.
+    await expect(ops.insertAlert(alert('shp-1', 'high'))).rejects.toThrow(/UNIQUE constraint/);
+    expect(await ops.createDevice({ id: 'logger-01', secretHash: 'x', createdAt: T0 })).toBe(false);
+  });
+});

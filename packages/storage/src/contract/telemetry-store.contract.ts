@@ -1,0 +1,155 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StoredReading, TelemetryStore } from '../ports.ts';
+
+/** What an adapter's test gives the contract: a fresh, empty store, how to reopen it, how to dispose of it. */
+export type TelemetryStoreHarness = {
+  store: TelemetryStore;
+  /** Opens the same data again, after `store.close()`; adapters without durable data omit it. */
+  reopen?: () => Promise<TelemetryStore>;
+  /** Closes whatever is still open and removes the data. */
+  cleanup: () => Promise<void>;
+};
+
+const MIN = 60_000;
+// A realistic device time (2025-05-20T00:00:00Z): adapters must keep epoch milliseconds exact.
+const T0 = Date.UTC(2025, 4, 20);
+
+function reading(deviceId: string, sampledAt: number, tempC: number, rhPct: number | null = 90): StoredReading {
+  return { deviceId, sampledAt, tempC, rhPct, receivedAt: sampledAt + 20_000 };
+}
+
+/**
+ * The one contract every TelemetryStore adapter passes (SQLite now; InfluxDB and VictoriaMetrics later).
+ * `open` gives a fresh, empty store for each test.
+ */
+export function describeTelemetryStoreContract(name: string, open: () => Promise<TelemetryStoreHarness>): void {
+  describe(`TelemetryStore contract: ${name}`, () => {
+    let harness: TelemetryStoreHarness;
+    let store: TelemetryStore;
+
+    beforeEach(async () => {
+      harness = await open();
+      store = harness.store;
+    });
+
+    afterEach(async () => {
+      await harness.cleanup();
+    });
+
+    it('reads back what was inserted, in device-time order, whatever the arrival order', async () => {
+      // Loggers upload buffered readings late and out of order.
+      const batch = [reading('dev-a', T0 + 2 * MIN, 5.5, 91), reading('dev-a', T0, 4.25, 90.5), reading('dev-a', T0 + MIN, -18.75, 0)];
+      expect(await store.insertReadings(batch)).toEqual({ inserted: 3, duplicates: 0 });
+      await store.insertReadings([reading('dev-a', T0 - MIN, 3)]);
+
+      const back = await store.readingsBetween('dev-a', T0 - MIN, T0 + 2 * MIN);
+      expect(back.map((r) => r.sampledAt)).toEqual([T0 - MIN, T0, T0 + MIN, T0 + 2 * MIN]);
+      expect(back[1]).toEqual(batch[1]);
+      expect(back[2]).toEqual(batch[2]);
+      expect(back[3]).toEqual(batch[0]);
+    });
+
+    it('counts a second reading for the same (device, time) as a duplicate and keeps the first value', async () => {
+      await store.insertReadings([reading('dev-a', T0, 4.2, 90), reading('dev-a', T0 + MIN, 4.4, 90)]);
+      const again = await store.insertReadings([reading('dev-a', T0, 30, 10), reading('dev-a', T0 + 2 * MIN, 4.6, 90)]);
+
+      expect(again).toEqual({ inserted: 1, duplicates: 1 });
+      const back = await store.readingsBetween('dev-a', T0, T0 + 2 * MIN);
+      expect(back.map((r) => [r.sampledAt, r.tempC, r.rhPct])).toEqual([
+        [T0, 4.2, 90],
+        [T0 + MIN, 4.4, 90],
+        [T0 + 2 * MIN, 4.6, 90],
+      ]);
+    });
+
+    it('treats a repeated (device, time) inside one batch as a duplicate, the first one winning', async () => {
+      const result = await store.insertReadings([reading('dev-a', T0, 4.2), reading('dev-a', T0, 29.9), reading('dev-a', T0 + MIN, 4.3)]);
+
+      expect(result).toEqual({ inserted: 2, duplicates: 1 });
+      const back = await store.readingsBetween('dev-a', T0, T0);
+      expect(back.map((r) => r.tempC)).toEqual([4.2]);
+    });
+
+    it('stores nothing twice when a whole upload is retried', async () => {
+      const batch = Array.from({ length: 100 }, (_, i) => reading('dev-a', T0 + i * MIN, 4 + (i % 7) / 10));
+      expect(await store.insertReadings(batch)).toEqual({ inserted: 100, duplicates: 0 });
+      expect(await store.insertReadings(batch)).toEqual({ inserted: 0, duplicates: 100 });
+      expect(await store.readingsBetween('dev-a', T0, T0 + 200 * MIN)).toHaveLength(100);
+    });
+
+    it('includes both bounds of readingsBetween and nothing outside them', async () => {
+      await store.insertReadings([0, 1, 2, 3, 4, 5].map((i) => reading('dev-a', T0 + i * MIN, i)));
+
+      const inside = await store.readingsBetween('dev-a', T0 + MIN, T0 + 4 * MIN);
+      expect(inside.map((r) => r.tempC)).toEqual([1, 2, 3, 4]);
+      expect((await store.readingsBetween('dev-a', T0 + 3 * MIN, T0 + 3 * MIN)).map((r) => r.tempC)).toEqual([3]);
+      expect(await store.readingsBetween('dev-a', T0 + MIN + 1, T0 + 2 * MIN - 1)).toEqual([]);
+      expect(await store.readingsBetween('dev-a', T0 + 10 * MIN, T0 + 20 * MIN)).toEqual([]);
+    });
+
+    it('returns at most `limit` readings, the earliest ones', async () => {
+      await store.insertReadings([5, 3, 1, 4, 2, 0].map((i) => reading('dev-a', T0 + i * MIN, i)));
+
+      const firstTwo = await store.readingsBetween('dev-a', T0, T0 + 10 * MIN, 2);
+      expect(firstTwo.map((r) => r.tempC)).toEqual([0, 1]);
+      const fromThird = await store.readingsBetween('dev-a', T0 + 2 * MIN, T0 + 10 * MIN, 3);
+      expect(fromThird.map((r) => r.tempC)).toEqual([2, 3, 4]);
+    });
+
+    it('keeps devices apart, even for readings at the same time', async () => {
+      const result = await store.insertReadings([reading('dev-a', T0, 4), reading('dev-b', T0, 12), reading('dev-b', T0 + MIN, 13)]);
+
+      expect(result).toEqual({ inserted: 3, duplicates: 0 });
+      expect((await store.readingsBetween('dev-a', T0, T0 + MIN)).map((r) => [r.deviceId, r.tempC])).toEqual([['dev-a', 4]]);
+      expect((await store.readingsBetween('dev-b', T0, T0 + MIN)).map((r) => [r.deviceId, r.tempC])).toEqual([
+        ['dev-b', 12],
+        ['dev-b', 13],
+      ]);
+      expect(await store.readingsBetween('dev-c', T0, T0 + MIN)).toEqual([]);
+    });
+
+    it('accepts an empty insert as a no-op', async () => {
+      expect(await store.insertReadings([])).toEqual({ inserted: 0, duplicates: 0 });
+      expect(await store.readingsBetween('dev-a', 0, Number.MAX_SAFE_INTEGER)).toEqual([]);
+    });
+
+    it('round-trips a missing humidity as null, distinct from 0 %', async () => {
+      await store.insertReadings([reading('dev-a', T0, 4, null), reading('dev-a', T0 + MIN, 4, 0)]);
+
+      const back = await store.readingsBetween('dev-a', T0, T0 + MIN);
+      expect(back.map((r) => r.rhPct)).toEqual([null, 0]);
+    });
+
+    it('takes a batch of 10,000 readings in one call', async () => {
+      // 10,000 is the most one telemetry message may carry (MAX_READINGS_PER_MESSAGE).
+      const batch = Array.from({ length: 10_000 }, (_, i) => reading('dev-bulk', T0 + i * 10_000, Math.round(Math.sin(i / 50) * 100) / 10 + 5));
+      expect(await store.insertReadings(batch)).toEqual({ inserted: 10_000, duplicates: 0 });
+
+      const back = await store.readingsBetween('dev-bulk', T0, T0 + 10_000 * 10_000, 20_000);
+      expect(back).toHaveLength(10_000);
+      expect(back[0]).toEqual(batch[0]);
+      expect(back[9_999]).toEqual(batch[9_999]);
+      expect(back.every((r, i) => r.sampledAt === T0 + i * 10_000 && r.tempC === batch[i]!.tempC)).toBe(true);
+    });
+
+    it('keeps the data through close and reopen', async (context) => {
+      if (!harness.reopen) {
+        context.skip('this adapter has no reopen');
+        return;
+      }
+      const batch = [reading('dev-a', T0, 4.2, null), reading('dev-a', T0 + MIN, 16.5, 88), reading('dev-b', T0, 2)];
+      await store.insertReadings(batch);
+      await store.close();
+
+      const reopened = await harness.reopen();
+      try {
+        expect(await reopened.readingsBetween('dev-a', T0, T0 + MIN)).toEqual([batch[0], batch[1]]);
+        expect(await reopened.readingsBetween('dev-b', T0, T0)).toEqual([batch[2]]);
+        // Deduplication holds across the restart too.
+        expect(await reopened.insertReadings([reading('dev-a', T0, 99)])).toEqual({ inserted: 0, duplicates: 1 });
+      } finally {
+        await reopened.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,146 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '@coldchain/bus';
+import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import type { StoredReading } from '@coldchain/storage';
+import { buildApi } from './app.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const T0 = Date.UTC(2025, 4, 20);
+
+/** Every key of a JSON value, at any depth. */
+function keysOf(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const item of value) keysOf(item, into);
+  else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      into.add(key);
+      keysOf(inner, into);
+    }
+  }
+  return into;
+}
+
+/** A real API over SQLite files, with one lychee shipment through the hub, its readings and an alert. */
+async function startApi() {
+  const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
+  const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+  const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
+  const adminToken = randomBytes(24).toString('base64url');
+  const api = buildApi({ host: '127.0.0.1', port: 0, ops, telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }) });
+  await api.start();
+  async function call(method: 'GET' | 'POST', url: string, body?: unknown, token: string | null = adminToken) {
+    const response = await api.app.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }), headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as any };
+  }
+  await call('POST', '/api/v1/organisations', { id: 'org-coop', name: '海南永兴荔枝合作社', nameEn: 'Yongxing Lychee Cooperative', kind: 'shipper' });
+  await call('POST', '/api/v1/organisations', { id: 'org-hub', name: '海口南港冷库枢纽', nameEn: 'Haikou South Port Cold Hub', kind: 'warehouse' });
+  await call('POST', '/api/v1/devices', { id: 'logger-hn-0042' });
+  const created = await call('POST', '/api/v1/shipments', {
+    id: 'shp-trace-0520',
+    profileId: 'lychee',
+    shipperOrgId: 'org-coop',
+    deviceId: 'logger-hn-0042',
+    origin: '海南 海口',
+    destination: '上海 浦东',
+    boxes: 120,
+    goodsValueCents: 3_612_345,
+    freightCents: 481_234,
+    startedAt: T0,
+  });
+  expect(created.status).toBe(201);
+  await call('POST', '/api/v1/shipments/shp-trace-0520/handoffs', { at: T0 + 8 * HOUR, stage: 'hub', toOrgId: 'org-hub', probeTempC: 5.1 });
+  const readings: StoredReading[] = Array.from({ length: 24 * 12 }, (_, i) => {
+    const t = T0 + i * 5 * MIN;
+    const tempC = t >= T0 + 11 * HOUR && t < T0 + 13 * HOUR ? 24.5 : 4.2;
+    return { deviceId: 'logger-hn-0042', sampledAt: t, tempC, rhPct: 91, receivedAt: t + 20_000 };
+  });
+  await telemetry.insertReadings(readings);
+  await ops.insertAlert({
+    id: randomUUID(),
+    shipmentId: 'shp-trace-0520',
+    deviceId: 'logger-hn-0042',
+    ruleId: 'high',
+    tier: 1,
+    status: 'open',
+    conditionState: 'cleared',
+    thresholdC: 15,
+    direction: 'above',
+    activeAt: T0 + 11 * HOUR,
+    firedAt: T0 + 11 * HOUR + 10 * MIN,
+    clearedAt: T0 + 13 * HOUR,
+    peakTempC: 24.5,
+    outsideMs: 2 * HOUR,
+    degreeMinutes: 1140,
+    attribution: { status: 'attributed', orgId: 'org-hub', legIndex: 1, reason: { zh: '枢纽仓', en: 'hub' } },
+    routedTo: ['org-hub', 'org-coop', 'platform'],
+    respondBy: T0 + 12 * HOUR + 10 * MIN,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    createdAt: T0 + 11 * HOUR + 10 * MIN,
+    updatedAt: T0 + 13 * HOUR,
+  });
+  return {
+    traceCode: created.body.traceCode as string,
+    call,
+    async stop() {
+      await api.stop();
+      await ops.close();
+      await telemetry.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('consumer trace API', () => {
+  let api: Awaited<ReturnType<typeof startApi>>;
+  beforeEach(async () => {
+    api = await startApi();
+  });
+  afterEach(async () => {
+    await api.stop();
+  });
+
+  it('shows the curve, legs and excursion to anyone holding the trace code', async () => {
+    const response = await api.call('GET', `/api/v1/trace/${api.traceCode}?points=100`, undefined, null);
+    expect(response.status).toBe(200);
+    const trace = response.body;
+    expect(trace.traceCode).toBe(api.traceCode);
+    expect(trace.product).toEqual({ zh: '荔枝', en: 'Lychee' });
+    expect(trace.legs.map((l: any) => [l.stage, l.custodian.name, l.custodian.nameEn])).toEqual([
+      ['packhouse', '海南永兴荔枝合作社', 'Yongxing Lychee Cooperative'],
+      ['hub', '海口南港冷库枢纽', 'Haikou South Port Cold Hub'],
+    ]);
+    expect(trace.curve.length).toBeGreaterThan(10);
+    expect(Math.max(...trace.curve.map(([, v]: [number, number]) => v))).toBe(24.5);
+    expect(trace.excursions).toEqual([{ direction: 'above', thresholdC: 15, startedAt: T0 + 11 * HOUR, endedAt: T0 + 13 * HOUR, peakTempC: 24.5, outsideMs: 2 * HOUR }]);
+    expect(trace.verdict.status).toBe('excursion');
+  });
+
+  it('carries no ids, device, money or routing: nothing but what the consumer may see', async () => {
+    const response = await api.call('GET', `/api/v1/trace/${api.traceCode}`, undefined, null);
+    expect(response.status).toBe(200);
+
+    const keys = [...keysOf(response.body)];
+    const forbidden = ['id', 'shipmentId', 'deviceId', 'alertId', 'orgId', 'shipperOrgId', 'custodianOrgId', 'toOrgId', 'liableOrgId', 'goodsValueCents', 'freightCents', 'amountCents', 'routedTo', 'attribution', 'station', 'secret', 'secretHash'];
+    expect(keys.filter((key) => forbidden.includes(key))).toEqual([]);
+    expect(keys.filter((key) => /Id$|Cents$/.test(key))).toEqual([]);
+
+    const text = JSON.stringify(response.body);
+    for (const value of ['shp-trace-0520', 'logger-hn-0042', 'org-hub', 'org-coop', '3612345', '481234']) expect(text).not.toContain(value);
+  });
+
+  it('answers 404 trace.not_found for an unknown code, and does not take a shipment id for a code', async () => {
+    for (const code of [randomBytes(16).toString('base64url'), 'shp-trace-0520']) {
+      const response = await api.call('GET', `/api/v1/trace/${code}`, undefined, null);
+      expect(response.status).toBe(404);
+      expect(response.body.error.code).toBe('trace.not_found');
+    }
+  });
+});
