@@ -5,8 +5,9 @@ import type { Alert, Claim } from '@coldchain/storage';
 import { eventually, startAllInOne } from './helpers/all-in-one.ts';
 import type { RunningService } from './helpers/all-in-one.ts';
 
-// A lychee shipment leaves the Hainan packhouse at 08:00 on 1 July (Beijing time).
-const START = Date.parse('2026-07-01T08:00:00+08:00');
+// A lychee shipment left the Hainan packhouse three days ago, on the hour (readings older than 30 days
+// would be refused as too old).
+const START = Math.floor((Date.now() - 3 * 86_400_000) / 3_600_000) * 3_600_000;
 
 function spec(id: string, seed: number, hasAcFailure: boolean): JourneySpec {
   return {

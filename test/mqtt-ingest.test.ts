@@ -12,6 +12,10 @@ function connectDevice(service: RunningService, deviceId: string, secret: string
   return mqtt.connectAsync(service.info.mqttUrl, { clientId: `t-${deviceId}-${Math.random()}`, username: deviceId, password: secret, reconnectPeriod: 0, connectTimeout: 5000 });
 }
 
+// Device times an hour ago, on the second: inside the window ingest accepts (not in the future, under 30 days old).
+const T = Math.floor((Date.now() - 3_600_000) / 1000) * 1000;
+const isoAt = (t: number) => new Date(t + 8 * 3_600_000).toISOString().replace('Z', '+08:00');
+
 describe('device contract against the embedded broker (real MQTT client)', () => {
   let service: RunningService;
   let api: ApiClient;
@@ -35,7 +39,7 @@ describe('device contract against the embedded broker (real MQTT client)', () =>
     const client = await connectDevice(service, 'logger-a', secrets['logger-a']!);
     await client.publishAsync(
       telemetryTopic('logger-a'),
-      JSON.stringify({ seq: 1, readings: [{ ts: 1_780_000_000_000, tempC: 4.2, rhPct: 91 }, { ts: '2026-05-29T04:26:41.000+08:00', tempC: 4.4 }] }),
+      JSON.stringify({ seq: 1, readings: [{ ts: T, tempC: 4.2, rhPct: 91 }, { ts: isoAt(T + 1000), tempC: 4.4 }] }),
       { qos: 1 },
     );
     await client.endAsync();
@@ -44,16 +48,16 @@ describe('device contract against the embedded broker (real MQTT client)', () =>
       return r.length === 2 ? r : undefined;
     });
     expect(stored.map((r) => [r.sampledAt, r.tempC])).toEqual([
-      [1_780_000_000_000, 4.2],
-      [1_780_000_001_000, 4.4],
+      [T, 4.2],
+      [T + 1000, 4.4],
     ]);
   });
 
   it('keeps an invalid message as a dead letter with its reason, and the device goes on publishing', async () => {
     const client = await connectDevice(service, 'logger-b', secrets['logger-b']!);
-    await client.publishAsync(telemetryTopic('logger-b'), JSON.stringify({ readings: [{ ts: 1_780_000_000_000, tempC: 'warm' }] }), { qos: 1 });
+    await client.publishAsync(telemetryTopic('logger-b'), JSON.stringify({ readings: [{ ts: T, tempC: 'warm' }] }), { qos: 1 });
     await client.publishAsync(telemetryTopic('logger-b'), '{"readings": [', { qos: 1 });
-    await client.publishAsync(telemetryTopic('logger-b'), JSON.stringify({ readings: [{ ts: 1_780_000_060_000, tempC: 5 }] }), { qos: 1 });
+    await client.publishAsync(telemetryTopic('logger-b'), JSON.stringify({ readings: [{ ts: T + 60_000, tempC: 5 }] }), { qos: 1 });
     await client.endAsync();
     const letters = await eventually('two dead letters', async () => {
       const d = await deadLetters('logger-b');
@@ -67,7 +71,7 @@ describe('device contract against the embedded broker (real MQTT client)', () =>
       const r = await readings('logger-b');
       return r.length === 1 ? r : undefined;
     });
-    expect(stored[0]).toMatchObject({ sampledAt: 1_780_000_060_000, tempC: 5 });
+    expect(stored[0]).toMatchObject({ sampledAt: T + 60_000, tempC: 5 });
   });
 
   it('refuses a wrong secret and an unknown device at CONNECT', async () => {
@@ -78,7 +82,7 @@ describe('device contract against the embedded broker (real MQTT client)', () =>
   it("refuses a device publishing under another device's topic, and records the refusal", async () => {
     const client = await connectDevice(service, 'logger-c', secrets['logger-c']!);
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
-    client.publish(telemetryTopic('logger-a'), JSON.stringify({ readings: [{ ts: 1_780_000_120_000, tempC: 30 }] }), { qos: 1 });
+    client.publish(telemetryTopic('logger-a'), JSON.stringify({ readings: [{ ts: T + 120_000, tempC: 30 }] }), { qos: 1 });
     await closed;
     client.end(true);
     const [letter] = await eventually('the refusal on record', async () => {
@@ -86,6 +90,6 @@ describe('device contract against the embedded broker (real MQTT client)', () =>
       return d.length === 1 ? d : undefined;
     });
     expect(letter).toMatchObject({ code: 'topic.foreign_device', topic: telemetryTopic('logger-a') });
-    expect((await readings('logger-a')).some((r) => r.sampledAt === 1_780_000_120_000)).toBe(false);
+    expect((await readings('logger-a')).some((r) => r.sampledAt === T + 120_000)).toBe(false);
   });
 });

@@ -6,3 +6,7 @@ export * from './topics.ts';
 export * from './telemetry.ts';
 export { formatZodError } from './zod-error.ts';
 export { ConfigError, parseEnv } from './env.ts';
+export type { ReadingRejectCode, RejectedReading } from './screening.ts';
+export { MAX_AGE_MS, MAX_FUTURE_MS, screenReadings, SENSOR_RANGE_C } from './screening.ts';
+export type { RateLimit } from './rate-limiter.ts';
+export { DEVICE_RATE_LIMIT, DeviceRateLimiter } from './rate-limiter.ts';

@@ -9,6 +9,7 @@ export type {
   Claim,
   DeadLetter,
   Device,
+  DeviceEvent,
   NewCustodyEvent,
   OpsStore,
   Organisation,

@@ -104,6 +104,9 @@ export type DeadLetter = {
   receivedAt: number;
 };
 
+/** Something that happened to a device other than a reading (server time). */
+export type DeviceEvent = { id: number; deviceId: string; kind: 'seq_gap' | 'online' | 'offline' | 'no_data'; detail: string; at: number };
+
 export type NewCustodyEvent = Omit<CustodyEvent, 'id' | 'seq'>;
 
 export type AlertFilter = { orgId?: string; status?: AlertStatus; shipmentId?: string; limit?: number };
@@ -145,6 +148,9 @@ export interface OpsStore {
 
   insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter>;
   listDeadLetters(filter?: { deviceId?: string; limit?: number }): Promise<DeadLetter[]>;
+
+  recordDeviceEvent(event: Omit<DeviceEvent, 'id'>): Promise<DeviceEvent>;
+  listDeviceEvents(deviceId: string, limit?: number): Promise<DeviceEvent[]>;
 
   getSetting(key: string): Promise<string | undefined>;
   setSetting(key: string, value: string): Promise<void>;

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { buildApi } from '@coldchain/api';
 import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
@@ -35,6 +36,8 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
       const adminToken = loadOrCreateSecret(config.DATA_DIR, 'admin-token', config.COLDCHAIN_ADMIN_TOKEN);
       const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
       const { telemetry, ops } = await openStores(config, log, clock.now());
+      const metrics = new Registry();
+      collectDefaultMetrics({ register: metrics });
       stopped.push(() => telemetry.close(), () => ops.close());
       info.adminToken = adminToken.value;
       info.isAdminTokenGenerated = adminToken.isGenerated;
@@ -52,20 +55,21 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
             },
           });
           const { port } = await broker.start();
+          new Gauge({ name: 'coldchain_broker_connections', help: 'MQTT clients connected to the embedded broker', registers: [metrics], collect() { this.set(broker.connectedClients()); } });
           stopped.unshift(() => broker.stop());
           info.mqttPort = port;
           info.mqttUrl = `mqtt://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
         }
         const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}`, username: `svc:${name}`, password: serviceSecret });
 
-        const ingest = buildIngest({ mqtt: mqtt('ingest'), telemetry, ops, clock, log: log.child({ service: 'ingest' }) });
+        const ingest = buildIngest({ mqtt: mqtt('ingest'), telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics });
         await ingest.start();
         stopped.unshift(() => ingest.stop());
         const rules = buildRules({ mqtt: mqtt('rules'), ops, clock, log: log.child({ service: 'rules' }) });
         await rules.start();
         stopped.unshift(() => rules.stop());
 
-        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }) });
+        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics });
         const { port: httpPort } = await api.start();
         stopped.unshift(() => api.stop());
         info.httpPort = httpPort;

@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { isSameToken } from '@coldchain/auth';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import type { OpsStore, TelemetryStore } from '@coldchain/storage';
@@ -30,6 +31,8 @@ export type ApiDeps = {
   mqtt?: MqttConnectionOptions;
   clock: Clock;
   log: Logger;
+  /** Served at /metrics in Prometheus text format. */
+  metrics?: Registry;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -104,7 +107,7 @@ export function buildApi(deps: ApiDeps) {
       clock: deps.clock,
       requireAdmin,
     };
-    registerHealthRoutes(context);
+    registerHealthRoutes(context, deps.metrics);
     registerDeviceRoutes(context);
     registerShipmentRoutes(context);
     registerAlertRoutes(context);

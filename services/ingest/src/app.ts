@@ -1,69 +1,142 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, handleMessagesInOrder } from '@coldchain/bus';
-import { decodeTelemetry, parseDeviceTopic, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
+import type { RateLimit } from '@coldchain/schemas';
+import { SpoolFullError } from '@coldchain/storage';
 import type { OpsStore, TelemetryStore } from '@coldchain/storage';
 import { recordDeadLetter } from './dead-letter.ts';
+import { createIngestMetrics } from './ingest-metrics.ts';
 
 /** What ingest needs: a broker connection, the stores, a clock, a logger. */
 export type IngestDeps = {
   mqtt: MqttConnectionOptions;
+  /** Subscription filter; `$share/ingest/...` to share the stream between instances (Mosquitto, EMQX). */
+  filter?: string;
   telemetry: TelemetryStore;
-  ops: Pick<OpsStore, 'insertDeadLetter'>;
+  ops: Pick<OpsStore, 'insertDeadLetter' | 'recordDeviceEvent'>;
   clock: Clock;
   log: Logger;
+  metrics?: Registry;
+  rateLimit?: RateLimit;
 };
 
-/** Counters since start, for metrics and tests. */
+/** Counters since start, for tests. */
 export type IngestStats = { messages: number; accepted: number; duplicates: number; rejected: number };
+
+/** Dead letters for a flooding device are kept at most once per this window; the metric counts all. */
+const RATE_LIMIT_RECORD_MS = 10_000;
 
 /**
  * Ingest: validates every telemetry message, stores its readings (deduplicated on device and device
- * time), and keeps every refused message as a dead letter with its reason. A message is acknowledged
- * to the broker only once it is stored or dead-lettered, so nothing acknowledged is lost.
+ * time), and keeps every refusal as a dead letter with its reason. A message is acknowledged to the
+ * broker only once it is stored or dead-lettered, so nothing acknowledged is lost; while the store's
+ * spool is full it waits, and the broker keeps the messages.
  */
 export function buildIngest(deps: IngestDeps) {
-  const { log } = deps;
+  const { log, clock } = deps;
   const stats: IngestStats = { messages: 0, accepted: 0, duplicates: 0, rejected: 0 };
+  const metrics = createIngestMetrics(deps.metrics ?? new Registry(), deps.telemetry);
+  const limiter = new DeviceRateLimiter(deps.rateLimit);
+  const lastSeq = new Map<string, number>();
+  const lastRateLimitRecord = new Map<string, number>();
   let client: MqttClient | undefined;
+  let isStopping = false;
+
+  async function refuse(deviceId: string | null, topic: string, code: string, reason: string, payload: Buffer, receivedAt: number) {
+    stats.rejected++;
+    metrics.messagesRejected.inc({ reason: code });
+    log.warn({ deviceId, code, reason: reason.slice(0, 300) }, 'ingest.rejected');
+    await recordDeadLetter(deps.ops, { deviceId, topic, code, reason, payload, receivedAt });
+  }
+
+  async function store(readings: Parameters<TelemetryStore['insertReadings']>[0]) {
+    const started = performance.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await deps.telemetry.insertReadings(readings);
+        metrics.writeSeconds.observe((performance.now() - started) / 1000);
+        return result;
+      } catch (error) {
+        // Back-pressure: not acknowledged until stored; the broker holds the rest meanwhile.
+        if (!(error instanceof SpoolFullError) || isStopping) throw error;
+        if (attempt % 30 === 0) log.error({ err: error }, 'ingest.spool_full');
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
 
   async function handle(topic: string, payload: Buffer): Promise<void> {
     stats.messages++;
-    const receivedAt = deps.clock.now();
+    metrics.messages.inc();
+    const receivedAt = clock.now();
     const parsedTopic = parseDeviceTopic(topic);
-    if (!parsedTopic || parsedTopic.kind !== 'telemetry') {
-      stats.rejected++;
-      await recordDeadLetter(deps.ops, { deviceId: null, topic, code: 'topic.invalid', reason: `not a telemetry topic: ${topic}`, payload, receivedAt });
-      return;
-    }
+    if (!parsedTopic || parsedTopic.kind !== 'telemetry') return refuse(null, topic, 'topic.invalid', `not a telemetry topic: ${topic}`, payload, receivedAt);
     const { deviceId } = parsedTopic;
-    const decoded = decodeTelemetry(payload);
-    if (!decoded.ok) {
+
+    if (!limiter.tryTake(deviceId, receivedAt)) {
       stats.rejected++;
-      log.warn({ deviceId, code: decoded.code, reason: decoded.reason }, 'ingest.rejected');
-      await recordDeadLetter(deps.ops, { deviceId, topic, code: decoded.code, reason: decoded.reason, payload, receivedAt });
+      metrics.messagesRejected.inc({ reason: 'device.rate_limited' });
+      if (receivedAt - (lastRateLimitRecord.get(deviceId) ?? 0) >= RATE_LIMIT_RECORD_MS) {
+        lastRateLimitRecord.set(deviceId, receivedAt);
+        const limit = deps.rateLimit ?? { perSecond: 20, burst: 200 };
+        await recordDeadLetter(deps.ops, { deviceId, topic, code: 'device.rate_limited', reason: `device sends more than ${limit.perSecond} messages/s (bursts of ${limit.burst}); messages over the limit are refused (this record stands for all refused in the next ${RATE_LIMIT_RECORD_MS / 1000} s, see coldchain_messages_rejected_total)`, payload, receivedAt });
+      }
       return;
     }
-    const { inserted, duplicates } = await deps.telemetry.insertReadings(
-      decoded.message.readings.map((r) => ({ deviceId, ...r, receivedAt })),
-    );
+
+    const decoded = decodeTelemetry(payload);
+    if (!decoded.ok) return refuse(deviceId, topic, decoded.code, decoded.reason, payload, receivedAt);
+
+    const { seq } = decoded.message;
+    if (seq !== null) {
+      const previous = lastSeq.get(deviceId);
+      if (previous !== undefined && seq > previous + 1) {
+        metrics.seqGaps.inc();
+        await deps.ops.recordDeviceEvent({ deviceId, kind: 'seq_gap', detail: `messages ${previous + 1}…${seq - 1} never arrived (${seq - previous - 1} missing)`, at: receivedAt });
+      }
+      // A restarted logger starts again from 0: follow it rather than flag every later message.
+      if (previous === undefined || seq > previous || seq === 0) lastSeq.set(deviceId, seq);
+    }
+
+    const { accepted, rejected } = screenReadings(decoded.message.readings, receivedAt);
+    if (rejected.length > 0) {
+      stats.rejected += rejected.length;
+      for (const r of rejected) metrics.readingsRejected.inc({ reason: r.code });
+      const reason = rejected.slice(0, 5).map((r) => r.reason).join('; ') + (rejected.length > 5 ? `; and ${rejected.length - 5} more` : '');
+      await recordDeadLetter(deps.ops, { deviceId, topic, code: rejected[0]!.code, reason: `${rejected.length} of ${decoded.message.readings.length} readings refused: ${reason}`, payload, receivedAt });
+    }
+    if (accepted.length === 0) return;
+    const { inserted, duplicates } = await store(accepted.map((r) => ({ deviceId, ...r, receivedAt })));
     stats.accepted += inserted;
     stats.duplicates += duplicates;
+    metrics.readingsAccepted.inc(inserted);
+    metrics.readingsDuplicate.inc(duplicates);
   }
 
   return {
     async start(): Promise<void> {
+      isStopping = false;
       client = await connectMqtt(deps.mqtt);
       handleMessagesInOrder(client, handle, (error, topic) => log.error({ err: error, topic }, 'ingest.store_failed'));
-      await client.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
-      log.info({ filter: TELEMETRY_FILTER }, 'ingest.subscribed');
+      const filter = deps.filter ?? TELEMETRY_FILTER;
+      await client.subscribeAsync(filter, { qos: 1 });
+      log.info({ filter }, 'ingest.subscribed');
     },
     stats(): IngestStats {
       return { ...stats };
     },
     async stop(): Promise<void> {
+      isStopping = true;
       await closeMqtt(client);
+      client = undefined;
+    },
+    /** Drops the connection without a clean DISCONNECT, as a crashed process would (for tests). */
+    async crash(): Promise<void> {
+      isStopping = true;
+      await closeMqtt(client, true);
       client = undefined;
     },
   };

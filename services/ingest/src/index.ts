@@ -2,3 +2,4 @@
 export { buildIngest } from './app.ts';
 export type { Ingest, IngestDeps, IngestStats } from './app.ts';
 export { recordDeadLetter } from './dead-letter.ts';
+export { createIngestMetrics } from './ingest-metrics.ts';

@@ -4,7 +4,7 @@ import { evaluateReading, findProfile, initialRuleState } from '@coldchain/domai
 import type { RuleState } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, handleMessagesInOrder } from '@coldchain/bus';
-import { decodeTelemetry, parseDeviceTopic, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { OpsStore, Shipment } from '@coldchain/storage';
 import { createExcursionRecorder } from './excursion-recorder.ts';
@@ -34,6 +34,7 @@ export function buildRules(deps: RulesDeps) {
   // consuming connection would wait for a PUBACK queued behind the message being handled.
   let publisher: MqttClient | undefined;
   const tracked = new Map<string, Tracked>();
+  const limiter = new DeviceRateLimiter();
   const stats: RulesStats = { readings: 0, evaluated: 0, late: 0, unassigned: 0, transitions: 0 };
   const recorder = createExcursionRecorder({ ops, bus: () => publisher, clock: deps.clock, log });
 
@@ -72,12 +73,15 @@ export function buildRules(deps: RulesDeps) {
   async function handle(topic: string, payload: Buffer): Promise<void> {
     const parsedTopic = parseDeviceTopic(topic);
     if (!parsedTopic || parsedTopic.kind !== 'telemetry') return;
-    // Refused messages are dead-lettered by ingest; rules only skip them.
+    const { deviceId } = parsedTopic;
+    // What ingest refuses (dead-lettered there), rules skips by the same pure checks: a sensor fault is
+    // never an excursion.
+    if (!limiter.tryTake(deviceId, deps.clock.now())) return;
     const decoded = decodeTelemetry(payload);
     if (!decoded.ok) return;
-    const { deviceId } = parsedTopic;
+    const { accepted } = screenReadings(decoded.message.readings, deps.clock.now());
     // Loggers upload buffered readings in bulk, not always in order: evaluate in device-time order.
-    const readings = [...decoded.message.readings].sort((a, b) => a.sampledAt - b.sampledAt);
+    const readings = accepted.sort((a, b) => a.sampledAt - b.sampledAt);
     let shipment: Shipment | undefined;
     for (const reading of readings) {
       stats.readings++;

@@ -1,9 +1,16 @@
+import type { Registry } from 'prom-client';
 import type { RouteContext } from '../app.ts';
 
-/** `GET /healthz`: the process is up and its stores answer. */
-export function registerHealthRoutes({ app, ops }: RouteContext): void {
+/** `GET /healthz`: the process is up and its stores answer; `GET /metrics`: Prometheus metrics. */
+export function registerHealthRoutes({ app, ops }: RouteContext, metrics?: Registry): void {
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ops.getSetting('schema');
     return { status: 'ok' };
   });
+  if (metrics) {
+    app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+      reply.header('content-type', metrics.contentType);
+      return metrics.metrics();
+    });
+  }
 }

@@ -57,4 +57,10 @@ export const OPS_MIGRATIONS = [
    );
    CREATE INDEX dead_letters_device ON dead_letters (device_id, id);
    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // v2: what happened to a device that is not a reading: gaps in its message sequence, status changes.
+  `CREATE TABLE device_events (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     device_id TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, at INTEGER NOT NULL
+   );
+   CREATE INDEX device_events_device ON device_events (device_id, id);`,
 ];

@@ -7,6 +7,7 @@ import type {
   Claim,
   DeadLetter,
   Device,
+  DeviceEvent,
   NewCustodyEvent,
   OpsStore,
   Organisation,
@@ -213,6 +214,21 @@ export class SqliteOpsStore implements OpsStore {
       'SELECT * FROM dead_letters WHERE (? IS NULL OR device_id = ?) ORDER BY id DESC LIMIT ?',
       filter.deviceId ?? null, filter.deviceId ?? null, filter.limit ?? 500,
     ).map(rowToDeadLetter);
+  }
+
+  async recordDeviceEvent(event: Omit<DeviceEvent, 'id'>): Promise<DeviceEvent> {
+    const result = this.db.prepare('INSERT INTO device_events (device_id, kind, detail, at) VALUES (?, ?, ?, ?)').run(event.deviceId, event.kind, event.detail, event.at);
+    return { ...event, id: Number(result.lastInsertRowid) };
+  }
+
+  async listDeviceEvents(deviceId: string, limit = 500): Promise<DeviceEvent[]> {
+    return this.all('SELECT * FROM device_events WHERE device_id = ? ORDER BY id DESC LIMIT ?', deviceId, limit).map((r) => ({
+      id: r.id as number,
+      deviceId: r.device_id as string,
+      kind: r.kind as DeviceEvent['kind'],
+      detail: r.detail as string,
+      at: r.at as number,
+    }));
   }
 
   async getSetting(key: string): Promise<string | undefined> {

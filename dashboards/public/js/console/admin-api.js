@@ -1,0 +1,114 @@
+// @ts-check
+/** The admin calls the console makes, with the bearer token. */
+
+/**
+ * @typedef {{ zh: string, en: string }} LocalizedText
+ * @typedef {{ id: string, name: string, nameEn: string, kind: 'platform' | 'shipper' | 'carrier' | 'warehouse' | 'courier' }} Organisation
+ * @typedef {{ id: string, origin: string, destination: string, traceCode: string }} Shipment
+ * @typedef {{
+ *   id: string, shipmentId: string, deviceId: string, ruleId: string, tier: 1 | 2 | 3,
+ *   status: 'open' | 'acknowledged' | 'resolved', conditionState: 'firing' | 'cleared',
+ *   thresholdC: number, direction: 'above' | 'below', activeAt: number, firedAt: number, clearedAt: number | null,
+ *   peakTempC: number, outsideMs: number, degreeMinutes: number,
+ *   attribution: { status: 'attributed' | 'indeterminate', orgId: string | null, legIndex: number | null, reason: LocalizedText },
+ *   routedTo: string[], respondBy: number,
+ *   acknowledgedAt: number | null, acknowledgedBy: string | null, resolvedAt: number | null, resolvedBy: string | null,
+ *   createdAt: number, updatedAt: number,
+ * }} Alert
+ * @typedef {{
+ *   id: string, shipmentId: string, alertId: string, liableOrgId: string, amountCents: number,
+ *   goodsShareCents: number, freightCents: number, currency: 'CNY', status: string, reason: string,
+ *   filedAt: number, respondBy: number,
+ * }} Claim
+ */
+
+/** A refused or failed call, with the API's error code and message when it sent them. */
+export class ApiFailure extends Error {
+  /**
+   * @param {number} status
+   * @param {string} code
+   * @param {string} message
+   */
+  constructor(status, code, message) {
+    super(message);
+    this.name = 'ApiFailure';
+    this.status = status;
+    this.code = code;
+  }
+
+  get isUnauthorized() {
+    return this.status === 401;
+  }
+}
+
+/** @param {string} token */
+export function createAdminApi(token) {
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   */
+  async function call(method, path, body) {
+    /** @type {Record<string, string>} */
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      throw new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error));
+    }
+    const payload = await response.json().catch(() => ({}));
+    if (!response.ok) throw new ApiFailure(response.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `HTTP ${response.status}`);
+    return payload;
+  }
+
+  /** @param {Record<string, string>} params */
+  const query = (params) => {
+    const search = new URLSearchParams(Object.entries(params).filter(([, v]) => v));
+    return search.size ? `?${search}` : '';
+  };
+
+  return {
+    /** @returns {Promise<Organisation[]>} */
+    async listOrganisations() {
+      return (await call('GET', '/api/v1/organisations')).organisations;
+    },
+    /** @returns {Promise<Shipment[]>} */
+    async listShipments() {
+      return (await call('GET', '/api/v1/shipments')).shipments;
+    },
+    /**
+     * @param {string} orgId empty for every organisation
+     * @returns {Promise<Alert[]>}
+     */
+    async listAlerts(orgId) {
+      return (await call('GET', `/api/v1/alerts${query({ orgId })}`)).alerts;
+    },
+    /**
+     * @param {string} orgId empty for every organisation; else the claims where it is liable
+     * @returns {Promise<Claim[]>}
+     */
+    async listClaims(orgId) {
+      return (await call('GET', `/api/v1/claims${query({ orgId })}`)).claims;
+    },
+    /**
+     * @param {string} id
+     * @param {string} by the operator's name, or empty
+     * @returns {Promise<Alert>}
+     */
+    acknowledge(id, by) {
+      return call('POST', `/api/v1/alerts/${encodeURIComponent(id)}/ack`, by ? { by } : {});
+    },
+    /**
+     * @param {string} id
+     * @param {string} by
+     * @returns {Promise<Alert>}
+     */
+    resolve(id, by) {
+      return call('POST', `/api/v1/alerts/${encodeURIComponent(id)}/resolve`, by ? { by } : {});
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createAdminApi>} AdminApi */

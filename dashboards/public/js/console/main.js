@@ -1,0 +1,229 @@
+// @ts-check
+/**
+ * The station console (`/console`): sign in with the admin token, pick a station, and work the alerts
+ * routed to it as they are pushed (server-sent events): acknowledge, resolve, follow the claims.
+ */
+import { byId, replaceContent } from '../dom.js';
+import { onLangChange, t } from '../i18n.js';
+import { mountLangToggle } from '../lang-toggle.js';
+import { ApiFailure, createAdminApi } from './admin-api.js';
+import { createAlertBoard } from './alert-board.js';
+import { connectAlertStream } from './alert-stream.js';
+import { renderAlertsTable } from './alerts-table.js';
+import { renderClaimsTable } from './claims-table.js';
+import { settings } from './console-settings.js';
+import { startDeadlineTicker } from './deadline.js';
+import { fillOrgPicker, orgDisplayName } from './org-picker.js';
+
+/** @typedef {import('./admin-api.js').AdminApi} AdminApi */
+/** @typedef {import('./admin-api.js').Alert} Alert */
+/** @typedef {import('./admin-api.js').Organisation} Organisation */
+/** @typedef {import('./admin-api.js').Shipment} Shipment */
+/** @typedef {import('./alert-stream.js').StreamState} StreamState */
+
+const FRESH_MS = 8000;
+
+const signIn = byId('sign-in');
+const signInForm = /** @type {HTMLFormElement} */ (byId('sign-in-form'));
+const tokenInput = /** @type {HTMLInputElement} */ (byId('token'));
+const signInError = byId('sign-in-error');
+const workspace = byId('workspace');
+const orgSelect = /** @type {HTMLSelectElement} */ (byId('org'));
+const operatorInput = /** @type {HTMLInputElement} */ (byId('operator'));
+const showResolvedInput = /** @type {HTMLInputElement} */ (byId('show-resolved'));
+const notice = byId('notice');
+const liveStatus = byId('live-status');
+const signOutButton = /** @type {HTMLButtonElement} */ (byId('sign-out'));
+const alertsBox = byId('alerts');
+const alertsCount = byId('alerts-count');
+const claimsBox = byId('claims');
+
+const board = createAlertBoard();
+/** @type {AdminApi | undefined} */
+let api;
+/** @type {Organisation[]} */
+let orgs = [];
+/** @type {Map<string, Shipment>} */
+let shipments = new Map();
+/** @type {Set<string>} */
+const busyIds = new Set();
+/** @type {(() => void) | undefined} */
+let closeStream;
+/** @type {StreamState} */
+let streamState = 'connecting';
+
+/** @param {string} id */
+function orgName(id) {
+  const org = orgs.find((o) => o.id === id);
+  return org ? orgDisplayName(org) : id;
+}
+
+/** @param {string} message empty clears the notice */
+function showNotice(message) {
+  notice.textContent = message;
+  notice.hidden = !message;
+}
+
+function renderBoard() {
+  const now = Date.now();
+  const alerts = board.alerts(settings.showResolved);
+  replaceContent(
+    alertsBox,
+    renderAlertsTable(alerts, {
+      now,
+      orgName,
+      shipments,
+      busyIds,
+      isFresh: (id) => board.isFresh(id, now, FRESH_MS),
+      onAcknowledge: (alert) => act(alert, 'acknowledge'),
+      onResolve: (alert) => act(alert, 'resolve'),
+    }),
+  );
+  alertsCount.textContent = String(alerts.length);
+  replaceContent(claimsBox, renderClaimsTable(board.claims(), { now, orgName }));
+  const open = board.openCount();
+  document.title = `${open ? `(${open}) ` : ''}${t('console.title')}`;
+}
+
+function renderLiveStatus() {
+  liveStatus.dataset.state = streamState;
+  liveStatus.textContent = t(`console.live.${streamState}`);
+}
+
+/**
+ * @param {Alert} alert
+ * @param {'acknowledge' | 'resolve'} action
+ */
+async function act(alert, action) {
+  if (!api) return;
+  busyIds.add(alert.id);
+  renderBoard();
+  try {
+    board.upsertAlert(await api[action](alert.id, settings.operator));
+    showNotice('');
+  } catch (error) {
+    showNotice(t('console.action.failed', { message: error instanceof Error ? error.message : String(error) }));
+  } finally {
+    busyIds.delete(alert.id);
+    renderBoard();
+  }
+}
+
+/** Loads alerts and claims for the station picked; on sign-in, on a station change and after a lost stream. */
+async function reload() {
+  if (!api) return;
+  const orgId = orgSelect.value;
+  try {
+    const [alerts, claims] = await Promise.all([api.listAlerts(orgId), api.listClaims(orgId)]);
+    if (orgId !== orgSelect.value) return; // the station changed meanwhile; that load wins
+    board.reset(alerts, claims);
+    showNotice('');
+  } catch (error) {
+    if (error instanceof ApiFailure && error.isUnauthorized) return signOut(true);
+    showNotice(t('console.load.failed', { message: error instanceof Error ? error.message : String(error) }));
+  }
+  renderBoard();
+}
+
+function listen() {
+  closeStream?.();
+  const orgId = orgSelect.value;
+  closeStream = connectAlertStream({
+    token: settings.token,
+    orgId,
+    onState: (state, isReconnect) => {
+      streamState = state;
+      renderLiveStatus();
+      // Events sent while the stream was down are lost to it; the stored state is not.
+      if (isReconnect) reload();
+    },
+    onEvent: (event) => {
+      if (event.type === 'claim.filed') {
+        if (orgId && event.claim.liableOrgId !== orgId) return;
+        board.upsertClaim(event.claim);
+      } else if (!board.upsertAlert(event.alert, { isLive: true, now: Date.now() })) {
+        return;
+      }
+      renderBoard();
+    },
+  });
+}
+
+/**
+ * Checks the token by loading the organisations, then opens the workspace.
+ * @param {string} token
+ */
+async function start(token) {
+  api = createAdminApi(token);
+  try {
+    orgs = await api.listOrganisations();
+  } catch (error) {
+    api = undefined;
+    if (error instanceof ApiFailure && error.isUnauthorized) return signOut(true);
+    signInError.textContent = t('console.load.failed', { message: error instanceof Error ? error.message : String(error) });
+    signInError.hidden = false;
+    return;
+  }
+  settings.token = token;
+  signIn.hidden = true;
+  workspace.hidden = false;
+  signOutButton.hidden = false;
+  liveStatus.hidden = false;
+  settings.orgId = fillOrgPicker(orgSelect, orgs, settings.orgId);
+  api.listShipments().then(
+    (list) => {
+      shipments = new Map(list.map((s) => [s.id, s]));
+      renderBoard();
+    },
+    () => {}, // the route labels are a nicety; the ids are still shown
+  );
+  listen();
+  await reload();
+}
+
+/** @param {boolean} isRefused the token was refused (as opposed to the user signing out) */
+function signOut(isRefused) {
+  closeStream?.();
+  closeStream = undefined;
+  api = undefined;
+  settings.token = '';
+  board.reset([], []);
+  workspace.hidden = true;
+  signOutButton.hidden = true;
+  liveStatus.hidden = true;
+  signIn.hidden = false;
+  signInError.textContent = isRefused ? t('console.token.invalid') : '';
+  signInError.hidden = !isRefused;
+  tokenInput.value = '';
+  tokenInput.focus();
+}
+
+signInForm.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const token = tokenInput.value.trim();
+  if (token) start(token);
+});
+signOutButton.addEventListener('click', () => signOut(false));
+orgSelect.addEventListener('change', () => {
+  settings.orgId = orgSelect.value;
+  listen();
+  reload();
+});
+operatorInput.value = settings.operator;
+operatorInput.addEventListener('change', () => (settings.operator = operatorInput.value));
+showResolvedInput.checked = settings.showResolved;
+showResolvedInput.addEventListener('change', () => {
+  settings.showResolved = showResolvedInput.checked;
+  renderBoard();
+});
+
+mountLangToggle(/** @type {HTMLButtonElement} */ (byId('lang-toggle')));
+onLangChange(() => {
+  if (orgs.length) fillOrgPicker(orgSelect, orgs, orgSelect.value);
+  renderLiveStatus();
+  renderBoard();
+});
+startDeadlineTicker(document);
+
+if (settings.token) start(settings.token);
+else tokenInput.focus();

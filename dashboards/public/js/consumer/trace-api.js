@@ -1,0 +1,49 @@
+// @ts-check
+/** The public trace call behind the consumer's page: `GET /api/v1/trace/{traceCode}`. */
+
+/**
+ * @typedef {{ zh: string, en: string }} LocalizedText
+ * @typedef {{ stage: string, stageName: LocalizedText, custodian: { name: string, nameEn: string }, startedAt: number, endedAt: number | null }} TraceLeg
+ * @typedef {{ direction: 'above' | 'below', thresholdC: number, startedAt: number, endedAt: number | null, peakTempC: number, outsideMs: number }} TraceExcursion
+ * @typedef {{
+ *   traceCode: string,
+ *   product: LocalizedText,
+ *   origin: string,
+ *   destination: string,
+ *   startedAt: number,
+ *   deliveredAt: number | null,
+ *   optimumC: { min: number, max: number },
+ *   limits: { direction: 'above' | 'below', thresholdC: number }[],
+ *   legs: TraceLeg[],
+ *   curve: [number, number][],
+ *   lastReadingAt: number | null,
+ *   unmonitoredMs: number,
+ *   excursions: TraceExcursion[],
+ *   verdict: { status: 'ok' | 'excursion' | 'unmonitored', text: LocalizedText },
+ * }} Trace
+ * @typedef {{ kind: 'ok', trace: Trace } | { kind: 'not_found' } | { kind: 'error', message: string }} TraceResult
+ */
+
+/** The trace code is the last part of the address: `/t/{traceCode}`. */
+export function traceCodeFromLocation() {
+  const match = location.pathname.match(/\/t\/([^/]+)\/?$/);
+  return match?.[1] ? decodeURIComponent(match[1]) : '';
+}
+
+/**
+ * Fetches a shipment's trace. A code the server refuses as malformed is as unknown as one it cannot find.
+ * @param {string} traceCode
+ * @param {number} points the curve's size: a phone needs no more points than it has pixels
+ * @returns {Promise<TraceResult>}
+ */
+export async function fetchTrace(traceCode, points) {
+  if (!traceCode) return { kind: 'not_found' };
+  try {
+    const response = await fetch(`/api/v1/trace/${encodeURIComponent(traceCode)}?points=${points}`, { headers: { accept: 'application/json' } });
+    if (response.status === 404 || response.status === 400) return { kind: 'not_found' };
+    if (!response.ok) return { kind: 'error', message: `HTTP ${response.status}` };
+    return { kind: 'ok', trace: await response.json() };
+  } catch (error) {
+    return { kind: 'error', message: error instanceof Error ? error.message : String(error) };
+  }
+}

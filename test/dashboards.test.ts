@@ -1,0 +1,276 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import type { MqttClient } from 'mqtt';
+import pino from 'pino';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBroker, createAuthenticator } from '@coldchain/broker';
+import type { Broker } from '@coldchain/broker';
+import { closeMqtt, connectMqtt, publishAlertEvent } from '@coldchain/bus';
+import type { Alert } from '@coldchain/storage';
+import { SEED_ORGS, startSeededApi } from './helpers/seed-shipment.ts';
+import type { SeededApi } from './helpers/seed-shipment.ts';
+
+/**
+ * The dashboards as a user meets them, in a real browser (Debian's chromium) against the real API,
+ * broker and SQLite stores: the consumer's page for the QR on a box, and the station console.
+ */
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const hasChromium = existsSync(CHROMIUM_PATH);
+// Locally a missing browser skips, visibly; on CI it must fail rather than pass without running.
+const isSkipped = !hasChromium && process.env.CI !== 'true';
+if (isSkipped) console.warn(`test/dashboards.test.ts SKIPPED: chromium is missing at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
+
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+const DESK: BrowserContextOptions = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
+
+describe.skipIf(isSkipped)('dashboards in a browser', () => {
+  const log = pino({ level: 'warn' });
+  const serviceSecret = randomBytes(24).toString('base64url');
+  let broker: Broker | undefined;
+  let api: SeededApi | undefined;
+  let bus: MqttClient | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  const scriptErrors = new Map<Page, string[]>();
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`chromium is missing at ${CHROMIUM_PATH}: install Debian's chromium package (CI=true, so this cannot be skipped)`);
+    broker = buildBroker({
+      host: '127.0.0.1',
+      port: 0,
+      authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await api?.ops.getDevice(id))?.secretHash, serviceSecret }),
+      log,
+    });
+    const { port } = await broker.start();
+    const url = `mqtt://127.0.0.1:${port}`;
+    api = await startSeededApi({ mqtt: { url, clientId: 'api-test', username: 'svc:api', password: serviceSecret } });
+    bus = await connectMqtt({ url, clientId: 'dashboards-test', username: 'svc:test', password: serviceSecret, isPersistent: false });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  });
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => {});
+    await browser?.close();
+    await closeMqtt(bus, true);
+    await api?.stop();
+    await broker?.stop();
+  });
+
+  async function openPage(options: BrowserContextOptions, path: string): Promise<Page> {
+    const context = await browser!.newContext(options);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    scriptErrors.set(page, errors);
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${api!.baseUrl}${path}`);
+    return page;
+  }
+
+  /** A script error is a broken page even if the text happened to render. */
+  async function closeCleanly(page: Page): Promise<void> {
+    expect(scriptErrors.get(page)).toEqual([]);
+    await page.close();
+  }
+
+  /** Pixels of the chart's canvas that are drawn on, and those in the excursion's red. */
+  async function chartPixels(page: Page): Promise<{ drawn: number; total: number; excursionRed: number }> {
+    await page.locator('.chart canvas').waitFor();
+    return page.locator('.chart canvas').evaluate((canvas: HTMLCanvasElement) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let drawn = 0;
+      let excursionRed = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3]! > 0) drawn += 1;
+        // #d92d20, the excursion bar along the time axis.
+        if (Math.abs(data[i]! - 217) < 6 && Math.abs(data[i + 1]! - 45) < 6 && Math.abs(data[i + 2]! - 32) < 6 && data[i + 3]! > 250) excursionRed += 1;
+      }
+      return { drawn, total: data.length / 4, excursionRed };
+    });
+  }
+
+  describe('consumer page', () => {
+    it('tells a phone user in Chinese that the lychee went too warm at the hub, with the curve, the 15 °C limit and who held the goods', async () => {
+      // A phone set to another zone: the page must still show China time.
+      const page = await openPage({ ...PHONE, timezoneId: 'America/Los_Angeles' }, `/t/${api!.seeded.traceCode}`);
+      const verdict = page.locator('.verdict');
+      await verdict.waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+      expect(await verdict.getAttribute('data-status')).toBe('excursion');
+      const verdictText = await verdict.innerText();
+      expect(verdictText).toContain('温度异常');
+      expect(verdictText).toContain('枢纽仓');
+      expect(verdictText).toContain(`${api!.seeded.excursion.peakTempC.toFixed(1)}\u00a0°C`);
+      expect(await page.locator('.product-name').innerText()).toBe('荔枝');
+      expect(await page.locator('.route').innerText()).toMatch(/海南 海口 永兴镇\s*→\s*上海 浦东新区/);
+      expect(await page.locator('.freshness').innerText()).toMatch(/^最后更新：\d+月\d+日 \d\d:\d\d/);
+
+      const pixels = await chartPixels(page);
+      expect(pixels.drawn / pixels.total).toBeGreaterThan(0.3);
+      expect(pixels.excursionRed).toBeGreaterThan(20);
+
+      const key = await page.locator('.chart-key').innerText();
+      expect(key).toContain('上限 15 °C');
+      expect(key).toContain('最适 2–5 °C');
+      const legend = await page.locator('.legs-legend-item').allInnerTexts();
+      expect(legend).toHaveLength(5);
+      expect(legend[2]).toMatch(/枢纽仓\s*海口南港冷库枢纽/);
+
+      const legs = page.locator('.timeline-leg');
+      expect(await legs.count()).toBe(5);
+      expect(await legs.nth(2).innerText()).toContain(SEED_ORGS.hub.name);
+      expect(await page.locator('.timeline-leg.has-excursion').count()).toBe(1);
+      expect(await page.locator('.timeline-leg.has-excursion .timeline-custodian').innerText()).toBe(SEED_ORGS.hub.name);
+      // The hub leg began 8 h after the start, shown in China time.
+      const hubStart = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(api!.seeded.startedAt + 8 * 3_600_000);
+      expect(await legs.nth(2).locator('.timeline-time').innerText()).toContain(hubStart);
+      await closeCleanly(page);
+    });
+
+    it('reads the same in English with ?lang=en, and the toggle switches back to Chinese', async () => {
+      const page = await openPage({ ...PHONE, timezoneId: 'Europe/London' }, `/t/${api!.seeded.traceCode}?lang=en`);
+      await page.locator('.verdict').waitFor();
+      expect(await page.locator('html').getAttribute('lang')).toBe('en');
+      expect(await page.locator('.verdict').innerText()).toContain('Temperature excursion');
+      expect(await page.locator('.product-name').innerText()).toBe('Lychee');
+      expect(await page.locator('.chart-key').innerText()).toContain('Upper limit 15 °C');
+      expect(await page.locator('.legs-legend').innerText()).toContain(SEED_ORGS.hub.nameEn);
+      expect((await chartPixels(page)).excursionRed).toBeGreaterThan(20);
+
+      await page.locator('#lang-toggle').click();
+      await page.waitForFunction(() => document.querySelector('.verdict')?.textContent?.includes('温度异常'));
+      expect(new URL(page.url()).searchParams.get('lang')).toBeNull();
+      expect(await page.locator('.legs-legend').innerText()).toContain(SEED_ORGS.hub.name);
+      await closeCleanly(page);
+    });
+
+    it('says plainly when a trace code is unknown', async () => {
+      const page = await openPage(PHONE, `/t/${randomBytes(16).toString('base64url')}`);
+      const problem = page.getByRole('alert');
+      await problem.waitFor();
+      expect(await problem.innerText()).toContain('没有找到这批货的温度记录');
+      expect(await page.locator('.chart').count()).toBe(0);
+      await closeCleanly(page);
+    });
+
+    it('fits a 375 px wide phone without sideways scrolling', async () => {
+      const page = await openPage({ ...PHONE, viewport: { width: 375, height: 667 } }, `/t/${api!.seeded.traceCode}`);
+      await chartPixels(page);
+      const widths = await page.evaluate(() => ({
+        document: document.documentElement.scrollWidth,
+        body: document.body.scrollWidth,
+        chart: document.querySelector('.chart canvas')!.getBoundingClientRect().right,
+        widest: Math.max(...[...document.querySelectorAll('body *')].map((el) => el.getBoundingClientRect().right)),
+      }));
+      expect(widths.document).toBeLessThanOrEqual(375);
+      expect(widths.body).toBeLessThanOrEqual(375);
+      expect(widths.chart).toBeLessThanOrEqual(375);
+      expect(widths.widest).toBeLessThanOrEqual(375);
+      await closeCleanly(page);
+    });
+  });
+
+  it('landing page leads to the console and the API documentation', async () => {
+    const page = await openPage(DESK, '/');
+    expect(await page.getByRole('link', { name: '接口文档' }).getAttribute('href')).toBe('/docs');
+    await page.getByRole('link', { name: '站点告警台' }).click();
+    await page.waitForURL('**/console');
+    await page.getByRole('button', { name: '连接' }).waitFor();
+    await closeCleanly(page);
+  });
+
+  describe('station console', () => {
+    let page: Page;
+
+    beforeAll(async () => {
+      page = await openPage(DESK, '/console');
+    });
+
+    const alertRow = (id: string) => page.locator(`tr[data-alert-id="${id}"]`);
+    const isLive = () => page.waitForSelector('#live-status[data-state="live"]');
+
+    it('signs in with the token, keeps it, and shows the hub alert and the claim', async () => {
+      await page.getByLabel('访问令牌').fill(api!.adminToken);
+      await page.getByRole('button', { name: '连接' }).click();
+      const row = alertRow(api!.seeded.alertId);
+      await row.waitFor();
+      expect(await row.locator('[data-col="tier"]').innerText()).toBe('一级');
+      expect(await row.locator('[data-col="status"]').innerText()).toContain('未处理');
+      expect(await row.locator('[data-col="shipment"]').innerText()).toContain(api!.seeded.shipmentId);
+      expect(await row.locator('[data-col="peak"]').innerText()).toBe(`${api!.seeded.excursion.peakTempC.toFixed(1)}\u00a0°C`);
+      expect(await row.locator('[data-col="outside"]').innerText()).toBe(`${Math.round(api!.seeded.excursion.outsideMs / 60_000)} 分钟`);
+      expect(await row.locator('[data-col="attribution"]').innerText()).toContain(`由${SEED_ORGS.hub.name}持有`);
+      // Its hour to respond ran out long ago.
+      expect(await row.locator('[data-col="respond-by"]').innerText()).toMatch(/^已超时/);
+      expect(await page.locator(`tr[data-claim-id="${api!.seeded.claimId}"]`).innerText()).toContain(SEED_ORGS.hub.name);
+
+      await page.reload();
+      await row.waitFor();
+      expect(await page.locator('#sign-in').isHidden()).toBe(true);
+      await isLive();
+    });
+
+    it('acknowledges the alert, and the API agrees', async () => {
+      const row = alertRow(api!.seeded.alertId);
+      await row.getByRole('button', { name: '确认' }).click();
+      await expect.poll(() => row.locator('[data-col="status"]').innerText()).toContain('已确认');
+      expect(await row.getByRole('button', { name: '确认' }).count()).toBe(0);
+
+      const response = await fetch(`${api!.baseUrl}/api/v1/alerts?status=acknowledged`, { headers: { authorization: `Bearer ${api!.adminToken}` } });
+      const { alerts } = (await response.json()) as { alerts: Alert[] };
+      expect(alerts.map((a) => [a.id, a.status])).toEqual([[api!.seeded.alertId, 'acknowledged']]);
+    });
+
+    it("shows a new alert for the picked station as it is raised, without a reload, and not another station's", async () => {
+      await page.locator('#org').selectOption(SEED_ORGS.lastMile.id);
+      await page.waitForSelector('tr.empty-row');
+      await isLive();
+      await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
+
+      const seededAlert = (await api!.ops.getAlert(api!.seeded.alertId))!;
+      const now = Date.now();
+      const raised = (routedTo: string[]): Alert => ({
+        ...seededAlert,
+        id: randomUUID(),
+        status: 'open',
+        conditionState: 'firing',
+        peakTempC: 17.2,
+        outsideMs: 12 * 60_000,
+        activeAt: now - 22 * 60_000,
+        firedAt: now - 12 * 60_000,
+        clearedAt: null,
+        routedTo,
+        respondBy: now + 48 * 60_000,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const elsewhere = raised([SEED_ORGS.lineHaul.id]);
+      const ours = raised([SEED_ORGS.lastMile.id, SEED_ORGS.shipper.id, 'platform']);
+      await publishAlertEvent(bus!, { type: 'alert.opened', at: now, alert: elsewhere });
+      await publishAlertEvent(bus!, { type: 'alert.opened', at: now, alert: ours });
+
+      const row = alertRow(ours.id);
+      await row.waitFor();
+      expect(await row.locator('[data-col="peak"]').innerText()).toBe('17.2\u00a0°C');
+      expect(await row.locator('[data-col="status"]').innerText()).toContain('仍在超标');
+      expect(await row.locator('[data-col="respond-by"]').innerText()).toMatch(/^剩余 4\d:\d\d/);
+      expect(await alertRow(elsewhere.id).count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    });
+
+    it('switches to English', async () => {
+      await page.locator('#lang-toggle').click();
+      await page.waitForFunction(() => document.querySelector('#live-status')?.textContent === 'Live updates on');
+      expect(await page.locator('.alerts-table thead').innerText()).toContain('Respond by');
+      expect(await page.locator('.alerts-table [data-col="status"]').first().innerText()).toContain('Open');
+      await closeCleanly(page);
+    });
+  });
+});
