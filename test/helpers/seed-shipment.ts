@@ -160,7 +160,7 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
     freightCents: shipment.freightCents,
     currency: 'CNY',
     status: 'filed',
-    reason: attribution.reason.zh,
+    reason: attribution.reason,
     filedAt: firedAt + LYCHEE.claim.minOutsideMs,
     // Plan document: the carrier must answer a claim within 2 hours.
     respondBy: firedAt + LYCHEE.claim.minOutsideMs + 2 * HOUR,

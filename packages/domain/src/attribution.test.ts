@@ -175,14 +175,14 @@ describe('attributeExcursion', () => {
       expect(reason.en).not.toMatch(/\p{Script=Han}/u);
     });
 
-    it('names the custodian, the stage and the onset time (UTC) when attributed', () => {
+    it('names the custodian, the stage and the onset time (Beijing time, UTC+8) when attributed', () => {
       const { reason } = attributeExcursion(input(600, 590));
       expect(reason.en).toContain('Northbound Reefer');
       expect(reason.en).toContain('Line-haul reefer');
-      expect(reason.en).toContain('2025-06-01 12:00 UTC');
+      expect(reason.en).toContain('2025-06-01 20:00 Beijing time');
       expect(reason.zh).toContain('北上干线');
       expect(reason.zh).toContain('干线冷运');
-      expect(reason.zh).toContain('2025-06-01 12:00 UTC');
+      expect(reason.zh).toContain('2025-06-01 20:00（北京时间）');
     });
 
     it('names the probe temperature, the receiver and the liable party on a pre-cooling failure', () => {

@@ -24,8 +24,10 @@ export type AttributionInput = {
   orgNames: Readonly<Record<string, LocalizedText>>;
 };
 
-function clock(t: number): string {
-  return new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+/** Beijing time (UTC+8, no daylight saving), as the stations and the dashboards read it. */
+function clock(t: number): { zh: string; en: string } {
+  const text = new Date(t + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+  return { zh: `${text}（北京时间）`, en: `${text} Beijing time` };
 }
 
 /**
@@ -42,8 +44,8 @@ export function attributeExcursion(input: AttributionInput): Attribution {
       orgId: null,
       legIndex: null,
       reason: {
-        zh: `超标开始于 ${clock(activeAt)}，此时没有任何承运方登记持有货物`,
-        en: `the excursion began at ${clock(activeAt)}, when no custodian had the goods on record`,
+        zh: `超标开始于 ${clock(activeAt).zh}，此时没有任何承运方登记持有货物`,
+        en: `the excursion began at ${clock(activeAt).en}, when no custodian had the goods on record`,
       },
     };
   }
@@ -97,8 +99,8 @@ export function attributeExcursion(input: AttributionInput): Attribution {
     orgId: leg.custodianOrgId,
     legIndex: leg.index,
     reason: {
-      zh: `超标开始于 ${clock(activeAt)}，当时货物处于「${stage.zh}」阶段，由${liable.zh}持有，前后数据连续`,
-      en: `the excursion began at ${clock(activeAt)} during the ${stage.en} leg held by ${liable.en}, with continuous readings around the onset`,
+      zh: `超标开始于 ${clock(activeAt).zh}，当时货物处于「${stage.zh}」阶段，由${liable.zh}持有，前后数据连续`,
+      en: `the excursion began at ${clock(activeAt).en} during the ${stage.en} leg held by ${liable.en}, with continuous readings around the onset`,
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Attribution, CustodyEvent, OrgKind, Stage, Tier } from '@coldchain/domain';
+import type { Attribution, CustodyEvent, LocalizedText, OrgKind, Stage, Tier } from '@coldchain/domain';
 
 /** A reading as stored: device time, values, and when the server received it. */
 export type StoredReading = {
@@ -87,7 +87,8 @@ export type Claim = {
   freightCents: number;
   currency: 'CNY';
   status: 'filed';
-  reason: string;
+  /** Why this party is liable, in both languages (the attribution's reason). */
+  reason: LocalizedText;
   filedAt: number;
   respondBy: number;
 };

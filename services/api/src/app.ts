@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -90,6 +91,8 @@ export function buildApi(deps: ApiDeps) {
   };
 
   // Registered without awaiting, so fastify's own ready() (and listen, and inject) covers all of it.
+  // Compression first: the consumer page is read on phones in weak networks.
+  void app.register(compress, { global: true, threshold: 1024 });
   void app.register(swagger, {
     openapi: {
       info: { title: 'coldchain API', version: '1.0.0', description: 'Cold-chain telemetry, alerts, custody and claims.' },

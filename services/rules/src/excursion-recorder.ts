@@ -124,7 +124,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; bus: () => MqttCl
       freightCents: decision.freightCents,
       currency: 'CNY',
       status: 'filed',
-      reason: alert.attribution.reason.zh,
+      reason: alert.attribution.reason,
       filedAt: now,
       // Plan document: the carrier must answer a claim within 2 hours.
       respondBy: now + 2 * 60 * 60_000,

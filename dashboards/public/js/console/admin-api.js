@@ -17,7 +17,7 @@
  * }} Alert
  * @typedef {{
  *   id: string, shipmentId: string, alertId: string, liableOrgId: string, amountCents: number,
- *   goodsShareCents: number, freightCents: number, currency: 'CNY', status: string, reason: string,
+ *   goodsShareCents: number, freightCents: number, currency: 'CNY', status: string, reason: LocalizedText,
  *   filedAt: number, respondBy: number,
  * }} Claim
  */

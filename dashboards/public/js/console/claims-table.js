@@ -1,7 +1,7 @@
 // @ts-check
 /** The claims filed: against whom, how much, why, and how long the liable party has to answer. */
 import { h } from '../dom.js';
-import { langTag, t } from '../i18n.js';
+import { langTag, pick, t } from '../i18n.js';
 import { formatDateTime } from '../time-format.js';
 import { showDeadline } from './deadline.js';
 
@@ -42,7 +42,7 @@ export function renderClaimsTable(claims, context) {
               h('td', {}, h('span', { class: 'mono' }, claim.shipmentId)),
               h('td', {}, h('strong', {}, context.orgName(claim.liableOrgId))),
               h('td', { class: 'num' }, formatMoney(claim.amountCents, claim.currency)),
-              h('td', { class: 'reason' }, h('span', { class: 'sub' }, claim.reason)),
+              h('td', { class: 'reason' }, h('span', { class: 'sub' }, pick(claim.reason))),
               h('td', { class: 'num' }, deadline),
             );
           })

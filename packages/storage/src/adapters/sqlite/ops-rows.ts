@@ -1,4 +1,4 @@
-import type { Attribution, CustodyEvent, OrgKind, Stage, Tier } from '@coldchain/domain';
+import type { Attribution, CustodyEvent, LocalizedText, OrgKind, Stage, Tier } from '@coldchain/domain';
 import type { Alert, Claim, DeadLetter, Organisation, Shipment } from '../../ports.ts';
 
 /** A row as better-sqlite3 returns it. */
@@ -103,6 +103,12 @@ export function alertToRow(a: Alert): Row {
   };
 }
 
+/** Bilingual text stored as JSON; a plain string (older rows) stands for both languages. */
+function parseLocalized(text: string): LocalizedText {
+  if (text.startsWith('{')) return JSON.parse(text) as LocalizedText;
+  return { zh: text, en: text };
+}
+
 export function rowToClaim(r: Row): Claim {
   return {
     id: str(r.id),
@@ -114,7 +120,7 @@ export function rowToClaim(r: Row): Claim {
     freightCents: num(r.freight_cents),
     currency: 'CNY',
     status: 'filed',
-    reason: str(r.reason),
+    reason: parseLocalized(str(r.reason)),
     filedAt: num(r.filed_at),
     respondBy: num(r.respond_by),
   };

@@ -82,7 +82,7 @@ function claim(shipmentId: string, alertId: string, liableOrgId: string, overrid
     freightCents: 480_000,
     currency: 'CNY',
     status: 'filed',
-    reason: '枢纽仓空调故障',
+    reason: { zh: '枢纽仓空调故障', en: 'hub air-conditioning failure' },
     filedAt: T0 + 3 * HOUR,
     respondBy: T0 + 5 * HOUR,
     ...overrides,

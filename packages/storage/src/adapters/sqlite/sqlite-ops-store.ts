@@ -186,7 +186,7 @@ export class SqliteOpsStore implements OpsStore {
              freight_cents, currency, status, reason, filed_at, respond_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(c.id, c.shipmentId, c.alertId, c.liableOrgId, c.amountCents, c.goodsShareCents, c.freightCents,
-          c.currency, c.status, c.reason, c.filedAt, c.respondBy);
+          c.currency, c.status, JSON.stringify(c.reason), c.filedAt, c.respondBy);
       const row = this.one('SELECT * FROM claims WHERE shipment_id = ? AND liable_org_id = ?', c.shipmentId, c.liableOrgId)!;
       return { claim: rowToClaim(row), isNew: result.changes === 1 };
     })();
