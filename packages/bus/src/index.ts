@@ -1,7 +1,7 @@
 /** @coldchain/bus: the MQTT connection every service uses, and the injected clock. */
 export type { Clock } from './clock.ts';
 export { systemClock } from './clock.ts';
-export type { MqttConnectionOptions } from './mqtt-connection.ts';
+export type { MessageConsumer, MqttConnectionOptions } from './mqtt-connection.ts';
 export { closeMqtt, connectMqtt, handleMessagesInOrder } from './mqtt-connection.ts';
 export type { AlertEvent, AlertEventType, ClaimEvent } from './events.ts';
 export { publishAlertEvent, publishClaimEvent } from './events.ts';

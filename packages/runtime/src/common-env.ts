@@ -11,6 +11,12 @@ export const commonEnvShape = {
   /** An external broker, e.g. mqtt://mosquitto:1883; unset means the embedded one. */
   MQTT_URL: z.string().url('must be a URL such as mqtt://127.0.0.1:1883').optional(),
   MQTT_PORT: port(1883),
+  /** MQTT version the services speak: 4 (3.1.1) by default on the embedded broker, 5 on an external one. */
+  MQTT_PROTOCOL_VERSION: z.enum(['4', '5'], { error: 'must be 4 (MQTT 3.1.1) or 5' }).optional(),
+  /** Shared-subscription group for ingest instances on an external broker (`$share/<group>/...`); unset: no sharing. */
+  MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"').optional(),
+  /** Client id suffix, so several instances of one service can run side by side. */
+  INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be letters, digits, "_" or "-"').default(''),
   PORT: port(8080),
   /** Password of the internal services on the broker; generated once into DATA_DIR when unset. */
   MQTT_SERVICE_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -7,6 +7,7 @@ import { startDemoFleet } from '@coldchain/firmware-sim';
 import { buildIngest, recordDeadLetter } from '@coldchain/ingest';
 import { buildRules } from '@coldchain/rules';
 import { loadOrCreateSecret, openStores } from '@coldchain/runtime';
+import { TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { AllInOneConfig } from './config.ts';
 
 /** What the all-in-one reports once started. */
@@ -60,9 +61,12 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
           info.mqttPort = port;
           info.mqttUrl = `mqtt://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
         }
-        const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}`, username: `svc:${name}`, password: serviceSecret });
+        const protocolVersion = config.MQTT_PROTOCOL_VERSION ? (Number(config.MQTT_PROTOCOL_VERSION) as 4 | 5) : config.MQTT_URL ? 5 : 4;
+        const suffix = config.INSTANCE_ID ? `-${config.INSTANCE_ID}` : '';
+        const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}${suffix}`, username: `_svc_${name}`, password: serviceSecret, protocolVersion });
 
-        const ingest = buildIngest({ mqtt: mqtt('ingest'), telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics });
+        const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
+        const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics });
         await ingest.start();
         stopped.unshift(() => ingest.stop());
         const rules = buildRules({ mqtt: mqtt('rules'), ops, clock, log: log.child({ service: 'rules' }) });

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     ops,
     telemetry,
     adminToken: adminToken.value,
-    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: 'svc:api', password: serviceSecret },
+    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_api', password: serviceSecret },
     clock: systemClock,
     log,
     metrics,
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     await api.stop().catch(() => undefined);
     await closeStores();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') fail(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
-    fail(`cannot start: ${(error as Error).message} (broker ${config.MQTT_URL}, user svc:api)`);
+    fail(`cannot start: ${(error as Error).message} (broker ${config.MQTT_URL}, user _svc_api)`);
   }
   log.info(
     {

@@ -33,7 +33,7 @@ function authError(message: string, returnCode: 4 | 5): AuthenticateError {
 
 /**
  * The embedded MQTT broker (aedes). Devices authenticate with username = device id and password =
- * device secret, and may publish only under their own topics; services authenticate as `svc:<name>`.
+ * device secret, and may publish only under their own topics; services authenticate as `_svc_<name>`.
  */
 export function buildBroker(deps: BrokerDeps) {
   const { log } = deps;
@@ -73,6 +73,12 @@ export function buildBroker(deps: BrokerDeps) {
         },
         authorizePublish,
         authorizeSubscribe: (client, subscription, callback) => {
+          // aedes has no shared subscriptions (moscajs/aedes#228): it would accept `$share/...` and deliver
+          // nothing. Refuse it loudly; share the stream on Mosquitto or EMQX.
+          if (subscription.topic.startsWith('$share/')) {
+            log.error({ topic: subscription.topic }, 'broker.shared_subscription_refused: the embedded broker has no shared subscriptions');
+            return callback(new Error('shared subscriptions need an external broker (MQTT_URL)'));
+          }
           // Devices only publish; subscriptions are for services.
           if (principals.get(client)?.kind === 'service') return callback(null, subscription);
           callback(new Error('devices may not subscribe'));

@@ -5,7 +5,7 @@ import { SERVICE_USER_PREFIX } from './principal.ts';
 
 /**
  * Builds the broker's credential check: devices by their stored secret hash, internal services
- * (`svc:ingest`, `svc:rules`, ...) by the one service secret.
+ * (`_svc_ingest`, `_svc_rules`, ...) by the one service secret.
  */
 export function createAuthenticator(deps: {
   getDeviceSecretHash: (deviceId: string) => Promise<string | undefined>;

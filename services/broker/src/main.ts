@@ -9,7 +9,7 @@ import { createAuthenticator } from './authenticator.ts';
 /**
  * The embedded broker (aedes) on its own: `npx tsx services/broker/src/main.ts`, listening on
  * HOST:MQTT_PORT. It checks device credentials against the operational store the API provisions
- * devices into (DATA_DIR, shared), and the services' `svc:<name>` logins against the service secret.
+ * devices into (DATA_DIR, shared), and the services' `_svc_<name>` logins against the service secret.
  * In production Mosquitto or EMQX takes its place (deploy/README.md); MQTT_URL is not read here.
  */
 const brokerEnvSchema = z.object(commonEnvShape);

@@ -2,4 +2,4 @@
 export type Principal = { kind: 'device'; deviceId: string } | { kind: 'service'; name: string };
 
 /** MQTT usernames of internal services start with this; device ids cannot contain `:`. */
-export const SERVICE_USER_PREFIX = 'svc:';
+export const SERVICE_USER_PREFIX = '_svc_';

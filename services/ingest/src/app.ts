@@ -2,7 +2,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
-import { closeMqtt, connectMqtt, handleMessagesInOrder } from '@coldchain/bus';
+import { closeMqtt, connectMqtt } from '@coldchain/bus';
 import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { RateLimit } from '@coldchain/schemas';
 import { SpoolFullError } from '@coldchain/storage';
@@ -119,8 +119,7 @@ export function buildIngest(deps: IngestDeps) {
   return {
     async start(): Promise<void> {
       isStopping = false;
-      client = await connectMqtt(deps.mqtt);
-      handleMessagesInOrder(client, handle, (error, topic) => log.error({ err: error, topic }, 'ingest.store_failed'));
+      client = await connectMqtt(deps.mqtt, { handle, onError: (error, topic) => log.error({ err: error, topic }, 'ingest.store_failed') });
       const filter = deps.filter ?? TELEMETRY_FILTER;
       await client.subscribeAsync(filter, { qos: 1 });
       log.info({ filter }, 'ingest.subscribed');

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 
   const filter = config.MQTT_SHARE_GROUP ? `$share/${config.MQTT_SHARE_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
   const ingest = buildIngest({
-    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: 'svc:ingest', password: serviceSecret },
+    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_ingest', password: serviceSecret },
     filter,
     telemetry,
     ops,
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   } catch (error) {
     await ingest.stop();
     await closeStores();
-    fail(`cannot consume from the MQTT broker at ${config.MQTT_URL} as svc:ingest: ${(error as Error).message}`);
+    fail(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_ingest: ${(error as Error).message}`);
   }
   log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, filter, telemetryStore: config.TELEMETRY_STORE, dataDir: config.DATA_DIR }, 'ingest.started');
 

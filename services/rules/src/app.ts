@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { evaluateReading, findProfile, initialRuleState } from '@coldchain/domain';
 import type { RuleState } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
-import { closeMqtt, connectMqtt, handleMessagesInOrder } from '@coldchain/bus';
+import { closeMqtt, connectMqtt } from '@coldchain/bus';
 import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { OpsStore, Shipment } from '@coldchain/storage';
@@ -98,8 +98,7 @@ export function buildRules(deps: RulesDeps) {
   return {
     async start(): Promise<void> {
       publisher = await connectMqtt({ ...deps.mqtt, clientId: `${deps.mqtt.clientId}-pub`, isPersistent: false });
-      client = await connectMqtt(deps.mqtt);
-      handleMessagesInOrder(client, handle, (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed'));
+      client = await connectMqtt(deps.mqtt, { handle, onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });
       await client.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
       log.info({ filter: TELEMETRY_FILTER }, 'rules.subscribed');
     },

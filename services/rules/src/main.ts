@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   await telemetry.close();
 
   const rules = buildRules({
-    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: 'svc:rules', password: serviceSecret },
+    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_rules', password: serviceSecret },
     ops,
     clock: systemClock,
     log,
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   } catch (error) {
     await rules.stop();
     await ops.close();
-    fail(`cannot consume from the MQTT broker at ${config.MQTT_URL} as svc:rules: ${(error as Error).message}`);
+    fail(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_rules: ${(error as Error).message}`);
   }
   log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, dataDir: config.DATA_DIR }, 'rules.started');
 

@@ -17,12 +17,12 @@ export function openDatabase(path: string, migrations: readonly string[], sync: 
   // Several processes (the separate services) may share one file: wait for a lock instead of failing.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  const version = db.pragma('user_version', { simple: true }) as number;
-  for (let v = version; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
+  // IMMEDIATE takes the write lock first and the version is read under it, so processes opening a fresh
+  // folder at once (the separate services) migrate it once, one after the other.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < migrations.length; v++) db.exec(migrations[v]!);
+    if (version < migrations.length) db.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
   return db;
 }
