@@ -27,6 +27,8 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
   let service: RunningService;
   let api: ApiClient;
   const failing = spec('LZ-E2E-FAIL', 7, true);
+  let failingSeed: string | null = null;
+  let healthySeed: string | null = null;
   const healthy = spec('LZ-E2E-OK', 8, false);
 
   const alertsOf = async (shipmentId: string) => (await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?shipmentId=${shipmentId}`)).alerts;
@@ -38,8 +40,8 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
     service = await startAllInOne();
     api = createApiClient(service.info.apiUrl, service.info.adminToken);
     for (const org of DEMO_ORGS) await api.upsertOrganisation(org);
-    await replayJourney(failing, api, service.info.mqttUrl);
-    await replayJourney(healthy, api, service.info.mqttUrl);
+    failingSeed = (await replayJourney(failing, api, service.info.mqttUrl)).seed;
+    healthySeed = (await replayJourney(healthy, api, service.info.mqttUrl)).seed;
     // The alert clears once the hub is repaired and the fruit is back under 14.5 °C for 15 min; by then
     // rules has evaluated the whole excursion.
     await eventually('the failing shipment to be stored and its alert cleared', async () => {
@@ -94,14 +96,16 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
   });
 
   it('stores a re-uploaded backlog once and raises no second alert or claim', async () => {
-    const device = await LoggerDevice.connect(service.info.mqttUrl, failing.deviceId, await api.provisionDevice(failing.deviceId));
+    // The logger signs (Ed25519): the re-upload is signed with the same key, so it is a duplicate, not a forgery.
+    expect(failingSeed).not.toBeNull();
+    const device = await LoggerDevice.connect(service.info.mqttUrl, failing.deviceId, await api.provisionDevice(failing.deviceId), failingSeed);
     try {
       await device.publish(failing.plan.readings.slice(60, 160));
     } finally {
       await device.close();
     }
     // A marker message after the duplicates: once it is stored, the duplicates before it were handled.
-    const marker = await LoggerDevice.connect(service.info.mqttUrl, healthy.deviceId, await api.provisionDevice(healthy.deviceId));
+    const marker = await LoggerDevice.connect(service.info.mqttUrl, healthy.deviceId, await api.provisionDevice(healthy.deviceId), healthySeed);
     const markerTs = healthy.plan.endAt - 1;
     try {
       await marker.publish([{ ts: markerTs, tempC: 4 }]);
@@ -112,6 +116,7 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
     expect(await readingCount(failing.deviceId)).toBe(failing.plan.readings.length);
     expect(await alertsOf(failing.shipmentId)).toHaveLength(1);
     expect(await claims()).toHaveLength(1);
+    expect(await api.call<{ deadLetters: unknown[] }>('GET', `/api/v1/dead-letters?deviceId=${failing.deviceId}`)).toEqual({ deadLetters: [] });
   });
 
   it('keeps everything across a restart, with the same admin token', async () => {

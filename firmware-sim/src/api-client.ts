@@ -30,10 +30,10 @@ export function createApiClient(baseUrl: string, adminToken: string) {
   return {
     call,
     upsertOrganisation: (org: { id: string; name: string; nameEn: string; kind: string }) => call('POST', '/api/v1/organisations', org),
-    /** Provisions a device, or rotates its secret when it exists; returns the secret. */
-    async provisionDevice(id: string): Promise<string> {
+    /** Provisions a device (with its Ed25519 public key, if given), or rotates its secret when it exists; returns the secret. */
+    async provisionDevice(id: string, publicKey?: string): Promise<string> {
       try {
-        return (await call<{ secret: string }>('POST', '/api/v1/devices', { id })).secret;
+        return (await call<{ secret: string }>('POST', '/api/v1/devices', { id, ...(publicKey ? { publicKey } : {}) })).secret;
       } catch (error) {
         if (error instanceof ApiCallError && error.code === 'device.exists') {
           return (await call<{ secret: string }>('POST', `/api/v1/devices/${id}/secret`, {})).secret;

@@ -1,7 +1,7 @@
 /** @coldchain/firmware-sim: simulated loggers, lychee journeys and the demo fleet. */
 export { ApiCallError, createApiClient } from './api-client.ts';
 export type { ApiClient } from './api-client.ts';
-export { LoggerDevice } from './logger-device.ts';
+export { generateDeviceKeys, LoggerDevice } from './logger-device.ts';
 export type { AcFailure, JourneyPlan, PlannedHandoff, PlannedReading, Role, StagePlan } from './journey.ts';
 export { HUB_AC_FAILURE, LYCHEE_JOURNEY, planJourney } from './journey.ts';
 export type { JourneySpec, RoleOrgs } from './journey-runner.ts';

@@ -1,6 +1,6 @@
 import type { ApiClient } from './api-client.ts';
 import type { JourneyPlan, Role } from './journey.ts';
-import { LoggerDevice } from './logger-device.ts';
+import { generateDeviceKeys, LoggerDevice } from './logger-device.ts';
 
 /** The organisations holding each role in a journey. */
 export type RoleOrgs = Readonly<Record<Role, string>>;
@@ -16,6 +16,8 @@ export type JourneySpec = {
   boxes: number;
   goodsValueCents: number;
   freightCents: number;
+  /** Whether the logger signs its messages (Ed25519); true unless said otherwise. */
+  isSigned?: boolean;
 };
 
 /** Most readings a logger uploads in one message. */
@@ -31,12 +33,19 @@ export class JourneyRunner {
   private nextHandoff = 0;
   private device: LoggerDevice | undefined;
   traceCode = '';
+  /** The logger's signing key seed, when it signs. */
+  readonly seed: string | null;
+  private readonly publicKey: string | undefined;
 
   constructor(
     readonly spec: JourneySpec,
     private readonly api: ApiClient,
     private readonly mqttUrl: string,
-  ) {}
+  ) {
+    const keys = spec.isSigned === false ? null : generateDeviceKeys();
+    this.seed = keys?.seed ?? null;
+    this.publicKey = keys?.publicKey;
+  }
 
   get isDone(): boolean {
     return this.nextReading >= this.spec.plan.readings.length && this.nextHandoff >= this.spec.plan.handoffs.length;
@@ -44,7 +53,7 @@ export class JourneyRunner {
 
   async start(): Promise<void> {
     const { spec } = this;
-    const secret = await this.api.provisionDevice(spec.deviceId);
+    const secret = await this.api.provisionDevice(spec.deviceId, this.publicKey);
     const shipment = await this.api.createShipment({
       id: spec.shipmentId,
       profileId: 'lychee',
@@ -59,7 +68,7 @@ export class JourneyRunner {
       station: '海南海口 妃子笑荔枝产地仓',
     });
     this.traceCode = shipment.traceCode;
-    this.device = await LoggerDevice.connect(this.mqttUrl, spec.deviceId, secret);
+    this.device = await LoggerDevice.connect(this.mqttUrl, spec.deviceId, secret, this.seed);
   }
 
   /** Posts the handoffs and publishes the readings due up to device time `t`. */

@@ -1,17 +1,32 @@
+import { generateKeyPairSync } from 'node:crypto';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
-import { telemetryTopic } from '@coldchain/schemas';
+import { signTelemetry, statusTopic, telemetryTopic } from '@coldchain/schemas';
 
-/** A simulated temperature logger: MQTT client with its own credentials, publishing QoS 1. */
+/** A new Ed25519 key pair as a logger holds it: the 32-byte seed (private) and public key, base64. */
+export function generateDeviceKeys(): { seed: string; publicKey: string } {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    seed: privateKey.export({ format: 'der', type: 'pkcs8' }).subarray(-32).toString('base64'),
+    publicKey: publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64'),
+  };
+}
+
+/**
+ * A simulated temperature logger: MQTT client with its own credentials, publishing QoS 1, signing each
+ * message when it holds a key, and keeping a retained `online`/`offline` status (offline through its
+ * last will when the connection drops).
+ */
 export class LoggerDevice {
   private seq = 0;
   private constructor(
     readonly deviceId: string,
     private readonly client: MqttClient,
+    private readonly seed: string | null,
   ) {}
 
   /** Connects as the device (username = device id, password = its secret). Rejects when refused. */
-  static async connect(mqttUrl: string, deviceId: string, secret: string): Promise<LoggerDevice> {
+  static async connect(mqttUrl: string, deviceId: string, secret: string, seed: string | null = null): Promise<LoggerDevice> {
     const client = await mqtt.connectAsync(mqttUrl, {
       clientId: `dev-${deviceId}`,
       username: deviceId,
@@ -19,17 +34,22 @@ export class LoggerDevice {
       clean: true,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
+      will: { topic: statusTopic(deviceId), payload: Buffer.from('offline'), qos: 1, retain: true },
     });
-    return new LoggerDevice(deviceId, client);
+    await client.publishAsync(statusTopic(deviceId), 'online', { qos: 1, retain: true });
+    return new LoggerDevice(deviceId, client, seed);
   }
 
   /** Publishes readings as one message (`seq` counts messages), resolving on the broker's PUBACK. */
   async publish(readings: readonly { ts: number; tempC: number; rhPct?: number }[]): Promise<void> {
-    const payload = JSON.stringify({ seq: this.seq++, readings });
+    const message = { seq: this.seq++, readings };
+    const payload = this.seed ? signTelemetry(message, this.seed) : JSON.stringify(message);
     await this.client.publishAsync(telemetryTopic(this.deviceId), payload, { qos: 1 });
   }
 
+  /** Disconnects cleanly, saying `offline` first (a clean DISCONNECT does not fire the last will). */
   async close(): Promise<void> {
+    await this.client.publishAsync(statusTopic(this.deviceId), 'offline', { qos: 1, retain: true }).catch(() => undefined);
     await this.client.endAsync();
   }
 }

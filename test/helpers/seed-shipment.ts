@@ -70,7 +70,7 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
   for (const org of Object.values(SEED_ORGS)) await ops.upsertOrganisation({ ...org, createdAt: now - JOURNEY_MS - HOUR });
 
   const deviceId = 'logger-hn-0042';
-  await ops.createDevice({ id: deviceId, secretHash: 'scrypt$seed$not-a-real-secret', createdAt: now - JOURNEY_MS - HOUR });
+  await ops.createDevice({ id: deviceId, secretHash: 'scrypt$seed$not-a-real-secret', publicKey: null, createdAt: now - JOURNEY_MS - HOUR });
 
   const startedAt = now - JOURNEY_MS;
   const shipment = {

@@ -5,3 +5,4 @@ export type { MessageConsumer, MqttConnectionOptions } from './mqtt-connection.t
 export { closeMqtt, connectMqtt, handleMessagesInOrder } from './mqtt-connection.ts';
 export type { AlertEvent, AlertEventType, ClaimEvent } from './events.ts';
 export { publishAlertEvent, publishClaimEvent } from './events.ts';
+export { createDeviceKeyCache } from './device-keys.ts';

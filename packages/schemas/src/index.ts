@@ -10,3 +10,5 @@ export type { ReadingRejectCode, RejectedReading } from './screening.ts';
 export { MAX_AGE_MS, MAX_FUTURE_MS, screenReadings, SENSOR_RANGE_C } from './screening.ts';
 export type { RateLimit } from './rate-limiter.ts';
 export { DEVICE_RATE_LIMIT, DeviceRateLimiter } from './rate-limiter.ts';
+export type { SignedEnvelope } from './signature.ts';
+export { isSignedEnvelope, parseEd25519PublicKey, signTelemetry, verifyEnvelope } from './signature.ts';

@@ -52,7 +52,7 @@ describe('decodeTelemetry: accepted messages', () => {
 
   for (const c of cases) {
     it(c.name, () => {
-      expect(decodeTelemetry(bytes(c.payload))).toEqual({ ok: true, message: { seq: c.seq, readings: c.readings } });
+      expect(decodeTelemetry(bytes(c.payload))).toEqual({ ok: true, isSigned: false, message: { seq: c.seq, readings: c.readings } });
     });
   }
 });

@@ -1,4 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { isSignedEnvelope, verifyEnvelope } from './signature.ts';
 import { formatZodError } from './zod-error.ts';
 
 /** Largest accepted telemetry message, in bytes. Larger messages are dead-lettered unread. */
@@ -42,18 +44,26 @@ export type Reading = { sampledAt: number; tempC: number; rhPct: number | null }
 export type TelemetryMessage = { seq: number | null; readings: Reading[] };
 
 /** Stable codes for why a telemetry message was refused. */
-export type TelemetryRejectCode = 'message.empty' | 'message.too_large' | 'message.not_json' | 'message.invalid';
+export type TelemetryRejectCode =
+  | 'message.empty'
+  | 'message.too_large'
+  | 'message.not_json'
+  | 'message.invalid'
+  | 'signature.missing'
+  | 'signature.invalid';
 
 /** The result of decoding a telemetry message: the readings, or why it was refused. */
 export type DecodeResult =
-  | { ok: true; message: TelemetryMessage }
+  | { ok: true; message: TelemetryMessage; isSigned: boolean }
   | { ok: false; code: TelemetryRejectCode; reason: string };
 
 /**
- * Decodes and validates one telemetry message. Pure: the same bytes always give the same answer,
- * so ingest and rules, which consume the stream independently, agree on what a message holds.
+ * Decodes and validates one telemetry message. Pure: the same bytes (and key) always give the same
+ * answer, so ingest and rules, which consume the stream independently, agree on what a message holds.
+ * A device registered with an Ed25519 key (`publicKey`) must send the signed envelope
+ * `{"signed": "<message JSON>", "sig": "<base64 signature over the UTF-8 bytes of signed>"}`.
  */
-export function decodeTelemetry(payload: Uint8Array): DecodeResult {
+export function decodeTelemetry(payload: Uint8Array, publicKey?: KeyObject | null): DecodeResult {
   if (payload.byteLength === 0) return { ok: false, code: 'message.empty', reason: 'message is empty' };
   if (payload.byteLength > MAX_MESSAGE_BYTES) {
     return {
@@ -68,10 +78,25 @@ export function decodeTelemetry(payload: Uint8Array): DecodeResult {
   } catch (error) {
     return { ok: false, code: 'message.not_json', reason: `not valid JSON: ${(error as Error).message}` };
   }
+  let isSigned = false;
+  if (isSignedEnvelope(json)) {
+    if (publicKey && !verifyEnvelope(json, publicKey)) {
+      return { ok: false, code: 'signature.invalid', reason: 'sig: the Ed25519 signature does not verify against the UTF-8 bytes of "signed" with the device\'s registered key' };
+    }
+    isSigned = Boolean(publicKey);
+    try {
+      json = JSON.parse(json.signed);
+    } catch (error) {
+      return { ok: false, code: 'message.not_json', reason: `signed: not valid JSON: ${(error as Error).message}` };
+    }
+  } else if (publicKey) {
+    return { ok: false, code: 'signature.missing', reason: 'this device is registered with an Ed25519 key: send {"signed": "<message JSON>", "sig": "<base64 signature>"}' };
+  }
   const parsed = telemetryMessageSchema.safeParse(json);
   if (!parsed.success) return { ok: false, code: 'message.invalid', reason: formatZodError(parsed.error) };
   return {
     ok: true,
+    isSigned,
     message: {
       seq: parsed.data.seq ?? null,
       readings: parsed.data.readings.map((r) => ({ sampledAt: r.ts, tempC: r.tempC, rhPct: r.rhPct ?? null })),

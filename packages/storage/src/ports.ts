@@ -26,7 +26,13 @@ export type Organisation = {
   createdAt: number;
 };
 
-export type Device = { id: string; secretHash: string; createdAt: number };
+export type Device = {
+  id: string;
+  secretHash: string;
+  /** Ed25519 public key (raw 32 bytes, base64url) when the device signs its messages. */
+  publicKey: string | null;
+  createdAt: number;
+};
 
 export type Shipment = {
   id: string;

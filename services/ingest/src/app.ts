@@ -2,7 +2,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
-import { closeMqtt, connectMqtt } from '@coldchain/bus';
+import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
 import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { RateLimit } from '@coldchain/schemas';
 import { SpoolFullError } from '@coldchain/storage';
@@ -16,7 +16,7 @@ export type IngestDeps = {
   /** Subscription filter; `$share/ingest/...` to share the stream between instances (Mosquitto, EMQX). */
   filter?: string;
   telemetry: TelemetryStore;
-  ops: Pick<OpsStore, 'insertDeadLetter' | 'recordDeviceEvent'>;
+  ops: Pick<OpsStore, 'insertDeadLetter' | 'recordDeviceEvent' | 'getDevice'>;
   clock: Clock;
   log: Logger;
   metrics?: Registry;
@@ -41,6 +41,7 @@ export function buildIngest(deps: IngestDeps) {
   const metrics = createIngestMetrics(deps.metrics ?? new Registry(), deps.telemetry);
   const limiter = new DeviceRateLimiter(deps.rateLimit);
   const lastSeq = new Map<string, number>();
+  const deviceKey = createDeviceKeyCache(deps.ops, () => clock.now());
   const lastRateLimitRecord = new Map<string, number>();
   let client: MqttClient | undefined;
   let isStopping = false;
@@ -87,7 +88,7 @@ export function buildIngest(deps: IngestDeps) {
       return;
     }
 
-    const decoded = decodeTelemetry(payload);
+    const decoded = decodeTelemetry(payload, await deviceKey(deviceId));
     if (!decoded.ok) return refuse(deviceId, topic, decoded.code, decoded.reason, payload, receivedAt);
 
     const { seq } = decoded.message;

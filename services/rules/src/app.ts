@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { evaluateReading, findProfile, initialRuleState } from '@coldchain/domain';
 import type { RuleState } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
-import { closeMqtt, connectMqtt } from '@coldchain/bus';
+import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
 import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { OpsStore, Shipment } from '@coldchain/storage';
@@ -35,6 +35,7 @@ export function buildRules(deps: RulesDeps) {
   let publisher: MqttClient | undefined;
   const tracked = new Map<string, Tracked>();
   const limiter = new DeviceRateLimiter();
+  const deviceKey = createDeviceKeyCache(ops, () => deps.clock.now());
   const stats: RulesStats = { readings: 0, evaluated: 0, late: 0, unassigned: 0, transitions: 0 };
   const recorder = createExcursionRecorder({ ops, bus: () => publisher, clock: deps.clock, log });
 
@@ -77,7 +78,7 @@ export function buildRules(deps: RulesDeps) {
     // What ingest refuses (dead-lettered there), rules skips by the same pure checks: a sensor fault is
     // never an excursion.
     if (!limiter.tryTake(deviceId, deps.clock.now())) return;
-    const decoded = decodeTelemetry(payload);
+    const decoded = decodeTelemetry(payload, await deviceKey(deviceId));
     if (!decoded.ok) return;
     const { accepted } = screenReadings(decoded.message.readings, deps.clock.now());
     // Loggers upload buffered readings in bulk, not always in order: evaluate in device-time order.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { generateSecret, hashSecret } from '@coldchain/auth';
-import { DEVICE_ID_PATTERN } from '@coldchain/schemas';
+import { DEVICE_ID_PATTERN, parseEd25519PublicKey } from '@coldchain/schemas';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { timeParam } from '../time-param.ts';
@@ -14,18 +14,25 @@ export function registerDeviceRoutes({ app, ops, telemetry, clock, requireAdmin 
     {
       preHandler: requireAdmin,
       schema: {
-        summary: 'Provision a device; its MQTT secret is in the answer, shown this once',
+        summary: 'Provision a device; its MQTT secret is in the answer, shown this once. With publicKey it must sign every message',
         tags: ['devices'],
         security: [{ bearer: [] }],
-        body: z.object({ id: deviceId }),
+        body: z.object({
+          id: deviceId,
+          publicKey: z
+            .string()
+            .refine((key) => parseEd25519PublicKey(key) !== null, 'must be a raw 32-byte Ed25519 public key in base64 or base64url')
+            .optional(),
+        }),
       },
     },
     async (request, reply) => {
       const secret = generateSecret();
       const createdAt = clock.now();
-      const isNew = await ops.createDevice({ id: request.body.id, secretHash: await hashSecret(secret), createdAt });
+      const publicKey = request.body.publicKey ? parseEd25519PublicKey(request.body.publicKey)!.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64url') : null;
+      const isNew = await ops.createDevice({ id: request.body.id, secretHash: await hashSecret(secret), publicKey, createdAt });
       if (!isNew) throw new ApiError('device.exists', `device ${request.body.id} exists; rotate its secret with POST /api/v1/devices/${request.body.id}/secret`);
-      return reply.status(201).send({ id: request.body.id, secret, createdAt });
+      return reply.status(201).send({ id: request.body.id, secret, publicKey, createdAt });
     },
   );
 
@@ -67,5 +74,14 @@ export function registerDeviceRoutes({ app, ops, telemetry, clock, requireAdmin 
       const readings = await telemetry.readingsBetween(device.id, from, to, limit);
       return { deviceId: device.id, readings: readings.map(({ sampledAt, tempC, rhPct, receivedAt }) => ({ sampledAt, tempC, rhPct, receivedAt })) };
     },
+  );
+
+  app.get(
+    '/api/v1/devices/:id/events',
+    {
+      preHandler: requireAdmin,
+      schema: { summary: "A device's events other than readings: gaps in its message sequence, online/offline, no data", tags: ['devices'], security: [{ bearer: [] }], params: z.object({ id: deviceId }) },
+    },
+    async (request) => ({ deviceId: request.params.id, events: await ops.listDeviceEvents(request.params.id) }),
   );
 }

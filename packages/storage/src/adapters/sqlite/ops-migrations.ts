@@ -63,4 +63,6 @@ export const OPS_MIGRATIONS = [
      device_id TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL, at INTEGER NOT NULL
    );
    CREATE INDEX device_events_device ON device_events (device_id, id);`,
+  // v3: a device may be registered with an Ed25519 public key (raw 32 bytes, base64url); then it signs.
+  `ALTER TABLE devices ADD COLUMN public_key TEXT;`,
 ];

@@ -101,8 +101,8 @@ describe('SqliteOpsStore', () => {
     for (const o of [org('org-coop', 'shipper'), org('org-hub', 'warehouse'), org('org-reefer', 'carrier'), org('platform', 'platform')]) {
       await ops.upsertOrganisation(o);
     }
-    await ops.createDevice({ id: 'logger-01', secretHash: 'scrypt$a$b', createdAt: T0 });
-    await ops.createDevice({ id: 'logger-02', secretHash: 'scrypt$c$d', createdAt: T0 });
+    await ops.createDevice({ id: 'logger-01', secretHash: 'scrypt$a$b', publicKey: null, createdAt: T0 });
+    await ops.createDevice({ id: 'logger-02', secretHash: 'scrypt$c$d', publicKey: null, createdAt: T0 });
   });
 
   afterEach(async () => {
@@ -128,8 +128,8 @@ describe('SqliteOpsStore', () => {
 
   describe('devices', () => {
     it('refuses a duplicate id without overwriting the stored secret', async () => {
-      expect(await ops.createDevice({ id: 'logger-01', secretHash: 'scrypt$new$hash', createdAt: T0 + HOUR })).toBe(false);
-      expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', createdAt: T0 });
+      expect(await ops.createDevice({ id: 'logger-01', secretHash: 'scrypt$new$hash', publicKey: null, createdAt: T0 + HOUR })).toBe(false);
+      expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', publicKey: null, createdAt: T0 });
     });
 
     it('rotates the secret of a known device only', async () => {
@@ -327,7 +327,7 @@ describe('SqliteOpsStore', () => {
 
     ops = new SqliteOpsStore(path);
     expect(await ops.getOrganisation('org-hub')).toEqual(org('org-hub', 'warehouse'));
-    expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', createdAt: T0 });
+    expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', publicKey: null, createdAt: T0 });
     expect(await ops.getShipment('shp-1')).toEqual(s);
     expect((await ops.listCustodyEvents('shp-1')).at(-1)).toEqual(event);
     expect(await ops.getAlert(a.id)).toEqual(a);
@@ -336,6 +336,6 @@ describe('SqliteOpsStore', () => {
     expect(await ops.getSetting('schema')).toBe('1');
     // Identity rules still hold after the reopen.
     await expect(ops.insertAlert(alert('shp-1', 'high'))).rejects.toThrow(/UNIQUE constraint/);
-    expect(await ops.createDevice({ id: 'logger-01', secretHash: 'x', createdAt: T0 })).toBe(false);
+    expect(await ops.createDevice({ id: 'logger-01', secretHash: 'x', publicKey: null, createdAt: T0 })).toBe(false);
   });
 });

@@ -55,14 +55,14 @@ export class SqliteOpsStore implements OpsStore {
 
   async createDevice(device: Device): Promise<boolean> {
     const result = this.db
-      .prepare('INSERT OR IGNORE INTO devices (id, secret_hash, created_at) VALUES (?, ?, ?)')
-      .run(device.id, device.secretHash, device.createdAt);
+      .prepare('INSERT OR IGNORE INTO devices (id, secret_hash, public_key, created_at) VALUES (?, ?, ?, ?)')
+      .run(device.id, device.secretHash, device.publicKey, device.createdAt);
     return result.changes === 1;
   }
 
   async getDevice(id: string): Promise<Device | undefined> {
     const row = this.one('SELECT * FROM devices WHERE id = ?', id);
-    return row && { id: row.id as string, secretHash: row.secret_hash as string, createdAt: row.created_at as number };
+    return row && { id: row.id as string, secretHash: row.secret_hash as string, publicKey: (row.public_key as string | null) ?? null, createdAt: row.created_at as number };
   }
 
   async setDeviceSecret(id: string, secretHash: string): Promise<boolean> {
