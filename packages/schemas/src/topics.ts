@@ -7,6 +7,9 @@ export const TOPIC_PREFIX = 'coldchain/v1';
 /** Subscription filter for every device's telemetry. */
 export const TELEMETRY_FILTER = `${TOPIC_PREFIX}/devices/+/telemetry`;
 
+/** Subscription filter for every device's retained online/offline status. */
+export const STATUS_FILTER = `${TOPIC_PREFIX}/devices/+/status`;
+
 /** Subscription filter for every organisation's alert stream. */
 export const ALERTS_FILTER = `${TOPIC_PREFIX}/alerts/+`;
 

@@ -112,7 +112,7 @@ export type DeadLetter = {
 };
 
 /** Something that happened to a device other than a reading (server time). */
-export type DeviceEvent = { id: number; deviceId: string; kind: 'seq_gap' | 'online' | 'offline' | 'no_data'; detail: string; at: number };
+export type DeviceEvent = { id: number; deviceId: string; kind: 'seq_gap' | 'online' | 'offline' | 'no_data' | 'data_resumed'; detail: string; at: number };
 
 export type NewCustodyEvent = Omit<CustodyEvent, 'id' | 'seq'>;
 

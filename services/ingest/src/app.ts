@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
-import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, STATUS_FILTER, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { RateLimit } from '@coldchain/schemas';
 import { SpoolFullError } from '@coldchain/storage';
 import type { OpsStore, TelemetryStore } from '@coldchain/storage';
@@ -21,6 +21,10 @@ export type IngestDeps = {
   log: Logger;
   metrics?: Registry;
   rateLimit?: RateLimit;
+  /** A device whose last message is older than this is silent: a `no_data` event (default 30 min). */
+  noDataAfterMs?: number;
+  /** How often silence is checked; it needs no new data to be noticed (default 60 s). */
+  noDataCheckMs?: number;
 };
 
 /** Counters since start, for tests. */
@@ -45,6 +49,34 @@ export function buildIngest(deps: IngestDeps) {
   const lastRateLimitRecord = new Map<string, number>();
   let client: MqttClient | undefined;
   let isStopping = false;
+  // Last message per device (server time) and the devices currently flagged silent.
+  const lastHeardAt = new Map<string, number>();
+  const silent = new Set<string>();
+  let silenceTimer: NodeJS.Timeout | undefined;
+  const noDataAfterMs = deps.noDataAfterMs ?? 30 * 60_000;
+
+  async function checkSilence(): Promise<void> {
+    const now = clock.now();
+    for (const [deviceId, at] of lastHeardAt) {
+      if (silent.has(deviceId) || now - at < noDataAfterMs) continue;
+      silent.add(deviceId);
+      log.warn({ deviceId, lastHeardAt: at }, 'ingest.no_data');
+      await deps.ops.recordDeviceEvent({ deviceId, kind: 'no_data', detail: `no message for ${Math.round((now - at) / 60_000)} min (last at ${new Date(at).toISOString()})`, at: now });
+    }
+  }
+
+  async function heard(deviceId: string, at: number): Promise<void> {
+    lastHeardAt.set(deviceId, at);
+    if (silent.delete(deviceId)) await deps.ops.recordDeviceEvent({ deviceId, kind: 'data_resumed', detail: 'messages arrive again', at });
+  }
+
+  async function handleStatus(deviceId: string, payload: Buffer, isRetained: boolean): Promise<void> {
+    // Retained statuses come again at every subscribe: only live changes are events.
+    if (isRetained) return;
+    const status = payload.toString('utf8').trim();
+    if (status !== 'online' && status !== 'offline') return;
+    await deps.ops.recordDeviceEvent({ deviceId, kind: status, detail: status === 'offline' ? 'the device went offline (last will or clean goodbye)' : 'the device connected', at: clock.now() });
+  }
 
   async function refuse(deviceId: string | null, topic: string, code: string, reason: string, payload: Buffer, receivedAt: number) {
     stats.rejected++;
@@ -69,13 +101,15 @@ export function buildIngest(deps: IngestDeps) {
     }
   }
 
-  async function handle(topic: string, payload: Buffer): Promise<void> {
-    stats.messages++;
-    metrics.messages.inc();
+  async function handle(topic: string, payload: Buffer, packet: { retain?: boolean }): Promise<void> {
     const receivedAt = clock.now();
     const parsedTopic = parseDeviceTopic(topic);
-    if (!parsedTopic || parsedTopic.kind !== 'telemetry') return refuse(null, topic, 'topic.invalid', `not a telemetry topic: ${topic}`, payload, receivedAt);
+    if (parsedTopic?.kind === 'status') return handleStatus(parsedTopic.deviceId, payload, packet.retain === true);
+    stats.messages++;
+    metrics.messages.inc();
+    if (!parsedTopic) return refuse(null, topic, 'topic.invalid', `not a telemetry topic: ${topic}`, payload, receivedAt);
     const { deviceId } = parsedTopic;
+    await heard(deviceId, receivedAt);
 
     if (!limiter.tryTake(deviceId, receivedAt)) {
       stats.rejected++;
@@ -122,20 +156,25 @@ export function buildIngest(deps: IngestDeps) {
       isStopping = false;
       client = await connectMqtt(deps.mqtt, { handle, onError: (error, topic) => log.error({ err: error, topic }, 'ingest.store_failed') });
       const filter = deps.filter ?? TELEMETRY_FILTER;
-      await client.subscribeAsync(filter, { qos: 1 });
+      // Statuses go to the same share group as telemetry, so each change is recorded once.
+      const statusFilter = filter.startsWith('$share/') ? filter.replace(TELEMETRY_FILTER, STATUS_FILTER) : STATUS_FILTER;
+      await client.subscribeAsync({ [filter]: { qos: 1 }, [statusFilter]: { qos: 1 } });
       log.info({ filter }, 'ingest.subscribed');
+      silenceTimer = setInterval(() => void checkSilence().catch((error: unknown) => log.error({ err: error }, 'ingest.silence_check_failed')), deps.noDataCheckMs ?? 60_000);
     },
     stats(): IngestStats {
       return { ...stats };
     },
     async stop(): Promise<void> {
       isStopping = true;
+      clearInterval(silenceTimer);
       await closeMqtt(client);
       client = undefined;
     },
     /** Drops the connection without a clean DISCONNECT, as a crashed process would (for tests). */
     async crash(): Promise<void> {
       isStopping = true;
+      clearInterval(silenceTimer);
       await closeMqtt(client, true);
       client = undefined;
     },

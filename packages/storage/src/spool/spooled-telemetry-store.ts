@@ -96,7 +96,8 @@ export class SpooledTelemetryStore implements TelemetryStore {
     const inserted = this.insertMany(readings, this.now());
     this.pending += inserted;
     this.checkPressure();
-    this.wake?.();
+    // New readings wake an idle drain loop, never one backing off from a store that is down.
+    if (this.backoffMs === 0) this.wake?.();
     return { inserted, duplicates: readings.length - inserted };
   }
 
@@ -118,7 +119,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
     const deadline = Date.now() + timeoutMs;
     while (this.pending > 0) {
       if (Date.now() > deadline) throw new Error(`spool still holds ${this.pending} readings after ${timeoutMs} ms`);
-      this.wake?.();
+      if (this.backoffMs === 0) this.wake?.();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await this.options.remote.settle?.();
