@@ -1,5 +1,5 @@
 import type { ApiClient } from './api-client.ts';
-import type { JourneyPlan, Role } from './journey.ts';
+import type { JourneyPlan, PlannedReading, Role } from './journey.ts';
 import { generateDeviceKeys, LoggerDevice } from './logger-device.ts';
 
 /** The organisations holding each role in a journey. */
@@ -18,6 +18,13 @@ export type JourneySpec = {
   freightCents: number;
   /** Whether the logger signs its messages (Ed25519); true unless said otherwise. */
   isSigned?: boolean;
+  /**
+   * The logger loses its network for a while (device time, from the journey's start): it keeps
+   * sampling into its buffer and uploads the backlog in bulk when the network returns (store and forward).
+   */
+  signalLoss?: { fromMs: number; durationMs: number };
+  /** How far the logger's own clock is off (its readings carry its time, not the server's). */
+  clockSkewMs?: number;
 };
 
 /** Most readings a logger uploads in one message. */
@@ -71,6 +78,28 @@ export class JourneyRunner {
     this.device = await LoggerDevice.connect(this.mqttUrl, spec.deviceId, secret, this.seed);
   }
 
+  /** Readings sampled while the network was down, waiting for upload. */
+  private backlog: PlannedReading[] = [];
+
+  private isOffline(ts: number): boolean {
+    const loss = this.spec.signalLoss;
+    if (!loss) return false;
+    const from = this.spec.plan.startAt + loss.fromMs;
+    return ts >= from && ts < from + loss.durationMs;
+  }
+
+  /** Sends readings, or buffers them while the network is down; uploads the backlog once it is back. */
+  private async send(batch: PlannedReading[], t: number): Promise<void> {
+    const skew = this.spec.clockSkewMs ?? 0;
+    const online = batch.filter((r) => !this.isOffline(r.ts));
+    this.backlog.push(...batch.filter((r) => this.isOffline(r.ts)));
+    if (this.backlog.length > 0 && !this.isOffline(t)) {
+      await this.device!.uploadBacklog(this.backlog.map((r) => ({ ...r, ts: r.ts + skew })));
+      this.backlog = [];
+    }
+    if (online.length > 0) await this.device!.publish(online.map((r) => ({ ...r, ts: r.ts + skew })));
+  }
+
   /** Posts the handoffs and publishes the readings due up to device time `t`. */
   async advanceTo(t: number): Promise<void> {
     const { readings, handoffs } = this.spec.plan;
@@ -84,7 +113,7 @@ export class JourneyRunner {
         batch.push(reading);
         this.nextReading++;
       }
-      if (batch.length > 0) await this.device!.publish(batch);
+      if (batch.length > 0) await this.send(batch, Math.min(t, handoffAt));
       if (batch.length === MAX_BATCH) continue;
       if (handoffAt === Number.POSITIVE_INFINITY || !handoff) return;
       await this.api.recordHandoff(this.spec.shipmentId, {

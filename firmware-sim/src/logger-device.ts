@@ -47,6 +47,22 @@ export class LoggerDevice {
     await this.client.publishAsync(telemetryTopic(this.deviceId), payload, { qos: 1 });
   }
 
+  /**
+   * Uploads readings buffered while offline, as loggers do on reconnect: in messages of 50, each in the
+   * order the logger's buffer happens to hold them (not sorted), and the last message sent twice, as
+   * after a PUBACK lost with the connection. The server must store each reading once, on device time.
+   */
+  async uploadBacklog(readings: readonly { ts: number; tempC: number; rhPct?: number }[]): Promise<void> {
+    const chunks: (typeof readings)[] = [];
+    for (let i = 0; i < readings.length; i += 50) chunks.push(readings.slice(i, i + 50));
+    for (const chunk of chunks) {
+      const shuffled = [...chunk].sort((a, b) => ((a.ts * 7919) % 13) - ((b.ts * 7919) % 13));
+      await this.publish(shuffled);
+    }
+    const last = chunks.at(-1);
+    if (last) await this.publish(last);
+  }
+
   /** Disconnects cleanly, saying `offline` first (a clean DISCONNECT does not fire the last will). */
   async close(): Promise<void> {
     await this.client.publishAsync(statusTopic(this.deviceId), 'offline', { qos: 1, retain: true }).catch(() => undefined);
