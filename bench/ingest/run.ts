@@ -22,7 +22,7 @@ const SECRET = 'bench-service-secret-0123456789';
 const log = pino({ level: 'error' });
 const here = new URL('.', import.meta.url).pathname;
 
-type Broker = { name: string; url: string; username: string; password: string; rssKb(): number; stop(): Promise<void> };
+type Broker = { hasSharedSubscriptions: boolean; name: string; url: string; username: string; password: string; rssKb(): number; stop(): Promise<void> };
 type Result = { readingsPerSecond: number; peakRssMb: number; brokerPeakRssMb: number };
 
 async function freePort(): Promise<number> {
@@ -39,7 +39,7 @@ async function startAedes(): Promise<Broker> {
   const broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async () => undefined, serviceSecret: SECRET }) });
   const { port } = await broker.start();
   // In-process: its memory is the benchmark process's own.
-  return { name: 'aedes (embedded)', url: `mqtt://127.0.0.1:${port}`, username: '_svc_bench', password: SECRET, rssKb: () => 0, stop: () => broker.stop() };
+  return { hasSharedSubscriptions: false, name: 'aedes (embedded)', url: `mqtt://127.0.0.1:${port}`, username: '_svc_bench', password: SECRET, rssKb: () => 0, stop: () => broker.stop() };
 }
 
 async function startMosquitto(): Promise<Broker> {
@@ -64,6 +64,7 @@ async function startMosquitto(): Promise<Broker> {
     return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
   };
   return {
+    hasSharedSubscriptions: true,
     name: 'Mosquitto 2 (shipped settings)',
     url: `mqtt://127.0.0.1:${port}`,
     username: '',
@@ -125,13 +126,14 @@ async function baseline(broker: Broker, offset: number): Promise<Result> {
   return { readingsPerSecond: messagesPerSecond * READINGS_PER_MESSAGE, peakRssMb: peak(), brokerPeakRssMb: Math.round(broker.rssKb() / 1024) };
 }
 
-async function ingestRun(broker: Broker, offset: number, sync: SqliteSync): Promise<Result> {
+async function ingestRun(broker: Broker, offset: number, sync: SqliteSync, connections = 1): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
   const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync);
   const ops = new SqliteOpsStore(join(dir, 'ops.db'), sync);
   const peak = sampleRss();
   const ingest = buildIngest({
     mqtt: { url: broker.url, clientId: `bench-ingest-${offset}`, username: broker.username || undefined, password: broker.password || undefined, isPersistent: false },
+    ...(connections > 1 ? { connections, filter: `$share/bench/${TELEMETRY_FILTER}` } : {}),
     telemetry,
     ops,
     clock: systemClock,
@@ -155,11 +157,15 @@ const rows: string[] = [];
 let offset = 0;
 for (const start of [startAedes, startMosquitto]) {
   const broker = await start();
-  const runs: Record<string, Result[]> = { baseline: [], full: [], normal: [] };
+  const runs: Record<string, Result[]> = { baseline: [], full: [], normal: [], full4: [], normal4: [] };
   for (let i = 0; i < RUNS; i++) {
     runs.baseline!.push(await baseline(broker, (offset += MESSAGES)));
     runs.full!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL'));
     runs.normal!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL'));
+    if (broker.hasSharedSubscriptions) {
+      runs.full4!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', 4));
+      runs.normal4!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL', 4));
+    }
   }
   await broker.stop();
   const base = median(runs.baseline!.map((r) => r.readingsPerSecond));
@@ -172,6 +178,10 @@ for (const start of [startAedes, startMosquitto]) {
   line('baseline: raw QoS 1 pass-through to a counting subscriber', runs.baseline!);
   line('ingest → SQLite, synchronous=FULL (default)', runs.full!);
   line('ingest → SQLite, synchronous=NORMAL', runs.normal!);
+  if (broker.hasSharedSubscriptions) {
+    line('ingest, 4 connections on a shared subscription, group commit → SQLite FULL', runs.full4!);
+    line('ingest, 4 connections on a shared subscription, group commit → SQLite NORMAL', runs.normal4!);
+  }
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

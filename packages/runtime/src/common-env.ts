@@ -15,6 +15,8 @@ export const commonEnvShape = {
   MQTT_PROTOCOL_VERSION: z.enum(['4', '5'], { error: 'must be 4 (MQTT 3.1.1) or 5' }).optional(),
   /** Shared-subscription group for ingest instances on an external broker (`$share/<group>/...`); unset: no sharing. */
   MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"').optional(),
+  /** Ingest's MQTT connections on the shared subscription (group commit); more than 1 needs MQTT_SHARED_GROUP. */
+  INGEST_CONNECTIONS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(32, 'must be at most 32').default(1),
   /** Client id suffix, so several instances of one service can run side by side. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be letters, digits, "_" or "-"').default(''),
   PORT: port(8080),

@@ -6,7 +6,8 @@ import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
 import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, STATUS_FILTER, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { RateLimit } from '@coldchain/schemas';
 import { SpoolFullError } from '@coldchain/storage';
-import type { OpsStore, TelemetryStore } from '@coldchain/storage';
+import type { OpsStore, StoredReading, TelemetryStore } from '@coldchain/storage';
+import { createGroupCommitter } from './group-commit.ts';
 import { recordDeadLetter } from './dead-letter.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
 
@@ -25,6 +26,11 @@ export type IngestDeps = {
   noDataAfterMs?: number;
   /** How often silence is checked; it needs no new data to be noticed (default 60 s). */
   noDataCheckMs?: number;
+  /**
+   * MQTT connections on the shared subscription (needs a `$share/...` filter). Messages arriving on
+   * several connections during one commit share the next one (group commit).
+   */
+  connections?: number;
 };
 
 /** Counters since start, for tests. */
@@ -47,7 +53,7 @@ export function buildIngest(deps: IngestDeps) {
   const lastSeq = new Map<string, number>();
   const deviceKey = createDeviceKeyCache(deps.ops, () => clock.now());
   const lastRateLimitRecord = new Map<string, number>();
-  let client: MqttClient | undefined;
+  const clients: MqttClient[] = [];
   let isStopping = false;
   // Last message per device (server time) and the devices currently flagged silent.
   const lastHeardAt = new Map<string, number>();
@@ -85,12 +91,16 @@ export function buildIngest(deps: IngestDeps) {
     await recordDeadLetter(deps.ops, { deviceId, topic, code, reason, payload, receivedAt });
   }
 
-  async function store(readings: Parameters<TelemetryStore['insertReadings']>[0]) {
+  async function commit(readings: StoredReading[]) {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
         const result = await deps.telemetry.insertReadings(readings);
         metrics.writeSeconds.observe((performance.now() - started) / 1000);
+        stats.accepted += result.inserted;
+        stats.duplicates += result.duplicates;
+        metrics.readingsAccepted.inc(result.inserted);
+        metrics.readingsDuplicate.inc(result.duplicates);
         return result;
       } catch (error) {
         // Back-pressure: not acknowledged until stored; the broker holds the rest meanwhile.
@@ -100,6 +110,8 @@ export function buildIngest(deps: IngestDeps) {
       }
     }
   }
+
+  const store = createGroupCommitter(commit);
 
   async function handle(topic: string, payload: Buffer, packet: { retain?: boolean }): Promise<void> {
     const receivedAt = clock.now();
@@ -144,22 +156,24 @@ export function buildIngest(deps: IngestDeps) {
       await recordDeadLetter(deps.ops, { deviceId, topic, code: rejected[0]!.code, reason: `${rejected.length} of ${decoded.message.readings.length} readings refused: ${reason}`, payload, receivedAt });
     }
     if (accepted.length === 0) return;
-    const { inserted, duplicates } = await store(accepted.map((r) => ({ deviceId, ...r, receivedAt })));
-    stats.accepted += inserted;
-    stats.duplicates += duplicates;
-    metrics.readingsAccepted.inc(inserted);
-    metrics.readingsDuplicate.inc(duplicates);
+    await store(accepted.map((r) => ({ deviceId, ...r, receivedAt })));
   }
 
   return {
     async start(): Promise<void> {
       isStopping = false;
-      client = await connectMqtt(deps.mqtt, { handle, onError: (error, topic) => log.error({ err: error, topic }, 'ingest.store_failed') });
       const filter = deps.filter ?? TELEMETRY_FILTER;
+      const count = deps.connections ?? 1;
+      if (count > 1 && !filter.startsWith('$share/')) throw new Error(`${count} ingest connections need a shared subscription ($share/<group>/...): set MQTT_SHARED_GROUP`);
       // Statuses go to the same share group as telemetry, so each change is recorded once.
       const statusFilter = filter.startsWith('$share/') ? filter.replace(TELEMETRY_FILTER, STATUS_FILTER) : STATUS_FILTER;
-      await client.subscribeAsync({ [filter]: { qos: 1 }, [statusFilter]: { qos: 1 } });
-      log.info({ filter }, 'ingest.subscribed');
+      const consumer = { handle, onError: (error: unknown, topic: string) => log.error({ err: error, topic }, 'ingest.store_failed') };
+      for (let k = 0; k < count; k++) {
+        const connection = await connectMqtt({ ...deps.mqtt, clientId: count > 1 ? `${deps.mqtt.clientId}-${k}` : deps.mqtt.clientId }, consumer);
+        await connection.subscribeAsync({ [filter]: { qos: 1 }, [statusFilter]: { qos: 1 } });
+        clients.push(connection);
+      }
+      log.info({ filter, connections: count }, 'ingest.subscribed');
       silenceTimer = setInterval(() => void checkSilence().catch((error: unknown) => log.error({ err: error }, 'ingest.silence_check_failed')), deps.noDataCheckMs ?? 60_000);
     },
     stats(): IngestStats {
@@ -168,15 +182,13 @@ export function buildIngest(deps: IngestDeps) {
     async stop(): Promise<void> {
       isStopping = true;
       clearInterval(silenceTimer);
-      await closeMqtt(client);
-      client = undefined;
+      await Promise.all(clients.splice(0).map((c) => closeMqtt(c)));
     },
     /** Drops the connection without a clean DISCONNECT, as a crashed process would (for tests). */
     async crash(): Promise<void> {
       isStopping = true;
       clearInterval(silenceTimer);
-      await closeMqtt(client, true);
-      client = undefined;
+      await Promise.all(clients.splice(0).map((c) => closeMqtt(c, true)));
     },
   };
 }

@@ -21,10 +21,9 @@ const ingestEnvSchema = z
     // replica needs its own, stable across restarts; two clients with one id take each other's session
     // over. [MQTT-3.1.4-2]
     MQTT_CLIENT_ID: z.string().min(1, 'must not be empty').default('coldchain-ingest'),
-    // Replicas with the same group share the telemetry stream ($share/<group>/...) instead of each
-    // receiving all of it. Mosquitto 2.0 also hands a share to a member that is down but keeps a
-    // persistent session: that share waits for it (deploy/README.md).
-    MQTT_SHARE_GROUP: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits, _ . or - (no / + #)').optional(),
+    // MQTT_SHARED_GROUP (common): replicas with the same group share the telemetry stream
+    // ($share/<group>/...) instead of each receiving all of it. Mosquitto 2.0 also hands a share to a
+    // member that is down but keeps a persistent session: that share waits for it (deploy/README.md).
   })
   .superRefine((env, context) => {
     if (env.TELEMETRY_STORE === 'victoria' && !env.VICTORIA_URL) context.addIssue({ code: 'custom', path: ['VICTORIA_URL'], message: 'required when TELEMETRY_STORE=victoria' });
@@ -56,10 +55,12 @@ async function main(): Promise<void> {
     await ops.close();
   };
 
-  const filter = config.MQTT_SHARE_GROUP ? `$share/${config.MQTT_SHARE_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
+  const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
+  const protocolVersion = Number(config.MQTT_PROTOCOL_VERSION ?? '5') as 4 | 5;
   const ingest = buildIngest({
-    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_ingest', password: serviceSecret },
+    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_ingest', password: serviceSecret, protocolVersion },
     filter,
+    connections: config.INGEST_CONNECTIONS,
     telemetry,
     ops,
     clock: systemClock,
