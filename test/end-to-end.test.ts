@@ -31,7 +31,7 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
   let healthySeed: string | null = null;
   const healthy = spec('LZ-E2E-OK', 8, false);
 
-  const alertsOf = async (shipmentId: string) => (await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?shipmentId=${shipmentId}`)).alerts;
+  const alertsOf = async (shipmentId: string) => (await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?kind=excursion&shipmentId=${shipmentId}`)).alerts;
   const claims = async () => (await api.call<{ claims: Claim[] }>('GET', '/api/v1/claims')).claims;
   const readingCount = async (deviceId: string) =>
     (await api.call<{ readings: unknown[] }>('GET', `/api/v1/devices/${deviceId}/readings`)).readings.length;

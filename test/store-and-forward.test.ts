@@ -33,7 +33,7 @@ describe('a logger that loses its network during the hub failure uploads late, i
     await replayJourney(spec, api, service.info.mqttUrl);
     await eventually('the whole journey stored and the alert cleared', async () => {
       const stored = (await api.call<{ readings: unknown[] }>('GET', `/api/v1/devices/${spec.deviceId}/readings?limit=100000`)).readings.length;
-      const alerts = (await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?shipmentId=${spec.shipmentId}`)).alerts;
+      const alerts = (await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?kind=excursion&shipmentId=${spec.shipmentId}`)).alerts;
       return stored === spec.plan.readings.length && alerts[0]?.conditionState === 'cleared' ? true : undefined;
     });
   });
@@ -47,7 +47,7 @@ describe('a logger that loses its network during the hub failure uploads late, i
   });
 
   it('raises one alert attributed to the hub, evaluated on device time, and one claim', async () => {
-    const { alerts } = await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?shipmentId=${spec.shipmentId}`);
+    const { alerts } = await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?kind=excursion&shipmentId=${spec.shipmentId}`);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.attribution).toMatchObject({ status: 'attributed', orgId: 'gz-baiyun-hub' });
     // Onset in device time inside the failure, though it reached the server hours of device time later.

@@ -34,6 +34,15 @@ export type AcFailure = { afterHubStartMs: number; durationMs: number; ambientC:
 /** The failure the demo and the end-to-end test use: 15 min into the hub leg, 4 h, Guangzhou summer air. */
 export const HUB_AC_FAILURE: AcFailure = { afterHubStartMs: 15 * MIN, durationMs: 4 * HOUR, ambientC: 30 };
 
+/**
+ * A reefer failing by degrees on the line haul: its compressor starts and stops (the air swings by
+ * `amplitudeC` every `periodMs`) while the mean drifts up, until the fruit is out of range.
+ */
+export type ReeferCycling = { afterStageStartMs: number; periodMs: number; amplitudeC: number; driftCPerHour: number };
+
+/** The line-haul failure the early-warning scenario uses: swings of ±1.5 °C every 40 min, drifting 4 °C/h. */
+export const LINE_HAUL_CYCLING: ReeferCycling = { afterStageStartMs: 2 * HOUR, periodMs: 40 * MIN, amplitudeC: 1.5, driftCPerHour: 4 };
+
 export type PlannedReading = { ts: number; tempC: number; rhPct: number };
 export type PlannedHandoff = { at: number; stage: StagePlan['stage'] | 'delivered'; role: Role | null; station: string; probeTempC: number };
 
@@ -62,8 +71,9 @@ export function planJourney(options: {
   intervalMs?: number;
   stages?: readonly StagePlan[];
   acFailure?: AcFailure | null;
+  cycling?: ReeferCycling | null;
 }): JourneyPlan {
-  const { startAt, seed, intervalMs = 5 * MIN, stages = LYCHEE_JOURNEY, acFailure = null } = options;
+  const { startAt, seed, intervalMs = 5 * MIN, stages = LYCHEE_JOURNEY, acFailure = null, cycling = null } = options;
   const rand = random(seed);
   const tauMs = 60 * MIN;
   const handoffs: PlannedHandoff[] = [];
@@ -81,6 +91,14 @@ export function planJourney(options: {
       const target = failing ? acFailure.ambientC : stage.targetC;
       tempC += (target - tempC) * (1 - Math.exp(-intervalMs / tauMs));
       const rhPct = failing ? 72 + rand() * 4 : 89 + rand() * 4;
+      const cyclingFor = stage.stage === 'line_haul' && cycling !== null && t >= stageStart + cycling.afterStageStartMs ? t - stageStart - cycling.afterStageStartMs : null;
+      if (cyclingFor !== null && cycling) {
+        // The logger reads the air at the pallet: it follows the compressor closely.
+        const phase = (cyclingFor % cycling.periodMs) / cycling.periodMs;
+        const swing = cycling.amplitudeC * (phase < 0.5 ? 4 * phase - 1 : 3 - 4 * phase);
+        // The mean drifts up to the outside air (30 °C) and no further.
+        tempC = Math.min(30, stage.targetC + (cycling.driftCPerHour * cyclingFor) / HOUR) + swing;
+      }
       readings.push({ ts: t, tempC: round(tempC + (rand() - 0.5) * 0.3), rhPct: round(rhPct) });
     }
     stageStart = stageEnd;

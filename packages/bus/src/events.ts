@@ -3,7 +3,7 @@ import { alertsTopic, claimsTopic } from '@coldchain/schemas';
 import type { Alert, Claim } from '@coldchain/storage';
 
 /** What happened to an alert; published on each routed organisation's alert topic. */
-export type AlertEventType = 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved';
+export type AlertEventType = 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved' | 'alert.reminder' | 'alert.escalated' | 'alert.silenced';
 
 /** An alert event as carried on `coldchain/v1/alerts/{orgId}` and the live dashboard stream. */
 export type AlertEvent = { type: AlertEventType; at: number; alert: Alert };

@@ -4,8 +4,30 @@
  */
 export type { LocalizedText } from './text.ts';
 export { formatMinutes } from './text.ts';
-export type { ProductProfile, TemperatureLimit, Tier } from './profiles.ts';
-export { DEFAULT_RESPONSE_MS, findProfile, LYCHEE, PROFILES } from './profiles.ts';
+export type { ProductProfile, ShelfLifeModel, TemperatureLimit, Tier } from './profiles.ts';
+export {
+  APPLE,
+  BANANA,
+  CUT_ROSES,
+  DEFAULT_RESPONSE_MS,
+  findProfile,
+  KIWIFRUIT,
+  LYCHEE,
+  MANGO,
+  NAVEL_ORANGE,
+  PROFILES,
+  SHELL_EGGS,
+  STRAWBERRY,
+  YANGMEI,
+} from './profiles.ts';
+export { validateProfile } from './profile-validation.ts';
+export { shelfLifeHoursAt } from './shelf-life.ts';
+export type { TemperatureSample } from './temperature-trace.ts';
+export { meanKineticTemperatureC } from './mean-kinetic-temperature.ts';
+export type { LegMeasures, Measures, MeasuresInput } from './measures.ts';
+export { computeMeasures, measuresPerLeg } from './measures.ts';
+export type { BudgetStatus } from './budget.ts';
+export { budgetStatus } from './budget.ts';
 export type { Evaluation, RuleState, RuleStateName, Transition } from './excursion-machine.ts';
 export { evaluateReading, excessC, initialRuleState } from './excursion-machine.ts';
 export type { CustodyEvent, Leg, Stage } from './custody.ts';
@@ -22,3 +44,5 @@ export { downsampleMinMax } from './downsample.ts';
 export { unmonitoredMs } from './coverage.ts';
 export type { Verdict, VerdictExcursion } from './verdict.ts';
 export { buildVerdict } from './verdict.ts';
+export type { Cycling, Forecast, Sample, WarningSettings } from './early-warning.ts';
+export { DEFAULT_WARNINGS, detectCycling, forecastCrossing, warningSettingsFor, WARNINGS_BY_PROFILE } from './early-warning.ts';

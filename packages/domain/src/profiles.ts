@@ -1,6 +1,12 @@
-/** Minutes and hours in milliseconds, for readable profile data. */
-const MIN = 60_000;
-const HOUR = 60 * MIN;
+/**
+ * Product profiles: the types, and the registry of the commodities the service knows. The data lives
+ * in one file per group of commodities, every number with its source (shared/reference/produce.md).
+ */
+import { BANANA, LYCHEE, MANGO } from './tropical-fruit-profiles.ts';
+import { STRAWBERRY, YANGMEI } from './berry-profiles.ts';
+import { APPLE, KIWIFRUIT, NAVEL_ORANGE } from './temperate-fruit-profiles.ts';
+import { CUT_ROSES, SHELL_EGGS } from './egg-and-flower-profiles.ts';
+import { HOUR } from './profile-defaults.ts';
 
 /** Alert tiers: 1 is the most severe. */
 export type Tier = 1 | 2 | 3;
@@ -20,8 +26,17 @@ export type TemperatureLimit = {
   tier: Tier;
   /** Whether an attributed excursion of this limit can become a claim. */
   isClaimable: boolean;
+  /** Where the threshold, the timings and the tier come from. */
   source: string;
 };
+
+/**
+ * How fast shelf life is used up at a temperature: the life at a reference temperature, scaled by a
+ * Q10 (life divides by `q10` for every 10 °C warmer) or by Arrhenius with an activation energy.
+ */
+export type ShelfLifeModel =
+  | { model: 'q10'; referenceC: number; referenceLifeHours: number; q10: number; source: string }
+  | { model: 'arrhenius'; referenceC: number; referenceLifeHours: number; eaKjPerMol: number; source: string };
 
 /** A commodity's cold-chain profile: every number with its source. */
 export type ProductProfile = {
@@ -32,64 +47,26 @@ export type ProductProfile = {
   limits: TemperatureLimit[];
   /** A claim is filed when an attributed excursion has been outside its limit at least this long. */
   claim: { minOutsideMs: number; damagedShare: number; source: string };
+  /** What a shipment may spend outside the optimum in all: time, and °C·min. */
+  budget: { maxOutsideMs: number; maxDegreeMinutes: number; source: string };
+  /** Temperature sensitivity of shelf life; null where the reference gives no storage life. */
+  shelfLife: ShelfLifeModel | null;
+  /** ΔH/R in kelvin for the mean kinetic temperature. */
+  mktDeltaHOverR: number;
+  mktDeltaHOverRSource: string;
   /** Readings further apart than this leave the time between them unmonitored. */
   maxReadingGapMs: number;
   maxReadingGapSource: string;
+  /** The documents the profile cites; every field source quotes one of them or says "platform default". */
+  sources: string[];
 };
 
-/**
- * Lychee. The 15 °C high alert is the plan document's promise ("once the temperature goes above
- * 15 °C the system notifies the logistics station"); the optimum and humidity are from Hawaii CTAHR
- * F_N-29 and UC Davis Produce Facts (shared/reference/produce.md).
- */
-export const LYCHEE: ProductProfile = {
-  id: 'lychee',
-  name: { zh: '荔枝', en: 'Lychee' },
-  optimumC: { min: 2, max: 5, source: 'Hawaii CTAHR F_N-29 (2–5 °C); UC Davis Produce Facts (5 °C)' },
-  rhPct: { min: 90, max: 95, source: 'UC Davis Produce Facts (90–95 % RH)' },
-  limits: [
-    {
-      id: 'high',
-      direction: 'above',
-      thresholdC: 15, // plan document: notify the logistics station above 15 °C
-      // 10 min: the shortest time allowance Controlant offers (reference/produce.md), long enough to
-      // ignore a door opened for a scan, short against lychee's 3–5 days at 20 °C.
-      holdForMs: 10 * MIN,
-      keepFiringForMs: 15 * MIN,
-      hysteresisC: 0.5,
-      // Tier 1: at room temperature unpackaged lychee loses all marketable fruit in about 30 h
-      // (reference/produce.md), so the station has an hour, not four.
-      tier: 1,
-      isClaimable: true,
-      source: 'plan document (15 °C high alert); hold-for after Controlant minimum allowance (10 min)',
-    },
-    {
-      id: 'low',
-      direction: 'below',
-      // Chilling injury is ill-defined for lychee; a Taiwan 28-day trial found 2 °C worse than 4 °C.
-      // 1 °C flags a reefer set too cold without alarming on the 2–5 °C optimum.
-      thresholdC: 1,
-      holdForMs: 30 * MIN,
-      keepFiringForMs: 15 * MIN,
-      hysteresisC: 0.5,
-      tier: 3,
-      isClaimable: false,
-      source: 'Taiwan trial (airitilibrary DocID 18198317-201306-201307240017): 2 °C worse than 4 °C',
-    },
-  ],
-  claim: {
-    minOutsideMs: 60 * MIN,
-    damagedShare: 1,
-    source:
-      'platform default (docs/decisions/0002-claim-threshold.md): an hour above 15 °C; the plan document: carrier pays full goods value plus freight',
-  },
-  // Beijing local standard: record every 10 min; three missed records is a gap.
-  maxReadingGapMs: 30 * MIN,
-  maxReadingGapSource: 'Beijing low-temperature food traceability standard: record every 10 min [weak copy]',
-};
+export { APPLE, BANANA, CUT_ROSES, KIWIFRUIT, LYCHEE, MANGO, NAVEL_ORANGE, SHELL_EGGS, STRAWBERRY, YANGMEI };
 
 /** The profiles the service knows, by id. */
-export const PROFILES: Readonly<Record<string, ProductProfile>> = { lychee: LYCHEE };
+export const PROFILES: Readonly<Record<string, ProductProfile>> = Object.fromEntries(
+  [LYCHEE, STRAWBERRY, YANGMEI, KIWIFRUIT, NAVEL_ORANGE, APPLE, BANANA, MANGO, SHELL_EGGS, CUT_ROSES].map((p) => [p.id, p]),
+);
 
 /** Looks a profile up by id. */
 export function findProfile(id: string): ProductProfile | undefined {

@@ -17,6 +17,8 @@ export const commonEnvShape = {
   MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"').optional(),
   /** Ingest's MQTT connections on the shared subscription (group commit); more than 1 needs MQTT_SHARED_GROUP. */
   INGEST_CONNECTIONS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(32, 'must be at most 32').default(1),
+  /** The address users reach the service at; notifications link to its console. Default: http://HOST:PORT. */
+  PUBLIC_URL: z.string().url('must be a URL such as https://coldchain.example.cn').optional(),
   /** Client id suffix, so several instances of one service can run side by side. */
   INSTANCE_ID: z.string().regex(/^[A-Za-z0-9_-]*$/, 'must be letters, digits, "_" or "-"').default(''),
   PORT: port(8080),

@@ -4,6 +4,7 @@
  */
 export type {
   Alert,
+  AlertKind,
   AlertFilter,
   AlertStatus,
   Claim,
@@ -11,12 +12,16 @@ export type {
   Device,
   DeviceEvent,
   NewCustodyEvent,
+  NotificationChannel,
   OpsStore,
   Organisation,
+  RuleStateRow,
   Shipment,
+  Silence,
   StoredReading,
   TelemetryStore,
 } from './ports.ts';
+export { isSilencing } from './ports.ts';
 export { SqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 export { SqliteOpsStore } from './adapters/sqlite/sqlite-ops-store.ts';
 export type { SqliteSync } from './adapters/sqlite/open-database.ts';

@@ -52,12 +52,18 @@ export type Shipment = {
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
+/** What raised an alert: a limit breached, a warning before one, or a device gone silent. */
+export type AlertKind = 'excursion' | 'warning' | 'no_data';
+
 /** An alert: one per (shipment, rule) while open; it carries its excursion's measures and attribution. */
 export type Alert = {
   id: string;
   shipmentId: string;
   deviceId: string;
   ruleId: string;
+  kind: AlertKind;
+  /** What the alert says, for warnings and no-data alerts (excursions say it with their measures). */
+  message: LocalizedText | null;
   tier: Tier;
   status: AlertStatus;
   /** Whether the excursion is still going on (`firing`) or back inside its limit (`cleared`). */
@@ -79,6 +85,12 @@ export type Alert = {
   acknowledgedBy: string | null;
   resolvedAt: number | null;
   resolvedBy: string | null;
+  /** Server time the platform was added for a missed response deadline. */
+  escalatedAt: number | null;
+  /** Server time of the last notification (first one or reminder). */
+  lastNotifiedAt: number | null;
+  /** Reminders sent while nobody acknowledged. */
+  reminders: number;
   createdAt: number;
   updatedAt: number;
 };
@@ -114,9 +126,45 @@ export type DeadLetter = {
 /** Something that happened to a device other than a reading (server time). */
 export type DeviceEvent = { id: number; deviceId: string; kind: 'seq_gap' | 'online' | 'offline' | 'no_data' | 'data_resumed'; detail: string; at: number };
 
+/** Mutes the alerts it matches (null fields match any) from `startsAt` to `endsAt` (server time). */
+export type Silence = {
+  id: string;
+  shipmentId: string | null;
+  deviceId: string | null;
+  ruleId: string | null;
+  startsAt: number;
+  endsAt: number;
+  reason: string;
+  createdBy: string;
+  createdAt: number;
+};
+
+/** Whether a silence mutes an alert at time `now`. */
+export function isSilencing(silence: Silence, alert: Pick<Alert, 'shipmentId' | 'deviceId' | 'ruleId'>, now: number): boolean {
+  return (
+    silence.startsAt <= now &&
+    now < silence.endsAt &&
+    (silence.shipmentId === null || silence.shipmentId === alert.shipmentId) &&
+    (silence.deviceId === null || silence.deviceId === alert.deviceId) &&
+    (silence.ruleId === null || silence.ruleId === alert.ruleId)
+  );
+}
+
+/** A rule's streaming state for one device on one shipment, as the rules service keeps it (JSON). */
+export type RuleStateRow = { key: string; deviceId: string; shipmentId: string; ruleId: string; state: string | null; updatedAt: number };
+
+/** Where an organisation is notified. `secret` signs (webhook: required; DingTalk, Feishu: the robot's). */
+export type NotificationChannel = {
+  id: string;
+  type: 'webhook' | 'dingtalk' | 'wecom' | 'feishu';
+  url: string;
+  secret: string | null;
+  lang: 'zh' | 'en';
+};
+
 export type NewCustodyEvent = Omit<CustodyEvent, 'id' | 'seq'>;
 
-export type AlertFilter = { orgId?: string; status?: AlertStatus; shipmentId?: string; limit?: number };
+export type AlertFilter = { orgId?: string; status?: AlertStatus; shipmentId?: string; kind?: AlertKind; limit?: number };
 
 /** Operational state: organisations, devices, shipments, custody, alerts, claims, dead letters. */
 export interface OpsStore {
@@ -155,6 +203,19 @@ export interface OpsStore {
 
   insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter>;
   listDeadLetters(filter?: { deviceId?: string; limit?: number }): Promise<DeadLetter[]>;
+
+  insertSilence(silence: Silence): Promise<void>;
+  /** Silences not yet ended at `now` (active or future). */
+  listSilences(now: number): Promise<Silence[]>;
+  /** Ends a silence at `now`; false when there is none. */
+  endSilence(id: string, now: number): Promise<boolean>;
+
+  /** Saves (or, with state null, deletes) rule states of the rules service, in one transaction. */
+  saveRuleStates(rows: readonly RuleStateRow[]): Promise<void>;
+  loadRuleStates(): Promise<RuleStateRow[]>;
+
+  setOrgChannels(orgId: string, channels: readonly NotificationChannel[], now: number): Promise<void>;
+  getOrgChannels(orgId: string): Promise<NotificationChannel[]>;
 
   recordDeviceEvent(event: Omit<DeviceEvent, 'id'>): Promise<DeviceEvent>;
   listDeviceEvents(deviceId: string, limit?: number): Promise<DeviceEvent[]>;

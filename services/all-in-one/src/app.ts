@@ -5,7 +5,9 @@ import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { startDemoFleet } from '@coldchain/firmware-sim';
 import { buildIngest, recordDeadLetter } from '@coldchain/ingest';
+import { Outbox } from '@coldchain/notify';
 import { buildRules } from '@coldchain/rules';
+import { join } from 'node:path';
 import { loadOrCreateSecret, openStores } from '@coldchain/runtime';
 import { TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { AllInOneConfig } from './config.ts';
@@ -69,11 +71,16 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, connections: config.INGEST_CONNECTIONS, telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics });
         await ingest.start();
         stopped.unshift(() => ingest.stop());
-        const rules = buildRules({ mqtt: mqtt('rules'), ops, clock, log: log.child({ service: 'rules' }) });
+        // Notifications leave through a durable outbox: retried with backoff, never lost on restart.
+        const outbox = new Outbox({ path: join(config.DATA_DIR, 'outbox.db'), sync: config.SQLITE_SYNC, onError: (error) => log.warn({ err: error }, 'outbox.error') });
+        outbox.start();
+        stopped.unshift(async () => outbox.close());
+        const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+        const rules = buildRules({ mqtt: mqtt('rules'), ops, clock, log: log.child({ service: 'rules' }), outbox, publicUrl });
         await rules.start();
         stopped.unshift(() => rules.stop());
 
-        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics });
+        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics, outbox });
         const { port: httpPort } = await api.start();
         stopped.unshift(() => api.stop());
         info.httpPort = httpPort;

@@ -1,15 +1,10 @@
 import { PortInUseError } from '@coldchain/broker';
 import { systemClock } from '@coldchain/bus';
-import { ConfigError, parseEnv } from '@coldchain/schemas';
-import { createLogger } from '@coldchain/runtime';
+import { parseEnv } from '@coldchain/schemas';
+import { runService, StartupError } from '@coldchain/runtime';
 import { buildAllInOne } from './app.ts';
 import type { AllInOneInfo } from './app.ts';
 import { allInOneEnvSchema } from './config.ts';
-
-function fail(message: string): never {
-  process.stderr.write(`coldchain: ${message}\n`);
-  process.exit(1);
-}
 
 function printWelcome(info: AllInOneInfo): void {
   const lines = [
@@ -29,44 +24,27 @@ function printWelcome(info: AllInOneInfo): void {
   process.stdout.write(lines.join('\n') + '\n\n');
 }
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseEnv(allInOneEnvSchema, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  const log = createLogger(config.LOG_LEVEL, 'coldchain');
-  const service = buildAllInOne(config, { clock: systemClock, log });
-  let isFirstWave = true;
-  try {
-    const info = await service.start((update) => {
-      if (isFirstWave) printWelcome(update);
-      isFirstWave = false;
-    });
-    if (config.DEMO !== '1') printWelcome(info);
-  } catch (error) {
-    if (error instanceof PortInUseError) {
-      fail(`MQTT port ${error.port} is already in use. Set MQTT_PORT to another port, or MQTT_URL to use an external broker.`);
+runService({
+  name: 'coldchain',
+  loadConfig: () => parseEnv(allInOneEnvSchema, process.env),
+  async start(config, log) {
+    const service = buildAllInOne(config, { clock: systemClock, log });
+    let isFirstWave = true;
+    try {
+      const info = await service.start((update) => {
+        if (isFirstWave) printWelcome(update);
+        isFirstWave = false;
+      });
+      if (config.DEMO !== '1') printWelcome(info);
+    } catch (error) {
+      if (error instanceof PortInUseError) {
+        throw new StartupError(`MQTT port ${error.port} is already in use. Set MQTT_PORT to another port, or MQTT_URL to use an external broker.`);
+      }
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new StartupError(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
+      }
+      throw error;
     }
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      fail(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
-    }
-    throw error;
-  }
-  const shutdown = (signal: string) => {
-    log.info({ signal }, 'shutdown');
-    service.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`coldchain: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+    return service;
+  },
 });

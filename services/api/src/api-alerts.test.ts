@@ -1,56 +1,31 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '@coldchain/bus';
-import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '@coldchain/storage';
-import { buildApi } from './app.ts';
+import { useTestApi } from './test-harness.ts';
+import type { TestApi } from './test-harness.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const T0 = Date.UTC(2025, 4, 20);
 
-/** A real API over SQLite files, with two shipments (one per device) to hang alerts and claims on. */
-async function startApi() {
-  const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
-  const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
-  const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
-  const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops, telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }) });
-  await api.start();
-  async function call(method: 'GET' | 'POST', url: string, body?: unknown, token: string | null = adminToken) {
-    const response = await api.app.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }), headers: token ? { authorization: `Bearer ${token}` } : {} });
-    return { status: response.statusCode, body: JSON.parse(response.body) as any };
-  }
+/** Two shipments (one per device) to hang alerts and claims on. */
+async function seedShipments(api: TestApi): Promise<void> {
   for (const [id, kind] of [['org-coop', 'shipper'], ['org-hub', 'warehouse'], ['org-reefer', 'carrier']] as const) {
-    await call('POST', '/api/v1/organisations', { id, name: `name of ${id}`, kind });
+    await api.call('POST', '/api/v1/organisations', { id, name: `name of ${id}`, kind });
   }
   for (const [shipment, device] of [['shp-1', 'logger-01'], ['shp-2', 'logger-02']] as const) {
-    await call('POST', '/api/v1/devices', { id: device });
-    const created = await call('POST', '/api/v1/shipments', {
+    await api.call('POST', '/api/v1/devices', { id: device });
+    const created = await api.call('POST', '/api/v1/shipments', {
       id: shipment, profileId: 'lychee', shipperOrgId: 'org-coop', deviceId: device, origin: '海口', destination: '上海',
       boxes: 10, goodsValueCents: 300_000, freightCents: 40_000, startedAt: T0,
     });
     expect(created.status).toBe(201);
   }
-  return {
-    ops,
-    call,
-    async stop() {
-      await api.stop();
-      await ops.close();
-      await telemetry.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 function alert(shipmentId: string, ruleId: string, routedTo: string[], overrides: Partial<Alert> = {}): Alert {
   return {
-    id: randomUUID(), shipmentId, deviceId: 'logger-01', ruleId, tier: 1, status: 'open', conditionState: 'firing',
+    id: randomUUID(), shipmentId, deviceId: 'logger-01', ruleId, kind: 'excursion', message: null, escalatedAt: null, lastNotifiedAt: null, reminders: 0, tier: 1, status: 'open', conditionState: 'firing',
     thresholdC: 15, direction: 'above', activeAt: T0 + HOUR, firedAt: T0 + HOUR + 10 * MIN, clearedAt: null,
     peakTempC: 21.4, outsideMs: 30 * MIN, degreeMinutes: 96,
     attribution: { status: 'attributed', orgId: routedTo[0]!, legIndex: 0, reason: { zh: '原因', en: 'reason' } },
@@ -60,13 +35,7 @@ function alert(shipmentId: string, ruleId: string, routedTo: string[], overrides
 }
 
 describe('alerts, claims and dead letters API', () => {
-  let api: Awaited<ReturnType<typeof startApi>>;
-  beforeEach(async () => {
-    api = await startApi();
-  });
-  afterEach(async () => {
-    await api.stop();
-  });
+  const api = useTestApi(seedShipments);
 
   it('acknowledges, then resolves an alert; a resolved alert cannot change again', async () => {
     const a = alert('shp-1', 'high', ['org-hub', 'org-coop', 'platform']);

@@ -1,13 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '@coldchain/bus';
-import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import { describe, expect, it } from 'vitest';
 import type { StoredReading } from '@coldchain/storage';
-import { buildApi } from './app.ts';
+import { useTestApi } from './test-harness.ts';
+import type { TestApi } from './test-harness.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -19,31 +13,10 @@ const ORGS = [
   { id: 'org-hub', name: '海口南港冷库枢纽', kind: 'warehouse' },
 ] as const;
 
-/** A real API over SQLite files in a temporary folder, with organisations and two devices. */
-async function startApi() {
-  const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
-  const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
-  const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
-  const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops, telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }) });
-  await api.start();
-  async function call(method: 'GET' | 'POST', url: string, body?: unknown) {
-    const response = await api.app.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }), headers: { authorization: `Bearer ${adminToken}` } });
-    return { status: response.statusCode, body: JSON.parse(response.body) as any };
-  }
-  for (const org of ORGS) expect((await call('POST', '/api/v1/organisations', org)).status).toBe(201);
-  for (const id of ['logger-01', 'logger-02']) expect((await call('POST', '/api/v1/devices', { id })).status).toBe(201);
-  return {
-    ops,
-    telemetry,
-    call,
-    async stop() {
-      await api.stop();
-      await ops.close();
-      await telemetry.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** The organisations and two devices the shipments refer to. */
+async function seedOrganisationsAndDevices(api: TestApi): Promise<void> {
+  for (const org of ORGS) expect((await api.call('POST', '/api/v1/organisations', org)).status).toBe(201);
+  for (const id of ['logger-01', 'logger-02']) expect((await api.call('POST', '/api/v1/devices', { id })).status).toBe(201);
 }
 
 const shipmentBody = (overrides: Record<string, unknown> = {}) => ({
@@ -61,13 +34,7 @@ const shipmentBody = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('shipments API', () => {
-  let api: Awaited<ReturnType<typeof startApi>>;
-  beforeEach(async () => {
-    api = await startApi();
-  });
-  afterEach(async () => {
-    await api.stop();
-  });
+  const api = useTestApi(seedOrganisationsAndDevices);
 
   it('creates a shipment whose first leg is the packhouse, held by the shipper', async () => {
     const created = await api.call('POST', '/api/v1/shipments', shipmentBody({ id: 'shp-0520' }));

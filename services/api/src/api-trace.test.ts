@@ -1,13 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '@coldchain/bus';
-import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import { describe, expect, it } from 'vitest';
 import type { StoredReading } from '@coldchain/storage';
-import { buildApi } from './app.ts';
+import { useTestApi } from './test-harness.ts';
+import type { TestApi } from './test-harness.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -25,18 +20,8 @@ function keysOf(value: unknown, into = new Set<string>()): Set<string> {
   return into;
 }
 
-/** A real API over SQLite files, with one lychee shipment through the hub, its readings and an alert. */
-async function startApi() {
-  const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
-  const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
-  const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
-  const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops, telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }) });
-  await api.start();
-  async function call(method: 'GET' | 'POST', url: string, body?: unknown, token: string | null = adminToken) {
-    const response = await api.app.inject({ method, url, ...(body === undefined ? {} : { payload: body as object }), headers: token ? { authorization: `Bearer ${token}` } : {} });
-    return { status: response.statusCode, headers: response.headers, body: JSON.parse(response.body) as any };
-  }
+/** One lychee shipment through the hub, its readings and an alert; returns the shipment's trace code. */
+async function seedTracedShipment({ call, ops, telemetry }: TestApi): Promise<{ traceCode: string }> {
   await call('POST', '/api/v1/organisations', { id: 'org-coop', name: '海南永兴荔枝合作社', nameEn: 'Yongxing Lychee Cooperative', kind: 'shipper' });
   await call('POST', '/api/v1/organisations', { id: 'org-hub', name: '海口南港冷库枢纽', nameEn: 'Haikou South Port Cold Hub', kind: 'warehouse' });
   await call('POST', '/api/v1/devices', { id: 'logger-hn-0042' });
@@ -65,6 +50,11 @@ async function startApi() {
     shipmentId: 'shp-trace-0520',
     deviceId: 'logger-hn-0042',
     ruleId: 'high',
+    kind: 'excursion',
+    message: null,
+    escalatedAt: null,
+    lastNotifiedAt: null,
+    reminders: 0,
     tier: 1,
     status: 'open',
     conditionState: 'cleared',
@@ -86,26 +76,11 @@ async function startApi() {
     createdAt: T0 + 11 * HOUR + 10 * MIN,
     updatedAt: T0 + 13 * HOUR,
   });
-  return {
-    traceCode: created.body.traceCode as string,
-    call,
-    async stop() {
-      await api.stop();
-      await ops.close();
-      await telemetry.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { traceCode: created.body.traceCode as string };
 }
 
 describe('consumer trace API', () => {
-  let api: Awaited<ReturnType<typeof startApi>>;
-  beforeEach(async () => {
-    api = await startApi();
-  });
-  afterEach(async () => {
-    await api.stop();
-  });
+  const api = useTestApi(seedTracedShipment);
 
   it('shows the curve, legs and excursion to anyone holding the trace code', async () => {
     const response = await api.call('GET', `/api/v1/trace/${api.traceCode}?points=100`, undefined, null);

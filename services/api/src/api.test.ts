@@ -1,53 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifySecret } from '@coldchain/auth';
 import { systemClock } from '@coldchain/bus';
-import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
 import { buildApi } from './app.ts';
-
-type Method = 'GET' | 'POST';
-
-/** A real API over SQLite files in a temporary folder; requests go through fastify's inject. */
-async function startApi() {
-  const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
-  const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
-  const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
-  const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops, telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }) });
-  await api.start();
-  async function call(method: Method, url: string, body?: unknown, token: string | null = adminToken) {
-    const response = await api.app.inject({
-      method,
-      url,
-      ...(body === undefined ? {} : { payload: body as object }),
-      headers: token === null ? {} : { authorization: `Bearer ${token}` },
-    });
-    return { status: response.statusCode, body: response.body ? (JSON.parse(response.body) as any) : undefined };
-  }
-  return {
-    ops,
-    call,
-    async stop() {
-      await api.stop();
-      await ops.close();
-      await telemetry.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+import { openTempStores, useTestApi } from './test-harness.ts';
 
 describe('API basics: health, auth, devices, organisations, OpenAPI', () => {
-  let api: Awaited<ReturnType<typeof startApi>>;
-  beforeEach(async () => {
-    api = await startApi();
-  });
-  afterEach(async () => {
-    await api.stop();
-  });
+  const api = useTestApi();
 
   it('answers /healthz without a token', async () => {
     expect(await api.call('GET', '/healthz', undefined, null)).toEqual({ status: 200, body: { status: 'ok' } });
@@ -156,10 +115,8 @@ describe('API basics: health, auth, devices, organisations, OpenAPI', () => {
 
 describe('buildApi without start()', () => {
   it('is ready for inject() once app.ready() resolves', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
-    const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
-    const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
-    const api = buildApi({ host: '127.0.0.1', port: 0, ops, telemetry, adminToken: 'x'.repeat(32), clock: systemClock, log: pino({ level: 'silent' }) });
+    const stores = openTempStores();
+    const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken: 'x'.repeat(32), clock: systemClock, log: pino({ level: 'silent' }) });
     try {
       // Tests and embedders use fastify's own ready(); it must not hang on the routes buildApi registers.
       const outcome = await Promise.race([
@@ -170,9 +127,7 @@ describe('buildApi without start()', () => {
       const health = await api.app.inject({ method: 'GET', url: '/healthz' });
       expect(health.statusCode).toBe(200);
     } finally {
-      await ops.close();
-      await telemetry.close();
-      rmSync(dir, { recursive: true, force: true });
+      await stores.close();
     }
   });
 });

@@ -7,6 +7,7 @@ import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCom
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import type { Outbox } from '@coldchain/notify';
 import { isSameToken } from '@coldchain/auth';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import type { OpsStore, TelemetryStore } from '@coldchain/storage';
@@ -20,6 +21,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerShipmentRoutes } from './routes/shipments.ts';
 import { registerTraceRoutes } from './routes/trace.ts';
+import { registerNotificationRoutes } from './routes/notifications.ts';
 
 /** What the API needs. */
 export type ApiDeps = {
@@ -34,6 +36,8 @@ export type ApiDeps = {
   log: Logger;
   /** Served at /metrics in Prometheus text format. */
   metrics?: Registry;
+  /** The notification outbox, listed at /api/v1/notifications when this process holds it. */
+  outbox?: Outbox;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -116,6 +120,7 @@ export function buildApi(deps: ApiDeps) {
     registerAlertRoutes(context);
     registerRecordRoutes(context);
     registerTraceRoutes(context);
+    registerNotificationRoutes(context, deps.outbox);
     await registerDashboardRoutes(context);
   });
 

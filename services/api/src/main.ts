@@ -1,8 +1,8 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { systemClock } from '@coldchain/bus';
-import { commonEnvShape, createLogger, loadOrCreateSecret, openEmbeddedStores } from '@coldchain/runtime';
-import { ConfigError, parseEnv } from '@coldchain/schemas';
+import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openEmbeddedStores, requireTelemetryStoreSettings, runService, StartupError } from '@coldchain/runtime';
+import { parseEnv } from '@coldchain/schemas';
 import { InfluxTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { TelemetryStore } from '@coldchain/storage';
 import { buildApi } from './app.ts';
@@ -14,20 +14,11 @@ import { buildApi } from './app.ts';
 const apiEnvSchema = z
   .object({
     ...commonEnvShape,
-    // A scheme mqtt.js cannot speak (`localhost:1883` parses as a URL) would fail later with a
-    // protocol error instead of naming the variable.
-    MQTT_URL: z.url({
-      protocol: /^(mqtts?|wss?)$/,
-      error: (issue) => (issue.input === undefined ? 'required when the API runs on its own: the broker that carries the live alert stream, e.g. mqtt://127.0.0.1:1883' : 'must be a broker URL: mqtt://, mqtts://, ws:// or wss://, e.g. mqtt://127.0.0.1:1883'),
-    }),
+    MQTT_URL: brokerUrlSchema('required when the API runs on its own: the broker that carries the live alert stream, e.g. mqtt://127.0.0.1:1883'),
     // Each API instance needs its own id: two clients with one id take each other's session over. [MQTT-3.1.4-2]
     MQTT_CLIENT_ID: z.string().min(1, 'must not be empty').default('coldchain-api'),
   })
-  .superRefine((env, context) => {
-    if (env.TELEMETRY_STORE === 'victoria' && !env.VICTORIA_URL) context.addIssue({ code: 'custom', path: ['VICTORIA_URL'], message: 'required when TELEMETRY_STORE=victoria' });
-    if (env.TELEMETRY_STORE === 'influx' && !env.INFLUX_URL) context.addIssue({ code: 'custom', path: ['INFLUX_URL'], message: 'required when TELEMETRY_STORE=influx' });
-    if (env.TELEMETRY_STORE === 'influx' && !env.INFLUX_TOKEN) context.addIssue({ code: 'custom', path: ['INFLUX_TOKEN'], message: 'required when TELEMETRY_STORE=influx' });
-  });
+  .superRefine(requireTelemetryStoreSettings);
 
 type ApiConfig = z.infer<typeof apiEnvSchema>;
 
@@ -45,94 +36,62 @@ function openTelemetryReader(config: ApiConfig): TelemetryStore | null {
   return null;
 }
 
-function fail(message: string): never {
-  process.stderr.write(`coldchain-api: ${message}\n`);
-  process.exit(1);
-}
+runService({
+  name: 'coldchain-api',
+  loadConfig: () => parseEnv(apiEnvSchema, process.env),
+  async start(config, log) {
+    const adminToken = loadOrCreateSecret(config.DATA_DIR, 'admin-token', config.COLDCHAIN_ADMIN_TOKEN);
+    const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
+    // The operational store is SQLite under DATA_DIR until the PostgreSQL adapter (a later issue).
+    const embedded = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now(), log);
+    const { ops } = embedded;
+    const remote = openTelemetryReader(config);
+    if (remote) await embedded.telemetry.close();
+    const telemetry = remote ?? embedded.telemetry;
+    const closeStores = async () => {
+      await telemetry.close();
+      await ops.close();
+    };
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseEnv(apiEnvSchema, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  const log = createLogger(config.LOG_LEVEL, 'coldchain-api');
-  const adminToken = loadOrCreateSecret(config.DATA_DIR, 'admin-token', config.COLDCHAIN_ADMIN_TOKEN);
-  const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
-  // The operational store is SQLite under DATA_DIR until the PostgreSQL adapter (a later issue).
-  const embedded = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now(), log);
-  const { ops } = embedded;
-  const remote = openTelemetryReader(config);
-  if (remote) await embedded.telemetry.close();
-  const telemetry = remote ?? embedded.telemetry;
-  const closeStores = async () => {
-    await telemetry.close();
-    await ops.close();
-  };
-
-  // Served at /metrics. Ingest and rules run without HTTP, so this process's metrics are the API's own.
-  const metrics = new Registry();
-  collectDefaultMetrics({ register: metrics });
-  const api = buildApi({
-    host: config.HOST,
-    port: config.PORT,
-    ops,
-    telemetry,
-    adminToken: adminToken.value,
-    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_api', password: serviceSecret },
-    clock: systemClock,
-    log,
-    metrics,
-  });
-  let port: number;
-  try {
-    ({ port } = await api.start());
-  } catch (error) {
-    await api.stop().catch(() => undefined);
-    await closeStores();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') fail(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
-    fail(`cannot start: ${(error as Error).message} (broker ${config.MQTT_URL}, user _svc_api)`);
-  }
-  log.info(
-    {
+    // Served at /metrics. Ingest and rules run without HTTP, so this process's metrics are the API's own.
+    const metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+    const api = buildApi({
       host: config.HOST,
-      port,
-      mqttUrl: config.MQTT_URL,
-      telemetryStore: config.TELEMETRY_STORE,
-      // Never log the token itself: say where it is.
-      adminToken: adminToken.isGenerated ? 'generated into DATA_DIR/admin-token' : config.COLDCHAIN_ADMIN_TOKEN ? 'from COLDCHAIN_ADMIN_TOKEN' : 'from DATA_DIR/admin-token',
-    },
-    'api.started',
-  );
-
-  // Signals can arrive twice (from the terminal or the service manager and again relayed by tsx):
-  // the first one stops the service, later ones must not cut that short.
-  let isStopping = false;
-  const shutdown = (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    log.info({ signal }, 'shutdown');
-    api
-      .stop()
-      .then(closeStores)
-      .then(
-        () => {
-          log.info('stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          log.error({ err: error }, 'shutdown.failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`coldchain-api: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+      port: config.PORT,
+      ops,
+      telemetry,
+      adminToken: adminToken.value,
+      mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_api', password: serviceSecret },
+      clock: systemClock,
+      log,
+      metrics,
+    });
+    let port: number;
+    try {
+      ({ port } = await api.start());
+    } catch (error) {
+      await api.stop().catch(() => undefined);
+      await closeStores();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
+      throw new StartupError(`cannot start: ${(error as Error).message} (broker ${config.MQTT_URL}, user _svc_api)`);
+    }
+    log.info(
+      {
+        host: config.HOST,
+        port,
+        mqttUrl: config.MQTT_URL,
+        telemetryStore: config.TELEMETRY_STORE,
+        // Never log the token itself: say where it is.
+        adminToken: adminToken.isGenerated ? 'generated into DATA_DIR/admin-token' : config.COLDCHAIN_ADMIN_TOKEN ? 'from COLDCHAIN_ADMIN_TOKEN' : 'from DATA_DIR/admin-token',
+      },
+      'api.started',
+    );
+    return {
+      async stop() {
+        await api.stop();
+        await closeStores();
+      },
+    };
+  },
 });

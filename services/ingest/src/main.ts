@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { systemClock } from '@coldchain/bus';
-import { commonEnvShape, createLogger, loadOrCreateSecret, openStores } from '@coldchain/runtime';
-import { ConfigError, parseEnv, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openStores, requireTelemetryStoreSettings, runService, StartupError } from '@coldchain/runtime';
+import { parseEnv, TELEMETRY_FILTER } from '@coldchain/schemas';
 import { buildIngest } from './app.ts';
 
 /**
@@ -11,12 +11,7 @@ import { buildIngest } from './app.ts';
 const ingestEnvSchema = z
   .object({
     ...commonEnvShape,
-    // A scheme mqtt.js cannot speak (`localhost:1883` parses as a URL) would fail later with a
-    // protocol error instead of naming the variable.
-    MQTT_URL: z.url({
-      protocol: /^(mqtts?|wss?)$/,
-      error: (issue) => (issue.input === undefined ? 'required when ingest runs on its own: the broker to consume from, e.g. mqtt://127.0.0.1:1883' : 'must be a broker URL: mqtt://, mqtts://, ws:// or wss://, e.g. mqtt://127.0.0.1:1883'),
-    }),
+    MQTT_URL: brokerUrlSchema('required when ingest runs on its own: the broker to consume from, e.g. mqtt://127.0.0.1:1883'),
     // The persistent session (and the QoS 1 backlog the broker queues for it) belongs to this id: each
     // replica needs its own, stable across restarts; two clients with one id take each other's session
     // over. [MQTT-3.1.4-2]
@@ -25,82 +20,47 @@ const ingestEnvSchema = z
     // ($share/<group>/...) instead of each receiving all of it. Mosquitto 2.0 also hands a share to a
     // member that is down but keeps a persistent session: that share waits for it (deploy/README.md).
   })
-  .superRefine((env, context) => {
-    if (env.TELEMETRY_STORE === 'victoria' && !env.VICTORIA_URL) context.addIssue({ code: 'custom', path: ['VICTORIA_URL'], message: 'required when TELEMETRY_STORE=victoria' });
-    if (env.TELEMETRY_STORE === 'influx' && !env.INFLUX_URL) context.addIssue({ code: 'custom', path: ['INFLUX_URL'], message: 'required when TELEMETRY_STORE=influx' });
-    if (env.TELEMETRY_STORE === 'influx' && !env.INFLUX_TOKEN) context.addIssue({ code: 'custom', path: ['INFLUX_TOKEN'], message: 'required when TELEMETRY_STORE=influx' });
-  });
+  .superRefine(requireTelemetryStoreSettings);
 
-function fail(message: string): never {
-  process.stderr.write(`coldchain-ingest: ${message}\n`);
-  process.exit(1);
-}
+runService({
+  name: 'coldchain-ingest',
+  loadConfig: () => parseEnv(ingestEnvSchema, process.env),
+  async start(config, log) {
+    const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
+    // Telemetry as TELEMETRY_STORE says: SQLite under DATA_DIR, or VictoriaMetrics / InfluxDB behind the
+    // durable spool DATA_DIR/spool.db, which only this process may drain (one ingest per DATA_DIR). The
+    // operational store is SQLite under DATA_DIR until the PostgreSQL adapter (a later issue).
+    const { telemetry, ops } = await openStores(config, log, systemClock.now());
+    const closeStores = async () => {
+      await telemetry.close();
+      await ops.close();
+    };
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = parseEnv(ingestEnvSchema, process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
-  const log = createLogger(config.LOG_LEVEL, 'coldchain-ingest');
-  const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
-  // Telemetry as TELEMETRY_STORE says: SQLite under DATA_DIR, or VictoriaMetrics / InfluxDB behind the
-  // durable spool DATA_DIR/spool.db, which only this process may drain (one ingest per DATA_DIR). The
-  // operational store is SQLite under DATA_DIR until the PostgreSQL adapter (a later issue).
-  const { telemetry, ops } = await openStores(config, log, systemClock.now());
-  const closeStores = async () => {
-    await telemetry.close();
-    await ops.close();
-  };
-
-  const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
-  const protocolVersion = Number(config.MQTT_PROTOCOL_VERSION ?? '5') as 4 | 5;
-  const ingest = buildIngest({
-    mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_ingest', password: serviceSecret, protocolVersion },
-    filter,
-    connections: config.INGEST_CONNECTIONS,
-    telemetry,
-    ops,
-    clock: systemClock,
-    log,
-  });
-  try {
-    await ingest.start();
-  } catch (error) {
-    await ingest.stop();
-    await closeStores();
-    fail(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_ingest: ${(error as Error).message}`);
-  }
-  log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, filter, telemetryStore: config.TELEMETRY_STORE, dataDir: config.DATA_DIR }, 'ingest.started');
-
-  // Signals can arrive twice (from the terminal or the service manager and again relayed by tsx):
-  // the first one stops the service, later ones must not cut that short.
-  let isStopping = false;
-  const shutdown = (signal: string) => {
-    if (isStopping) return;
-    isStopping = true;
-    log.info({ signal, ...ingest.stats() }, 'shutdown');
-    ingest
-      .stop()
-      .then(closeStores)
-      .then(
-        () => {
-          log.info('stopped');
-          process.exit(0);
-        },
-        (error: unknown) => {
-          log.error({ err: error }, 'shutdown.failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(`coldchain-ingest: failed to start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+    const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
+    const protocolVersion = Number(config.MQTT_PROTOCOL_VERSION ?? '5') as 4 | 5;
+    const ingest = buildIngest({
+      mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_ingest', password: serviceSecret, protocolVersion },
+      filter,
+      connections: config.INGEST_CONNECTIONS,
+      telemetry,
+      ops,
+      clock: systemClock,
+      log,
+    });
+    try {
+      await ingest.start();
+    } catch (error) {
+      await ingest.stop();
+      await closeStores();
+      throw new StartupError(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_ingest: ${(error as Error).message}`);
+    }
+    log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, filter, telemetryStore: config.TELEMETRY_STORE, dataDir: config.DATA_DIR }, 'ingest.started');
+    return {
+      stats: () => ingest.stats(),
+      async stop() {
+        await ingest.stop();
+        await closeStores();
+      },
+    };
+  },
 });

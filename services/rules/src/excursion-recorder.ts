@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import {
   attributeExcursion,
@@ -12,8 +11,8 @@ import {
   routeAlert,
 } from '@coldchain/domain';
 import type { LocalizedText, ProductProfile, RuleState, TemperatureLimit } from '@coldchain/domain';
-import type { Clock } from '@coldchain/bus';
-import { publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
+import type { AlertEventType, Clock } from '@coldchain/bus';
+import type { EventSink } from './event-sink.ts';
 import type { Alert, OpsStore, Shipment } from '@coldchain/storage';
 
 /** The excursion a rule's state machine is tracking, as the recorder needs it. */
@@ -32,7 +31,7 @@ export type ExcursionUpdate = {
  * measures current, files the claim once the excursion crosses the profile's threshold, and clears
  * the alert when the excursion ends. Publishes each change on the bus.
  */
-export function createExcursionRecorder(deps: { ops: OpsStore; bus: () => MqttClient | undefined; clock: Clock; log: Logger }) {
+export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink; clock: Clock; log: Logger }) {
   const { ops, clock, log } = deps;
 
   async function orgNames(): Promise<Record<string, LocalizedText>> {
@@ -40,9 +39,8 @@ export function createExcursionRecorder(deps: { ops: OpsStore; bus: () => MqttCl
     return Object.fromEntries(orgs.map((o) => [o.id, { zh: o.name, en: o.nameEn }]));
   }
 
-  async function publishAlert(type: Parameters<typeof publishAlertEvent>[1]['type'], alert: Alert) {
-    const client = deps.bus();
-    if (client) await publishAlertEvent(client, { type, at: clock.now(), alert });
+  async function publishAlert(type: AlertEventType, alert: Alert) {
+    await deps.events.alert({ type, at: clock.now(), alert });
   }
 
   /** Opens the alert for a newly firing excursion, or adopts the unresolved one for the same identity. */
@@ -72,6 +70,11 @@ export function createExcursionRecorder(deps: { ops: OpsStore; bus: () => MqttCl
       shipmentId: shipment.id,
       deviceId: update.deviceId,
       ruleId: limit.id,
+      kind: 'excursion',
+      message: null,
+      escalatedAt: null,
+      lastNotifiedAt: now,
+      reminders: 0,
       tier: limit.tier,
       status: 'open',
       conditionState: 'firing',
@@ -131,10 +134,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; bus: () => MqttCl
     });
     if (!isNew) return;
     log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, amountCents: claim.amountCents }, 'claim.filed');
-    const client = deps.bus();
-    if (client) {
-      await publishClaimEvent(client, { type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);
-    }
+    await deps.events.claim({ type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);
   }
 
   return {

@@ -23,6 +23,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
           orgId: z.string().optional(),
           status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
           shipmentId: z.string().optional(),
+          kind: z.enum(['excursion', 'warning', 'no_data']).optional(),
           limit: z.coerce.number().int().min(1).max(5000).default(500),
         }),
       },

@@ -65,4 +65,26 @@ export const OPS_MIGRATIONS = [
    CREATE INDEX device_events_device ON device_events (device_id, id);`,
   // v3: a device may be registered with an Ed25519 public key (raw 32 bytes, base64url); then it signs.
   `ALTER TABLE devices ADD COLUMN public_key TEXT;`,
+  // v4: early warnings and no-data alerts beside excursions; timers (reminders, escalation) kept with the alert.
+  `ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT 'excursion';
+   ALTER TABLE alerts ADD COLUMN message TEXT;
+   ALTER TABLE alerts ADD COLUMN escalated_at INTEGER;
+   ALTER TABLE alerts ADD COLUMN last_notified_at INTEGER;
+   ALTER TABLE alerts ADD COLUMN reminders INTEGER NOT NULL DEFAULT 0;`,
+  // v5: silences (a planned door opening at a hub, with an expiry) mute reminders, escalation and
+  // notifications of the alerts they match; whether an alert is silenced is computed, not stored.
+  `CREATE TABLE silences (
+     id TEXT PRIMARY KEY,
+     shipment_id TEXT, device_id TEXT, rule_id TEXT,
+     starts_at INTEGER NOT NULL, ends_at INTEGER NOT NULL,
+     reason TEXT NOT NULL, created_by TEXT NOT NULL, created_at INTEGER NOT NULL
+   );
+   CREATE INDEX silences_ends ON silences (ends_at);`,
+  // v6: the rules service's streaming state (pending hold-for, firing excursions) survives a restart.
+  `CREATE TABLE rule_states (
+     key TEXT PRIMARY KEY, device_id TEXT NOT NULL, shipment_id TEXT NOT NULL, rule_id TEXT NOT NULL,
+     state TEXT NOT NULL, updated_at INTEGER NOT NULL
+   );`,
+  // v7: where each organisation is notified: webhook, DingTalk, WeCom, Feishu (JSON list).
+  `CREATE TABLE org_channels (org_id TEXT PRIMARY KEY REFERENCES organisations(id), channels TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
 ];

@@ -8,6 +8,9 @@ import type {
   DeadLetter,
   Device,
   DeviceEvent,
+  NotificationChannel,
+  RuleStateRow,
+  Silence,
   NewCustodyEvent,
   OpsStore,
   Organisation,
@@ -174,6 +177,10 @@ export class SqliteOpsStore implements OpsStore {
       where.push('shipment_id = ?');
       params.push(filter.shipmentId);
     }
+    if (filter.kind) {
+      where.push('kind = ?');
+      params.push(filter.kind);
+    }
     const sql = `SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id LIMIT ?`;
     return this.all(sql, ...params, filter.limit ?? 500).map(rowToAlert);
   }
@@ -214,6 +221,66 @@ export class SqliteOpsStore implements OpsStore {
       'SELECT * FROM dead_letters WHERE (? IS NULL OR device_id = ?) ORDER BY id DESC LIMIT ?',
       filter.deviceId ?? null, filter.deviceId ?? null, filter.limit ?? 500,
     ).map(rowToDeadLetter);
+  }
+
+  async insertSilence(s: Silence): Promise<void> {
+    this.db
+      .prepare('INSERT INTO silences (id, shipment_id, device_id, rule_id, starts_at, ends_at, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(s.id, s.shipmentId, s.deviceId, s.ruleId, s.startsAt, s.endsAt, s.reason, s.createdBy, s.createdAt);
+  }
+
+  async listSilences(now: number): Promise<Silence[]> {
+    return this.all('SELECT * FROM silences WHERE ends_at > ? ORDER BY starts_at', now).map((r) => ({
+      id: r.id as string,
+      shipmentId: (r.shipment_id as string | null) ?? null,
+      deviceId: (r.device_id as string | null) ?? null,
+      ruleId: (r.rule_id as string | null) ?? null,
+      startsAt: r.starts_at as number,
+      endsAt: r.ends_at as number,
+      reason: r.reason as string,
+      createdBy: r.created_by as string,
+      createdAt: r.created_at as number,
+    }));
+  }
+
+  async endSilence(id: string, now: number): Promise<boolean> {
+    return this.db.prepare('UPDATE silences SET ends_at = ? WHERE id = ? AND ends_at > ?').run(now, id, now).changes === 1;
+  }
+
+  async saveRuleStates(rows: readonly RuleStateRow[]): Promise<void> {
+    const upsert = this.db.prepare(
+      `INSERT INTO rule_states (key, device_id, shipment_id, rule_id, state, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`,
+    );
+    const remove = this.db.prepare('DELETE FROM rule_states WHERE key = ?');
+    this.db.transaction(() => {
+      for (const r of rows) {
+        if (r.state === null) remove.run(r.key);
+        else upsert.run(r.key, r.deviceId, r.shipmentId, r.ruleId, r.state, r.updatedAt);
+      }
+    })();
+  }
+
+  async loadRuleStates(): Promise<RuleStateRow[]> {
+    return this.all('SELECT * FROM rule_states').map((r) => ({
+      key: r.key as string,
+      deviceId: r.device_id as string,
+      shipmentId: r.shipment_id as string,
+      ruleId: r.rule_id as string,
+      state: r.state as string,
+      updatedAt: r.updated_at as number,
+    }));
+  }
+
+  async setOrgChannels(orgId: string, channels: readonly NotificationChannel[], now: number): Promise<void> {
+    this.db
+      .prepare('INSERT INTO org_channels (org_id, channels, updated_at) VALUES (?, ?, ?) ON CONFLICT (org_id) DO UPDATE SET channels = excluded.channels, updated_at = excluded.updated_at')
+      .run(orgId, JSON.stringify(channels), now);
+  }
+
+  async getOrgChannels(orgId: string): Promise<NotificationChannel[]> {
+    const row = this.one('SELECT channels FROM org_channels WHERE org_id = ?', orgId);
+    return row ? (JSON.parse(row.channels as string) as NotificationChannel[]) : [];
   }
 
   async recordDeviceEvent(event: Omit<DeviceEvent, 'id'>): Promise<DeviceEvent> {

@@ -1,0 +1,117 @@
+/**
+ * A shipment's temperature between readings, as the measures integrate it: straight lines between
+ * readings no further apart than the gap limit, unmonitored time across longer silences.
+ */
+
+/** A stretch of monitored time along which the temperature runs linearly from `startC` to `endC`. */
+export type TraceSegment = { startAt: number; endAt: number; startC: number; endC: number };
+
+/** A reading as the measures need it. */
+export type TemperatureSample = { sampledAt: number; tempC: number };
+
+type Piece = TraceSegment & { isGap: boolean };
+
+/**
+ * Readings in time order, one per timestamp (a redelivered reading is the same reading), skipping
+ * values that are not numbers: a sensor fault is never a temperature.
+ */
+export function orderedSamples(samples: readonly TemperatureSample[], from: number, to: number): TemperatureSample[] {
+  const inside = samples.filter((s) => s.sampledAt >= from && s.sampledAt <= to && Number.isFinite(s.tempC));
+  const sorted = [...inside].sort((a, b) => a.sampledAt - b.sampledAt);
+  return sorted.filter((s, i) => i === 0 || s.sampledAt !== sorted[i - 1]?.sampledAt);
+}
+
+/**
+ * The pieces of the span between its readings. Before the first and after the last reading the
+ * temperature is held at that reading, as coverage.ts counts those stretches monitored when short.
+ */
+function piecesOf(points: readonly TemperatureSample[], span: { from: number; to: number }, maxGapMs: number): Piece[] {
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (!first || !last) return [{ startAt: span.from, endAt: span.to, startC: Number.NaN, endC: Number.NaN, isGap: true }];
+  const piece = (a: TemperatureSample, b: TemperatureSample): Piece => ({
+    startAt: a.sampledAt,
+    endAt: b.sampledAt,
+    startC: a.tempC,
+    endC: b.tempC,
+    isGap: b.sampledAt - a.sampledAt > maxGapMs,
+  });
+  const pieces: Piece[] = [];
+  if (span.from < first.sampledAt) pieces.push(piece({ sampledAt: span.from, tempC: first.tempC }, first));
+  for (let i = 1; i < points.length; i++) pieces.push(piece(points[i - 1] as TemperatureSample, points[i] as TemperatureSample));
+  if (last.sampledAt < span.to) pieces.push(piece(last, { sampledAt: span.to, tempC: last.tempC }));
+  return pieces;
+}
+
+function temperatureAt(piece: TraceSegment, t: number): number {
+  const duration = piece.endAt - piece.startAt;
+  if (duration === 0) return piece.startC;
+  return piece.startC + ((piece.endC - piece.startC) * (t - piece.startAt)) / duration;
+}
+
+/**
+ * The monitored segments of the window [from, to] and its unmonitored time. Silences are judged whole
+ * over `span` (the whole time the shipment is observed, containing the window): a silence that
+ * straddles a handoff is unmonitored on both sides of it, so legs add up to the shipment. Over a
+ * window equal to its span, the unmonitored time is coverage.ts's `unmonitoredMs`.
+ */
+export function traceWindow(
+  samples: readonly TemperatureSample[],
+  window: { from: number; to: number },
+  span: { from: number; to: number },
+  maxGapMs: number,
+): { segments: TraceSegment[]; unmonitoredMs: number } {
+  const segments: TraceSegment[] = [];
+  let unmonitoredMs = 0;
+  if (window.to <= window.from) return { segments, unmonitoredMs };
+  const points = orderedSamples(samples, span.from, span.to);
+  for (const piece of piecesOf(points, span, maxGapMs)) {
+    const startAt = Math.max(piece.startAt, window.from);
+    const endAt = Math.min(piece.endAt, window.to);
+    if (endAt <= startAt) continue;
+    if (piece.isGap) unmonitoredMs += endAt - startAt;
+    else segments.push({ startAt, endAt, startC: temperatureAt(piece, startAt), endC: temperatureAt(piece, endAt) });
+  }
+  return { segments, unmonitoredMs };
+}
+
+/** Consecutive samples as segments, all monitored: for a plain series such as MKT's. */
+export function segmentsOf(samples: readonly TemperatureSample[]): TraceSegment[] {
+  const sorted = [...samples].sort((a, b) => a.sampledAt - b.sampledAt);
+  const segments: TraceSegment[] = [];
+  for (let i = 1; i < sorted.length; i++) {
+    const a = sorted[i - 1] as TemperatureSample;
+    const b = sorted[i] as TemperatureSample;
+    segments.push({ startAt: a.sampledAt, endAt: b.sampledAt, startC: a.tempC, endC: b.tempC });
+  }
+  return segments;
+}
+
+/**
+ * Time (ms) and degree-minutes (°C·min) a segment spends beyond `thresholdC` on one side, exact for
+ * the straight line: a crossing counts from the moment of crossing.
+ */
+export function beyondThreshold(segment: TraceSegment, thresholdC: number, side: 'above' | 'below'): { ms: number; degreeMinutes: number } {
+  const sign = side === 'above' ? 1 : -1;
+  const e0 = sign * (segment.startC - thresholdC);
+  const e1 = sign * (segment.endC - thresholdC);
+  const durationMs = segment.endAt - segment.startAt;
+  if (e0 <= 0 && e1 <= 0) return { ms: 0, degreeMinutes: 0 };
+  if (e0 > 0 && e1 > 0) return { ms: durationMs, degreeMinutes: ((e0 + e1) / 2) * (durationMs / 60_000) };
+  const peak = Math.max(e0, e1);
+  const ms = (durationMs * peak) / (Math.abs(e0) + Math.abs(e1));
+  return { ms, degreeMinutes: (peak / 2) * (ms / 60_000) };
+}
+
+/**
+ * The integral over a segment of a rate that grows exponentially with temperature (Q10 shelf-life
+ * loss, and nearly so Arrhenius and the MKT term): along a straight line it is the duration times the
+ * logarithmic mean of the end rates, so splitting a segment at a handoff changes nothing.
+ */
+export function integrateRate(segment: TraceSegment, rateAt: (tempC: number) => number): number {
+  const r0 = rateAt(segment.startC);
+  const r1 = rateAt(segment.endC);
+  const logRatio = Math.log(r1 / r0);
+  const mean = Math.abs(logRatio) < 1e-9 ? (r0 + r1) / 2 : (r1 - r0) / logRatio;
+  return mean * (segment.endAt - segment.startAt);
+}

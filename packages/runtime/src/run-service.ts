@@ -1,0 +1,90 @@
+import type { Logger } from 'pino';
+import { createLogger } from './logger.ts';
+
+/** A service `runService` started: how to stop it, and what its shutdown log line should carry. */
+export type StartedService = {
+  /** Stops the service and closes what it opened (connections, stores). */
+  stop(): Promise<void>;
+  /** Fields added to the `shutdown` log line, e.g. messages still in flight. */
+  stats?(): Record<string, unknown>;
+};
+
+/** How to run one service process: see `runService`. */
+export type ServiceOptions<C extends { LOG_LEVEL: string }> = {
+  /** The program name: the logger's name and the prefix of every line written to stderr, e.g. `coldchain-api`. */
+  name: string;
+  /** Parses the environment once, e.g. `() => parseEnv(schema, process.env)`; main.ts stays the only reader of process.env. */
+  loadConfig: () => C;
+  /** Opens what the service needs and starts it; throws a StartupError for a cause the operator can fix. */
+  start: (config: C, log: Logger) => Promise<StartedService>;
+};
+
+/**
+ * A cause the operator can fix (a port in use, a broker refusing the service's login): `runService`
+ * prints its message as one line, without a stack, and exits 1. Clean up what was opened before throwing.
+ */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/**
+ * @coldchain/schemas' ConfigError, recognised by name: this package does not depend on schemas, and
+ * the error's message already names the variable and hides secrets.
+ */
+function isConfigError(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'ConfigError';
+}
+
+/**
+ * Runs a service as a process: parses the configuration, creates the logger, starts the service, and
+ * stops it on SIGINT or SIGTERM (exit 0, or 1 when stopping fails). A ConfigError or StartupError
+ * exits 1 with one line `<name>: <message>` on stderr; any other error exits 1 with its stack.
+ */
+export function runService<C extends { LOG_LEVEL: string }>({ name, loadConfig, start }: ServiceOptions<C>): void {
+  const fail = (message: string): never => {
+    process.stderr.write(`${name}: ${message}\n`);
+    process.exit(1);
+  };
+  const run = async () => {
+    let config: C;
+    try {
+      config = loadConfig();
+    } catch (error) {
+      if (isConfigError(error)) fail(error.message);
+      throw error;
+    }
+    const log = createLogger(config.LOG_LEVEL, name);
+    let service: StartedService;
+    try {
+      service = await start(config, log);
+    } catch (error) {
+      if (error instanceof StartupError) fail(error.message);
+      throw error;
+    }
+    stopOnSignal(service, log);
+  };
+  run().catch((error: unknown) => fail(`failed to start: ${(error as Error).stack ?? String(error)}`));
+}
+
+function stopOnSignal(service: StartedService, log: Logger): void {
+  // Signals can arrive twice (from the terminal or the service manager and again relayed by tsx):
+  // the first one stops the service, later ones must not cut that short.
+  let isStopping = false;
+  const shutdown = (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info({ signal, ...service.stats?.() }, 'shutdown');
+    service.stop().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown.failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}

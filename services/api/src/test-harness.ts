@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach } from 'vitest';
+import { systemClock } from '@coldchain/bus';
+import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import type { OpsStore, TelemetryStore } from '@coldchain/storage';
+import { buildApi } from './app.ts';
+
+/** Real SQLite stores in a fresh temporary folder; `close` closes them and removes the folder. */
+export type TempStores = {
+  ops: OpsStore;
+  telemetry: TelemetryStore;
+  close(): Promise<void>;
+};
+
+/** Opens the operational and telemetry stores (SQLite, NORMAL sync) in a new temporary folder. */
+export function openTempStores(): TempStores {
+  const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
+  const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+  const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
+  return {
+    ops,
+    telemetry,
+    async close() {
+      await ops.close();
+      await telemetry.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A response as the tests read it: the body parsed from JSON (undefined when empty). */
+export type ApiResponse = { status: number; body: any };
+
+/** A started API over temporary stores, and a way to call it. */
+export type TestApi = {
+  ops: OpsStore;
+  telemetry: TelemetryStore;
+  adminToken: string;
+  /** Calls a route through fastify's inject, as the admin unless `token` says otherwise (null: no token). */
+  call(method: 'GET' | 'POST', url: string, body?: unknown, token?: string | null): Promise<ApiResponse>;
+  /** Stops the API, closes the stores and removes their folder. */
+  stop(): Promise<void>;
+};
+
+/** Starts a real API on 127.0.0.1 port 0 over SQLite files in a temporary folder, with a random admin token. */
+export async function startTestApi(): Promise<TestApi> {
+  const stores = openTempStores();
+  const adminToken = randomBytes(24).toString('base64url');
+  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }) });
+  await api.start();
+  return {
+    ops: stores.ops,
+    telemetry: stores.telemetry,
+    adminToken,
+    async call(method, url, body, token = adminToken) {
+      const response = await api.app.inject({
+        method,
+        url,
+        ...(body === undefined ? {} : { payload: body as object }),
+        headers: token === null ? {} : { authorization: `Bearer ${token}` },
+      });
+      return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
+    },
+    async stop() {
+      await api.stop();
+      await stores.close();
+    },
+  };
+}
+
+/**
+ * Gives each test of the calling `describe` its own API: started (then `seed`ed) before each test and
+ * stopped after it. The returned object is filled in before each test, so read it inside tests only;
+ * what `seed` returns (e.g. a trace code) is merged into it.
+ */
+export function useTestApi<T extends object = object>(seed: (api: TestApi) => Promise<T | void> = async () => {}): TestApi & T {
+  const current = {} as TestApi & T;
+  beforeEach(async () => {
+    const api = await startTestApi();
+    // Assigned before seeding, so afterEach stops this API even when a seed step fails.
+    Object.assign(current, api);
+    Object.assign(current, await seed(api));
+  });
+  afterEach(async () => {
+    await current.stop();
+  });
+  return current;
+}

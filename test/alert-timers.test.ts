@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '@coldchain/auth';
+import { buildBroker, createAuthenticator } from '@coldchain/broker';
+import { DEMO_ORGS } from '@coldchain/firmware-sim';
+import { buildRules } from '@coldchain/rules';
+import { telemetryTopic } from '@coldchain/schemas';
+import { SqliteOpsStore } from '@coldchain/storage';
+import type { Alert } from '@coldchain/storage';
+import { eventually } from './helpers/all-in-one.ts';
+
+const MIN = 60_000;
+const SECRET = 'service-secret-for-timer-tests';
+const log = pino({ level: 'warn' });
+
+/**
+ * The timers that fire with no new data, driven by an injected clock: the rules service is real (real
+ * broker, real store), only time is ours. Readings are published on device time; the clock moves the
+ * server's time.
+ */
+describe('alert timers: reminders, escalation, silences, no-data, across a restart', () => {
+  let dir: string;
+  let ops: SqliteOpsStore;
+  let broker: ReturnType<typeof buildBroker>;
+  let url: string;
+  let now = Date.now();
+  const clock = { now: () => now };
+  const T0 = Math.floor((Date.now() - 2 * 86_400_000) / MIN) * MIN;
+  let rules: ReturnType<typeof buildRules>;
+
+  const startRules = async () => {
+    rules = buildRules({ mqtt: { url, clientId: 'timer-rules', username: '_svc_rules', password: SECRET }, ops, clock, log, timerTickMs: 0 });
+    await rules.start();
+  };
+  const alert = async (ruleId: string) => (await ops.listAlerts({ shipmentId: 'LZ-T1' })).find((a: Alert) => a.ruleId === ruleId);
+  async function publish(readings: { ts: number; tempC: number }[]) {
+    const client = await mqtt.connectAsync(url, { clientId: 'timer-dev', username: 'logger-t1', password: 'device-secret', reconnectPeriod: 0 });
+    await client.publishAsync(telemetryTopic('logger-t1'), JSON.stringify({ readings }), { qos: 1 });
+    await client.endAsync();
+  }
+
+  // The logger is alive and still too cold: a reading on device time, so no no-data alert interferes.
+  let deviceTime = T0 + 200 * MIN;
+  async function tickAlive() {
+    deviceTime += MIN;
+    const before = rules.stats().readings;
+    await publish([{ ts: deviceTime, tempC: 0.2 }]);
+    await eventually('the reading evaluated', async () => (rules.stats().readings > before ? true : undefined));
+    return rules.tick();
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldchain-timers-'));
+    ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+    for (const org of [...DEMO_ORGS, { id: 'platform', name: '平台运营', nameEn: 'Platform', kind: 'platform' as const }]) await ops.upsertOrganisation({ ...org, createdAt: now });
+    await ops.createDevice({ id: 'logger-t1', secretHash: await hashSecret('device-secret'), publicKey: null, createdAt: now });
+    await ops.createShipment(
+      { id: 'LZ-T1', traceCode: 'trace-code-timers-0001', profileId: 'lychee', shipperOrgId: 'hn-lychee-coop', deviceId: 'logger-t1', origin: '海口', destination: '武汉', boxes: 10, goodsValueCents: 100_000, freightCents: 10_000, startedAt: T0, deliveredAt: null, createdAt: now },
+      { shipmentId: 'LZ-T1', at: T0, stage: 'packhouse', toOrgId: 'hn-lychee-coop', station: null, probeTempC: null, recordedAt: now },
+    );
+    await ops.appendCustodyEvent({ shipmentId: 'LZ-T1', at: T0 + 60 * MIN, stage: 'line_haul', toOrgId: 'nanbei-reefer', station: null, probeTempC: null, recordedAt: now });
+    broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret: SECRET }) });
+    url = `mqtt://127.0.0.1:${(await broker.start()).port}`;
+    await startRules();
+    // A reefer set too cold: below 1 °C for 40 min in the line haul (the low limit: tier 3, 24 h to respond).
+    await publish(Array.from({ length: 13 }, (_, i) => ({ ts: T0 + 120 * MIN + i * 5 * MIN, tempC: i === 0 ? 2 : 0.2 })));
+    await eventually('the low-temperature alert', async () => ((await alert('low'))?.status === 'open' ? true : undefined));
+  });
+  afterAll(async () => {
+    await rules?.stop();
+    await broker?.stop();
+    await ops?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reminds the station every 4 h (tier 3) until someone acknowledges: time alone drives it, readings never do', async () => {
+    const opened = (await alert('low'))!;
+    expect(opened).toMatchObject({ tier: 3, routedTo: ['nanbei-reefer', 'hn-lychee-coop'], reminders: 0 });
+    now += 3 * 60 * MIN;
+    expect((await tickAlive()).reminded).toEqual([]);
+    now += 61 * MIN;
+    expect((await tickAlive()).reminded).toEqual([opened.id]);
+    expect((await alert('low'))!.reminders).toBe(1);
+    expect((await tickAlive()).reminded).toEqual([]);
+  });
+
+  it('stays quiet while a silence covers the shipment (a planned door opening), and resumes after it expires', async () => {
+    await ops.insertSilence({ id: 'silence-1', shipmentId: 'LZ-T1', deviceId: null, ruleId: null, startsAt: now, endsAt: now + 6 * 60 * MIN, reason: '计划开门装卸', createdBy: 'station', createdAt: now });
+    now += 5 * 60 * MIN;
+    expect((await tickAlive()).reminded).toEqual([]);
+    now += 2 * 60 * MIN;
+    expect((await tickAlive()).reminded).toHaveLength(1);
+  });
+
+  it('keeps its timers across a restart of the rules service, from the stored alert', async () => {
+    await rules.stop();
+    now += 4 * 60 * MIN + MIN;
+    await startRules();
+    const report = await tickAlive();
+    expect(report.reminded).toHaveLength(1);
+    expect((await alert('low'))!.reminders).toBe(3);
+  });
+
+  it('escalates to the platform when the response deadline passes unacknowledged, once', async () => {
+    const before = (await alert('low'))!;
+    now = before.respondBy + MIN;
+    const report = await tickAlive();
+    expect(report.escalated).toEqual([before.id]);
+    const after = (await alert('low'))!;
+    expect(after.escalatedAt).toBe(now);
+    expect(after.routedTo).toContain('platform');
+    expect((await tickAlive()).escalated).toEqual([]);
+  });
+
+  it('raises a no-data alert when the logger falls silent, with no message needed, and clears it when it reports again', async () => {
+    // Nothing arrives for 31 min: the silence is noticed on the tick, with no message to trigger it.
+    now += 31 * MIN;
+    const report = await rules.tick();
+    expect(report.noData).toEqual(['LZ-T1']);
+    const noData = (await alert('no_data'))!;
+    expect(noData).toMatchObject({ kind: 'no_data', tier: 2, status: 'open' });
+    expect(noData.message?.zh).toContain('没有上报数据');
+    await publish([{ ts: T0 + 400 * MIN, tempC: 0.3 }]);
+    await eventually('the device heard again', async () => ((await rules.tick()).dataBack.length === 1 ? true : undefined));
+    expect((await alert('no_data'))!.status).toBe('resolved');
+  });
+});
