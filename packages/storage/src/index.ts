@@ -25,6 +25,7 @@ export { isSilencing } from './ports.ts';
 export { SqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 export { SqliteOpsStore } from './adapters/sqlite/sqlite-ops-store.ts';
 export type { SqliteSync } from './adapters/sqlite/open-database.ts';
+export { openDatabase } from './adapters/sqlite/open-database.ts';
 export { VictoriaTelemetryStore } from './adapters/victoria/victoria-telemetry-store.ts';
 export type { VictoriaOptions } from './adapters/victoria/victoria-telemetry-store.ts';
 export { InfluxTelemetryStore } from './adapters/influx/influx-telemetry-store.ts';

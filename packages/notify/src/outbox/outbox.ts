@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { buildDeliveryRequest } from '../delivery-request.ts';
-import { openOutboxDatabase } from './open-database.ts';
+import { openDatabase } from '@coldchain/storage';
 import { validateEntry } from './outbox-entry.ts';
 import type { EntryError, OutboxEntry } from './outbox-entry.ts';
 import { OUTBOX_MIGRATIONS, toAttempt, toDelivery } from './outbox-schema.ts';
@@ -80,7 +80,7 @@ export class Outbox {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
-    this.db = openOutboxDatabase(options.path, OUTBOX_MIGRATIONS, options.sync ?? 'FULL');
+    this.db = openDatabase(options.path, OUTBOX_MIGRATIONS, options.sync ?? 'FULL', { isPrivate: true });
     // Attempts left open by a process that died mid-request: the receiver may or may not have the
     // message, so the delivery stays pending (its next_attempt_at is already past) and is sent again.
     this.db

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** How hard SQLite syncs commits: FULL survives power loss in WAL mode, NORMAL only a process crash. */
@@ -9,9 +9,11 @@ export type SqliteSync = 'FULL' | 'NORMAL';
  * Opens (creating when needed) a SQLite database in WAL mode and brings its schema up to date.
  * `migrations[i]` takes the schema from version i to i + 1 (tracked in `PRAGMA user_version`).
  */
-export function openDatabase(path: string, migrations: readonly string[], sync: SqliteSync = 'FULL'): Database.Database {
+export function openDatabase(path: string, migrations: readonly string[], sync: SqliteSync = 'FULL', options: { isPrivate?: boolean } = {}): Database.Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
+  // A file holding secrets is the owner's only; SQLite gives -wal and -shm the same permissions.
+  if (options.isPrivate && path !== ':memory:') chmodSync(path, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${sync}`);
   // Several processes (the separate services) may share one file: wait for a lock instead of failing.
