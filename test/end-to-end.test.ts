@@ -95,6 +95,21 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
     expect(view.verdict.status).toBe('ok');
   });
 
+  it('measures the journey per leg: time above the optimum at the hub, MKT, shelf life used, and shows it to consumers', async () => {
+    type View = { measures: { total: { mktC: number; timeAboveMs: number; shelfLifeConsumedPct: number }; legs: { stage: string; measures: { timeAboveMs: number } }[]; budget: { isExceeded: boolean } }; shipment: { traceCode: string } };
+    const view = await api.call<View>('GET', `/api/v1/shipments/${failing.shipmentId}`);
+    expect(view.measures.legs.map((l) => l.stage)).toEqual(['packhouse', 'first_mile', 'hub', 'line_haul', 'last_mile']);
+    const hub = view.measures.legs.find((l) => l.stage === 'hub')!;
+    expect(hub.measures.timeAboveMs).toBeGreaterThan(2 * 3_600_000);
+    expect(view.measures.legs.reduce((sum, l) => sum + l.measures.timeAboveMs, 0)).toBeCloseTo(view.measures.total.timeAboveMs, -3);
+    expect(view.measures.total.mktC).toBeGreaterThan(5);
+    expect(view.measures.total.shelfLifeConsumedPct).toBeGreaterThan(0);
+    const healthyView = await api.call<View>('GET', `/api/v1/shipments/${healthy.shipmentId}`);
+    expect(view.measures.total.shelfLifeConsumedPct).toBeGreaterThan(healthyView.measures.total.shelfLifeConsumedPct);
+    const trace = await fetch(`${service.info.apiUrl}/api/v1/trace/${view.shipment.traceCode}`).then((r) => r.json() as Promise<{ measures: { mktC: number } }>);
+    expect(trace.measures.mktC).toBeCloseTo(view.measures.total.mktC, 5);
+  });
+
   it('stores a re-uploaded backlog once and raises no second alert or claim', async () => {
     // The logger signs (Ed25519): the re-upload is signed with the same key, so it is a duplicate, not a forgery.
     expect(failingSeed).not.toBeNull();

@@ -10,6 +10,7 @@ export {
   BANANA,
   CUT_ROSES,
   DEFAULT_RESPONSE_MS,
+  responseMsFor,
   findProfile,
   KIWIFRUIT,
   LYCHEE,

@@ -59,6 +59,8 @@ export type ProductProfile = {
   maxReadingGapSource: string;
   /** The documents the profile cites; every field source quotes one of them or says "platform default". */
   sources: string[];
+  /** Response deadlines per tier for this commodity, where they differ from the defaults (1 h / 4 h / 24 h). */
+  responseMs?: Partial<Record<Tier, number>>;
 };
 
 export { APPLE, BANANA, CUT_ROSES, KIWIFRUIT, LYCHEE, MANGO, NAVEL_ORANGE, SHELL_EGGS, STRAWBERRY, YANGMEI };
@@ -75,3 +77,11 @@ export function findProfile(id: string): ProductProfile | undefined {
 
 /** Response deadline per tier, the plan document's defaults: 1 h, 4 h, 24 h. */
 export const DEFAULT_RESPONSE_MS: Readonly<Record<Tier, number>> = { 1: HOUR, 2: 4 * HOUR, 3: 24 * HOUR };
+
+/**
+ * The response deadline of an alert: the organisation's setting wins over the commodity's, which wins
+ * over the default (issue 4: configurable per organisation and profile).
+ */
+export function responseMsFor(tier: Tier, profile: Pick<ProductProfile, 'responseMs'> | undefined, orgResponseMs: Partial<Record<Tier, number>> | undefined): number {
+  return orgResponseMs?.[tier] ?? profile?.responseMs?.[tier] ?? DEFAULT_RESPONSE_MS[tier];
+}

@@ -13,6 +13,7 @@ export type {
   DeviceEvent,
   NewCustodyEvent,
   NotificationChannel,
+  ProfileChange,
   OpsStore,
   Organisation,
   RuleStateRow,
@@ -32,3 +33,5 @@ export { InfluxTelemetryStore } from './adapters/influx/influx-telemetry-store.t
 export type { InfluxOptions } from './adapters/influx/influx-telemetry-store.ts';
 export { SpooledTelemetryStore, SpoolFullError } from './spool/spooled-telemetry-store.ts';
 export type { RemoteTelemetryStore, SpoolOptions } from './spool/spooled-telemetry-store.ts';
+export { createProfileCatalog } from './profile-catalog.ts';
+export type { ProfileCatalog } from './profile-catalog.ts';

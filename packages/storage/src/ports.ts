@@ -162,6 +162,9 @@ export type NotificationChannel = {
   lang: 'zh' | 'en';
 };
 
+/** One change of a profile: who, when, what it was before and after (JSON). */
+export type ProfileChange = { seq: number; profileId: string; changedBy: string; changedAt: number; before: string; after: string };
+
 export type NewCustodyEvent = Omit<CustodyEvent, 'id' | 'seq'>;
 
 export type AlertFilter = { orgId?: string; status?: AlertStatus; shipmentId?: string; kind?: AlertKind; limit?: number };
@@ -216,6 +219,14 @@ export interface OpsStore {
 
   setOrgChannels(orgId: string, channels: readonly NotificationChannel[], now: number): Promise<void>;
   getOrgChannels(orgId: string): Promise<NotificationChannel[]>;
+
+  /** Profiles the platform edited (JSON), over the built-in ones. */
+  listProfileOverrides(): Promise<{ id: string; profile: string }[]>;
+  /** Stores an edited profile and its audit record in one transaction. */
+  saveProfile(change: Omit<ProfileChange, 'seq'>): Promise<ProfileChange>;
+  listProfileChanges(profileId: string): Promise<ProfileChange[]>;
+  setOrgResponseTimes(orgId: string, responseMs: Partial<Record<Tier, number>>): Promise<void>;
+  getOrgResponseTimes(orgId: string): Promise<Partial<Record<Tier, number>> | undefined>;
 
   recordDeviceEvent(event: Omit<DeviceEvent, 'id'>): Promise<DeviceEvent>;
   listDeviceEvents(deviceId: string, limit?: number): Promise<DeviceEvent[]>;

@@ -10,7 +10,8 @@ import type { Registry } from 'prom-client';
 import type { Outbox } from '@coldchain/notify';
 import { isSameToken } from '@coldchain/auth';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
-import type { OpsStore, TelemetryStore } from '@coldchain/storage';
+import { createProfileCatalog } from '@coldchain/storage';
+import type { OpsStore, ProfileCatalog, TelemetryStore } from '@coldchain/storage';
 import { ApiError } from './errors.ts';
 import { createLiveFeed } from './live-feed.ts';
 import type { LiveFeed } from './live-feed.ts';
@@ -22,6 +23,7 @@ import { registerRecordRoutes } from './routes/records.ts';
 import { registerShipmentRoutes } from './routes/shipments.ts';
 import { registerTraceRoutes } from './routes/trace.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
+import { registerProfileRoutes } from './routes/profiles.ts';
 
 /** What the API needs. */
 export type ApiDeps = {
@@ -49,6 +51,8 @@ export type RouteContext = {
   ops: OpsStore;
   telemetry: TelemetryStore;
   feed: LiveFeed;
+  /** The product profiles in force (built-in, with the platform's edits). */
+  profiles: ProfileCatalog;
   clock: Clock;
   /** preHandler that lets only the admin token through. */
   requireAdmin: (request: FastifyRequest) => Promise<void>;
@@ -68,6 +72,7 @@ export function buildApi(deps: ApiDeps) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const feed = createLiveFeed({ mqtt: deps.mqtt, log: deps.log });
+  const profiles = createProfileCatalog(deps.ops, () => deps.clock.now());
 
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
@@ -111,6 +116,7 @@ export function buildApi(deps: ApiDeps) {
       ops: deps.ops,
       telemetry: deps.telemetry,
       feed,
+      profiles,
       clock: deps.clock,
       requireAdmin,
     };
@@ -121,6 +127,7 @@ export function buildApi(deps: ApiDeps) {
     registerRecordRoutes(context);
     registerTraceRoutes(context);
     registerNotificationRoutes(context, deps.outbox);
+    registerProfileRoutes(context);
     await registerDashboardRoutes(context);
   });
 

@@ -1,6 +1,6 @@
-import { buildLegs, buildVerdict, downsampleMinMax, findProfile, legAt, STAGE_NAMES, unmonitoredMs } from '@coldchain/domain';
-import type { Leg, Verdict } from '@coldchain/domain';
-import type { Alert, OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
+import { budgetStatus, buildLegs, buildVerdict, downsampleMinMax, legAt, measuresPerLeg, STAGE_NAMES, unmonitoredMs } from '@coldchain/domain';
+import type { BudgetStatus, Leg, LegMeasures, Measures, Verdict } from '@coldchain/domain';
+import type { Alert, OpsStore, ProfileCatalog, Shipment, TelemetryStore } from '@coldchain/storage';
 
 /** A leg as dashboards show it: who held the goods, by name. */
 export type LegView = Leg & { stageName: { zh: string; en: string }; custodian: { id: string; name: string; nameEn: string } };
@@ -17,16 +17,19 @@ export type ShipmentView = {
   unmonitoredMs: number;
   alerts: Alert[];
   verdict: Verdict;
+  /** Time and degree-minutes outside the optimum, MKT, shelf life used, unmonitored time: per leg and in all. */
+  measures: { total: Measures; legs: LegMeasures[]; budget: BudgetStatus };
 };
 
 /** Assembles a shipment's view from the stores. */
 export async function loadShipmentView(
-  stores: { ops: OpsStore; telemetry: TelemetryStore },
+  stores: { ops: OpsStore; telemetry: TelemetryStore; profiles: ProfileCatalog },
   shipment: Shipment,
   maxPoints: number,
+  now: number,
 ): Promise<ShipmentView> {
   const { ops, telemetry } = stores;
-  const profile = findProfile(shipment.profileId);
+  const profile = await stores.profiles.get(shipment.profileId);
   if (!profile) throw new Error(`shipment ${shipment.id} has unknown profile ${shipment.profileId}`);
   const [events, orgs, alerts] = await Promise.all([
     ops.listCustodyEvents(shipment.id),
@@ -72,5 +75,9 @@ export async function loadShipmentView(
     unmonitoredMs: unmonitored,
     alerts,
     verdict,
+    measures: (() => {
+      const perLeg = measuresPerLeg(legs, readings, profile, shipment.deliveredAt ?? lastReadingAt ?? now);
+      return { ...perLeg, budget: budgetStatus(perLeg.total, profile) };
+    })(),
   };
 }

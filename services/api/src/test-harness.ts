@@ -41,7 +41,7 @@ export type TestApi = {
   telemetry: TelemetryStore;
   adminToken: string;
   /** Calls a route through fastify's inject, as the admin unless `token` says otherwise (null: no token). */
-  call(method: 'GET' | 'POST', url: string, body?: unknown, token?: string | null): Promise<ApiResponse>;
+  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token?: string | null): Promise<ApiResponse>;
   /** Stops the API, closes the stores and removes their folder. */
   stop(): Promise<void>;
 };

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
-import { findProfile, PLATFORM_ORG_ID } from '@coldchain/domain';
+import { PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { Tier } from '@coldchain/domain';
 import type { AlertEventType, Clock } from '@coldchain/bus';
 import type { EventSink } from './event-sink.ts';
 import { isSilencing } from '@coldchain/storage';
-import type { Alert, OpsStore, Silence } from '@coldchain/storage';
+import type { Alert, OpsStore, ProfileCatalog, Silence } from '@coldchain/storage';
 import type { WarningRecorder } from './warning-recorder.ts';
 
 const MIN = 60_000;
@@ -28,6 +28,7 @@ export type TickReport = { reminded: string[]; escalated: string[]; noData: stri
  */
 export function createAlertScheduler(deps: {
   ops: OpsStore;
+  profiles: ProfileCatalog;
   events: EventSink;
   clock: Clock;
   log: Logger;
@@ -48,7 +49,7 @@ export function createAlertScheduler(deps: {
   async function checkNoData(now: number, report: TickReport): Promise<void> {
     for (const shipment of await ops.listShipments(5000)) {
       if (shipment.deliveredAt !== null) continue;
-      const profile = findProfile(shipment.profileId);
+      const profile = await deps.profiles.get(shipment.profileId);
       if (!profile) continue;
       const heard = deps.lastHeardAt(shipment.deviceId) ?? startedAt;
       const silentMs = now - heard;

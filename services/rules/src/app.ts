@@ -1,12 +1,13 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { evaluateReading, findProfile, initialRuleState } from '@coldchain/domain';
+import { evaluateReading, initialRuleState } from '@coldchain/domain';
 import type { RuleState, Tier } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
 import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { Outbox } from '@coldchain/notify';
+import { createProfileCatalog } from '@coldchain/storage';
 import type { OpsStore, Shipment } from '@coldchain/storage';
 import { createExcursionRecorder } from './excursion-recorder.ts';
 import { createAlertScheduler } from './alert-scheduler.ts';
@@ -50,20 +51,21 @@ export function buildRules(deps: RulesDeps) {
   // consuming connection would wait for a PUBACK queued behind the message being handled.
   let publisher: MqttClient | undefined;
   let tracked = new Map<string, Tracked>();
+  const profiles = createProfileCatalog(ops, () => deps.clock.now());
   const persistence = createRuleStatePersistence(ops, () => deps.clock.now(), log);
   const limiter = new DeviceRateLimiter();
   const deviceKey = createDeviceKeyCache(ops, () => deps.clock.now());
   const stats: RulesStats = { readings: 0, evaluated: 0, late: 0, unassigned: 0, transitions: 0 };
-  const notify = deps.outbox ? createNotifier({ ops, outbox: deps.outbox, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', now: () => deps.clock.now(), log }) : undefined;
+  const notify = deps.outbox ? createNotifier({ ops, profiles, outbox: deps.outbox, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', now: () => deps.clock.now(), log }) : undefined;
   const events = createEventSink({ bus: () => publisher, notify, log });
   const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
   const warnings = new Map<string, WarningState>();
   const lastHeardAt = new Map<string, number>();
-  const scheduler = createAlertScheduler({ ops, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => lastHeardAt.get(id), reminderMs: deps.reminderMs });
+  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => lastHeardAt.get(id), reminderMs: deps.reminderMs });
 
   async function evaluate(deviceId: string, shipment: Shipment, reading: Reading): Promise<void> {
-    const profile = findProfile(shipment.profileId);
+    const profile = await profiles.get(shipment.profileId);
     if (!profile) {
       log.error({ shipmentId: shipment.id, profileId: shipment.profileId }, 'rules.unknown_profile');
       return;

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import { buildLegs, currentLeg, findProfile, PLATFORM_ORG_ID } from '@coldchain/domain';
+import { buildLegs, currentLeg, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { LocalizedText } from '@coldchain/domain';
 import type { AlertEvent, ClaimEvent } from '@coldchain/bus';
 import { deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage } from '@coldchain/notify';
 import type { MessageOptions, NotifyEvent, Outbox } from '@coldchain/notify';
 import { isSilencing } from '@coldchain/storage';
-import type { NotificationChannel, OpsStore } from '@coldchain/storage';
+import type { NotificationChannel, OpsStore, ProfileCatalog } from '@coldchain/storage';
 
 /** Events that reach people's phones; acknowledgements and resolutions stay on the dashboards. */
 const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder', 'alert.escalated', 'alert.cleared', 'claim.filed']);
@@ -16,7 +16,7 @@ const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder',
  * platform). Silenced alerts are not sent. The delivery key is stable per event and destination, so a
  * repeat is one delivery and a receiver can deduplicate on it.
  */
-export function createNotifier(deps: { ops: OpsStore; outbox: Outbox; baseUrl: string; now: () => number; log: Logger }) {
+export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; outbox: Outbox; baseUrl: string; now: () => number; log: Logger }) {
   const { ops, outbox, log } = deps;
 
   function format(channel: NotificationChannel, event: NotifyEvent, options: MessageOptions): object {
@@ -44,7 +44,7 @@ export function createNotifier(deps: { ops: OpsStore; outbox: Outbox; baseUrl: s
     const orgs = await ops.listOrganisations();
     const orgNames: Record<string, LocalizedText> = Object.fromEntries(orgs.map((o) => [o.id, { zh: o.name, en: o.nameEn }]));
     const holderId = shipment ? currentLeg(buildLegs(await ops.listCustodyEvents(shipment.id)))?.custodianOrgId : undefined;
-    const profile = shipment ? findProfile(shipment.profileId) : undefined;
+    const profile = shipment ? await deps.profiles.get(shipment.profileId) : undefined;
     const options: MessageOptions = {
       baseUrl: deps.baseUrl,
       holder: holderId ? (orgNames[holderId] ?? null) : null,

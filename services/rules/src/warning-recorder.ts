@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { buildLegs, currentLeg, DEFAULT_RESPONSE_MS, legAt, routeAlert, PLATFORM_ORG_ID } from '@coldchain/domain';
+import { buildLegs, currentLeg, legAt, responseMsFor, routeAlert, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { LocalizedText, Tier } from '@coldchain/domain';
 import type { Clock } from '@coldchain/bus';
 import type { EventSink } from './event-sink.ts';
@@ -67,7 +67,7 @@ export function createWarningRecorder(deps: { ops: OpsStore; events: EventSink; 
         degreeMinutes: 0,
         attribution: { status: 'indeterminate', orgId: null, legIndex: holder?.index ?? null, reason: NO_LIABILITY },
         routedTo: routeAlert({ tier: update.tier, custodianOrgId: holder?.custodianOrgId ?? null, shipperOrgId: update.shipment.shipperOrgId, platformOrgId: PLATFORM_ORG_ID }),
-        respondBy: now + DEFAULT_RESPONSE_MS[update.tier],
+        respondBy: now + responseMsFor(update.tier, undefined, holder ? await ops.getOrgResponseTimes(holder.custodianOrgId) : undefined),
         acknowledgedAt: null,
         acknowledgedBy: null,
         resolvedAt: null,

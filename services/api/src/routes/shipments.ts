@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { generateTraceCode } from '@coldchain/auth';
-import { findProfile, STAGES } from '@coldchain/domain';
+import { STAGES } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { loadShipmentView } from '../shipment-view.ts';
@@ -33,7 +33,7 @@ const handoffBody = z.object({
 });
 
 /** Shipments, their curves and their handoffs. */
-export function registerShipmentRoutes({ app, ops, telemetry, clock, requireAdmin }: RouteContext): void {
+export function registerShipmentRoutes({ app, ops, telemetry, profiles, clock, requireAdmin }: RouteContext): void {
   const security = [{ bearer: [] }];
 
   async function requireShipment(id: string) {
@@ -50,7 +50,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, clock, requireAdmi
 
   app.post('/api/v1/shipments', { preHandler: requireAdmin, schema: { summary: 'Create a shipment; its first leg is the packhouse, held by the shipper', tags: ['shipments'], security, body: createShipmentBody } }, async (request, reply) => {
     const body = request.body;
-    if (!findProfile(body.profileId)) throw new ApiError('profile.not_found', `profileId: no profile ${body.profileId}`);
+    if (!(await profiles.get(body.profileId))) throw new ApiError('profile.not_found', `profileId: no profile ${body.profileId}`);
     await requireOrg(body.shipperOrgId, 'shipperOrgId');
     if (!(await ops.getDevice(body.deviceId))) throw new ApiError('device.not_found', `deviceId: no device ${body.deviceId}`);
     const now = clock.now();
@@ -84,7 +84,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, clock, requireAdmi
 
   app.get('/api/v1/shipments/:id', { preHandler: requireAdmin, schema: { summary: 'A shipment with its legs, alerts, claims and verdict', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
     const shipment = await requireShipment(request.params.id);
-    const view = await loadShipmentView({ ops, telemetry }, shipment, 0);
+    const view = await loadShipmentView({ ops, telemetry, profiles }, shipment, 0, clock.now());
     const { curve: _curve, ...rest } = view;
     return { ...rest, claims: await ops.listClaims({ shipmentId: shipment.id }) };
   });
@@ -94,7 +94,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, clock, requireAdmi
     { preHandler: requireAdmin, schema: { summary: "A shipment's temperature curve, downsampled on the server keeping every bucket's min and max", tags: ['shipments'], security, params: z.object({ id: z.string() }), querystring: z.object({ points: z.coerce.number().int().min(10).max(5000).default(500) }) } },
     async (request) => {
       const shipment = await requireShipment(request.params.id);
-      const view = await loadShipmentView({ ops, telemetry }, shipment, request.query.points);
+      const view = await loadShipmentView({ ops, telemetry, profiles }, shipment, request.query.points, clock.now());
       return { shipmentId: shipment.id, points: view.curve, readingCount: view.readingCount, limits: view.profile.limits, legs: view.legs };
     },
   );

@@ -7,7 +7,7 @@ import { loadShipmentView } from '../shipment-view.ts';
  * The consumer's view of a shipment by its trace code (the QR on the box). Public, so it carries no
  * personal data and nothing commercial: no ids, no goods value, no device.
  */
-export function registerTraceRoutes({ app, ops, telemetry }: RouteContext): void {
+export function registerTraceRoutes({ app, ops, telemetry, profiles, clock }: RouteContext): void {
   app.get(
     '/api/v1/trace/:traceCode',
     {
@@ -21,7 +21,7 @@ export function registerTraceRoutes({ app, ops, telemetry }: RouteContext): void
     async (request, reply) => {
       const shipment = await ops.getShipmentByTraceCode(request.params.traceCode);
       if (!shipment) throw new ApiError('trace.not_found', 'no shipment has this trace code');
-      const view = await loadShipmentView({ ops, telemetry }, shipment, request.query.points);
+      const view = await loadShipmentView({ ops, telemetry, profiles }, shipment, request.query.points, clock.now());
       reply.header('cache-control', 'public, max-age=15');
       return {
         traceCode: shipment.traceCode,
@@ -51,6 +51,15 @@ export function registerTraceRoutes({ app, ops, telemetry }: RouteContext): void
           outsideMs: alert.outsideMs,
         })),
         verdict: view.verdict,
+        measures: {
+          mktC: view.measures.total.mktC,
+          timeAboveMs: view.measures.total.timeAboveMs,
+          timeBelowMs: view.measures.total.timeBelowMs,
+          minTempC: view.measures.total.minTempC,
+          maxTempC: view.measures.total.maxTempC,
+          shelfLifeConsumedPct: view.measures.total.shelfLifeConsumedPct,
+          unmonitoredMs: view.measures.total.unmonitoredMs,
+        },
       };
     },
   );

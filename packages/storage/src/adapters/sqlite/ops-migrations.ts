@@ -87,4 +87,13 @@ export const OPS_MIGRATIONS = [
    );`,
   // v7: where each organisation is notified: webhook, DingTalk, WeCom, Feishu (JSON list).
   `CREATE TABLE org_channels (org_id TEXT PRIMARY KEY REFERENCES organisations(id), channels TEXT NOT NULL, updated_at INTEGER NOT NULL);`,
+  // v8: profiles edited by the platform (over the built-in ones), every change kept in an audit trail;
+  // response deadlines per organisation.
+  `CREATE TABLE profile_overrides (id TEXT PRIMARY KEY, profile TEXT NOT NULL, updated_at INTEGER NOT NULL);
+   CREATE TABLE profile_audit (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, profile_id TEXT NOT NULL, changed_by TEXT NOT NULL,
+     changed_at INTEGER NOT NULL, before TEXT NOT NULL, after TEXT NOT NULL
+   );
+   CREATE INDEX profile_audit_profile ON profile_audit (profile_id, seq);
+   CREATE TABLE org_response_times (org_id TEXT PRIMARY KEY REFERENCES organisations(id), response_ms TEXT NOT NULL);`,
 ];

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { CustodyEvent } from '@coldchain/domain';
+import type { CustodyEvent, Tier } from '@coldchain/domain';
 import type {
   Alert,
   AlertFilter,
@@ -9,6 +9,7 @@ import type {
   Device,
   DeviceEvent,
   NotificationChannel,
+  ProfileChange,
   RuleStateRow,
   Silence,
   NewCustodyEvent,
@@ -281,6 +282,42 @@ export class SqliteOpsStore implements OpsStore {
   async getOrgChannels(orgId: string): Promise<NotificationChannel[]> {
     const row = this.one('SELECT channels FROM org_channels WHERE org_id = ?', orgId);
     return row ? (JSON.parse(row.channels as string) as NotificationChannel[]) : [];
+  }
+
+  async listProfileOverrides(): Promise<{ id: string; profile: string }[]> {
+    return this.all('SELECT id, profile FROM profile_overrides ORDER BY id').map((r) => ({ id: r.id as string, profile: r.profile as string }));
+  }
+
+  async saveProfile(change: Omit<ProfileChange, 'seq'>): Promise<ProfileChange> {
+    return this.db.transaction(() => {
+      this.db
+        .prepare('INSERT INTO profile_overrides (id, profile, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at')
+        .run(change.profileId, change.after, change.changedAt);
+      const result = this.db
+        .prepare('INSERT INTO profile_audit (profile_id, changed_by, changed_at, before, after) VALUES (?, ?, ?, ?, ?)')
+        .run(change.profileId, change.changedBy, change.changedAt, change.before, change.after);
+      return { ...change, seq: Number(result.lastInsertRowid) };
+    })();
+  }
+
+  async listProfileChanges(profileId: string): Promise<ProfileChange[]> {
+    return this.all('SELECT * FROM profile_audit WHERE profile_id = ? ORDER BY seq DESC', profileId).map((r) => ({
+      seq: r.seq as number,
+      profileId: r.profile_id as string,
+      changedBy: r.changed_by as string,
+      changedAt: r.changed_at as number,
+      before: r.before as string,
+      after: r.after as string,
+    }));
+  }
+
+  async setOrgResponseTimes(orgId: string, responseMs: Partial<Record<Tier, number>>): Promise<void> {
+    this.db.prepare('INSERT INTO org_response_times (org_id, response_ms) VALUES (?, ?) ON CONFLICT (org_id) DO UPDATE SET response_ms = excluded.response_ms').run(orgId, JSON.stringify(responseMs));
+  }
+
+  async getOrgResponseTimes(orgId: string): Promise<Partial<Record<Tier, number>> | undefined> {
+    const row = this.one('SELECT response_ms FROM org_response_times WHERE org_id = ?', orgId);
+    return row ? (JSON.parse(row.response_ms as string) as Partial<Record<Tier, number>>) : undefined;
   }
 
   async recordDeviceEvent(event: Omit<DeviceEvent, 'id'>): Promise<DeviceEvent> {
