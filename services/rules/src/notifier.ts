@@ -39,6 +39,8 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
     if (event.type !== 'claim.filed') {
       const silences = await ops.listSilences(deps.now());
       if (silences.some((s) => isSilencing(s, event.alert, deps.now()))) return;
+      // A logger gone silent: the no-data alert says so; its temperature alerts would only repeat stale data.
+      if (event.alert.kind !== 'no_data' && event.type !== 'alert.opened' && (await ops.findUnresolvedAlert(event.alert.shipmentId, 'no_data'))) return;
     }
     const shipment = await ops.getShipment(shipmentId);
     const orgs = await ops.listOrganisations();
