@@ -24,6 +24,11 @@ const hasChromium = existsSync(CHROMIUM_PATH);
 const isSkipped = !hasChromium && process.env.CI !== 'true';
 if (isSkipped) console.warn(`test/dashboards.test.ts SKIPPED: chromium is missing at ${CHROMIUM_PATH} (apt-get install chromium fonts-noto-cjk)`);
 
+/** The trace's journey figures (`measures`), as the consumer's page receives them. */
+type TraceMeasures = { mktC: number | null; minTempC: number | null; maxTempC: number | null; shelfLifeConsumedPct: number | null };
+type Silence = { id: string; shipmentId: string | null; deviceId: string | null; ruleId: string | null; endsAt: number; reason: string };
+
+const HOUR = 3_600_000;
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const DESK: BrowserContextOptions = { viewport: { width: 1366, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 
@@ -78,6 +83,23 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
     await page.close();
   }
 
+  async function adminGet<T>(path: string): Promise<T> {
+    const response = await fetch(`${api!.baseUrl}${path}`, { headers: { authorization: `Bearer ${api!.adminToken}` } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as T;
+  }
+
+  /** The figures the API computes for the seeded journey; the page must show these, not its own. */
+  async function seededMeasures(): Promise<{ mktC: number; minTempC: number; maxTempC: number; shelfLifeConsumedPct: number }> {
+    const response = await fetch(`${api!.baseUrl}/api/v1/trace/${api!.seeded.traceCode}`);
+    const { measures } = (await response.json()) as { measures: TraceMeasures };
+    const { mktC, minTempC, maxTempC, shelfLifeConsumedPct } = measures;
+    // The hub's failure warms the fruit: an MKT above the 2–5 °C optimum, some shelf life gone.
+    expect(mktC).toBeGreaterThan(5);
+    expect(shelfLifeConsumedPct).toBeGreaterThan(1);
+    return { mktC: mktC!, minTempC: minTempC!, maxTempC: maxTempC!, shelfLifeConsumedPct: shelfLifeConsumedPct! };
+  }
+
   /** Pixels of the chart's canvas that are drawn on, and those in the excursion's red. */
   async function chartPixels(page: Page): Promise<{ drawn: number; total: number; excursionRed: number }> {
     await page.locator('.chart canvas').waitFor();
@@ -129,6 +151,17 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       // The hub leg began 8 h after the start, shown in China time.
       const hubStart = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(api!.seeded.startedAt + 8 * 3_600_000);
       expect(await legs.nth(2).locator('.timeline-time').innerText()).toContain(hubStart);
+
+      const measures = await seededMeasures();
+      const mkt = await page.locator('[data-measure="mkt"]').innerText();
+      expect(mkt).toContain('平均动力学温度（MKT）');
+      expect(mkt).toContain(`${measures.mktC.toFixed(1)}\u00a0°C`);
+      const shelfLife = await page.locator('[data-measure="shelf-life"]').innerText();
+      expect(shelfLife).toContain('估计已消耗的保鲜期');
+      expect(shelfLife).toContain(`约 ${Math.round(measures.shelfLifeConsumedPct)}%`);
+      expect(await page.locator('[data-measure="range"]').innerText()).toContain(`${measures.maxTempC.toFixed(1)} / ${measures.minTempC.toFixed(1)}\u00a0°C`);
+      expect(await page.locator('[data-measure="outside"]').innerText()).toMatch(/超出适宜温度的时长\s*\d+\s小时/);
+      expect(await page.locator('[data-measure="unmonitored"]').innerText()).toContain('无记录时长');
       await closeCleanly(page);
     });
 
@@ -141,11 +174,19 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       expect(await page.locator('.chart-key').innerText()).toContain('Upper limit 15 °C');
       expect(await page.locator('.legs-legend').innerText()).toContain(SEED_ORGS.hub.nameEn);
       expect((await chartPixels(page)).excursionRed).toBeGreaterThan(20);
+      const measures = await seededMeasures();
+      const mkt = await page.locator('[data-measure="mkt"]').innerText();
+      expect(mkt).toContain('Mean kinetic temperature (MKT)');
+      expect(mkt).toContain(`${measures.mktC.toFixed(1)}\u00a0°C`);
+      const shelfLife = await page.locator('[data-measure="shelf-life"]').innerText();
+      expect(shelfLife).toContain('Shelf life used');
+      expect(shelfLife).toContain(`about ${Math.round(measures.shelfLifeConsumedPct)}%`);
 
       await page.locator('#lang-toggle').click();
       await page.waitForFunction(() => document.querySelector('.verdict')?.textContent?.includes('温度异常'));
       expect(new URL(page.url()).searchParams.get('lang')).toBeNull();
       expect(await page.locator('.legs-legend').innerText()).toContain(SEED_ORGS.hub.name);
+      expect(await page.locator('[data-measure="shelf-life"]').innerText()).toContain(`约 ${Math.round(measures.shelfLifeConsumedPct)}%`);
       await closeCleanly(page);
     });
 
@@ -207,7 +248,26 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       expect(await row.locator('[data-col="attribution"]').innerText()).toContain(`由${SEED_ORGS.hub.name}持有`);
       // Its hour to respond ran out long ago.
       expect(await row.locator('[data-col="respond-by"]').innerText()).toMatch(/^已超时/);
+      // Nobody answered within the hour: reminded twice, then escalated to the platform.
+      const status = await row.locator('[data-col="status"]').innerText();
+      expect(status).toContain('已升级至平台');
+      expect(status).toContain('已提醒 2 次');
       expect(await page.locator(`tr[data-claim-id="${api!.seeded.claimId}"]`).innerText()).toContain(SEED_ORGS.hub.name);
+
+      // The trend warning on the other shipment says what it saw; nobody is liable and nothing needs review.
+      const warning = alertRow(api!.seeded.warning.alertId);
+      expect(await warning.locator('[data-col="tier"]').innerText()).toMatch(/^三级\s*预警$/);
+      const details = await warning.locator('[data-col="attribution"]').innerText();
+      expect(details).toContain(api!.seeded.warning.message.zh);
+      expect(details).toContain('预警，不涉及责任认定');
+      expect(details).not.toContain('待人工复核');
+      expect(await warning.locator('[data-col="peak"]').innerText()).toBe('—');
+      const warningStatus = await warning.locator('[data-col="status"]').innerText();
+      expect(warningStatus).toContain('仍在持续');
+      expect(warningStatus).not.toContain('已升级');
+      // Less alarming than an excursion: its open badge is not the excursion's red.
+      const badgeColour = (r: typeof row) => r.locator('[data-col="status"] .badge').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(await badgeColour(warning)).not.toBe(await badgeColour(row));
 
       await page.reload();
       await row.waitFor();
@@ -224,6 +284,33 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       const response = await fetch(`${api!.baseUrl}/api/v1/alerts?status=acknowledged`, { headers: { authorization: `Bearer ${api!.adminToken}` } });
       const { alerts } = (await response.json()) as { alerts: Alert[] };
       expect(alerts.map((a) => [a.id, a.status])).toEqual([[api!.seeded.alertId, 'acknowledged']]);
+    });
+
+    it('silences the warning for 2 hours: the API holds the silence, and the row says so, after a reload too', async () => {
+      const { warning } = api!.seeded;
+      const row = alertRow(warning.alertId);
+      const before = Date.now();
+      await row.getByRole('button', { name: '静默 2 小时' }).click();
+      await expect.poll(() => row.locator('[data-col="status"]').innerText(), { timeout: 5000 }).toContain('已静默至');
+      const after = Date.now();
+      expect(await row.getByRole('button', { name: '静默 2 小时' }).count()).toBe(0);
+
+      const { silences } = await adminGet<{ silences: Silence[] }>('/api/v1/silences');
+      expect(silences).toHaveLength(1);
+      expect(silences[0]).toMatchObject({ shipmentId: warning.shipmentId, ruleId: warning.ruleId, deviceId: null, reason: '站点静默' });
+      expect(silences[0]!.endsAt).toBeGreaterThanOrEqual(before + 2 * HOUR);
+      expect(silences[0]!.endsAt).toBeLessThanOrEqual(after + 2 * HOUR);
+      const until = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(silences[0]!.endsAt);
+      expect(await row.locator('[data-col="status"]').innerText()).toContain(until);
+      // The hub's alert is on another shipment: still loud.
+      expect(await alertRow(api!.seeded.alertId).locator('[data-col="status"]').innerText()).not.toContain('已静默');
+      expect(await alertRow(api!.seeded.alertId).getByRole('button', { name: '静默 2 小时' }).count()).toBe(1);
+
+      await page.reload();
+      await row.waitFor();
+      expect(await row.locator('[data-col="status"]').innerText()).toContain('已静默至');
+      expect(await row.locator('[data-col="status"]').innerText()).toContain(until);
+      expect(await row.getByRole('button', { name: '静默 2 小时' }).count()).toBe(0);
     });
 
     it("shows a new alert for the picked station as it is raised, without a reload, and not another station's", async () => {
@@ -248,6 +335,9 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
         respondBy: now + 48 * 60_000,
         acknowledgedAt: null,
         acknowledgedBy: null,
+        escalatedAt: null,
+        lastNotifiedAt: now,
+        reminders: 0,
         createdAt: now,
         updatedAt: now,
       });
@@ -263,6 +353,16 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       expect(await row.locator('[data-col="respond-by"]').innerText()).toMatch(/^剩余 4\d:\d\d/);
       expect(await alertRow(elsewhere.id).count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+      expect(await row.locator('[data-col="status"]').innerText()).not.toContain('已升级');
+
+      // Unanswered, it is reminded, then escalated; the row follows each event.
+      const reminded = { ...ours, reminders: 1, lastNotifiedAt: now + 1000, updatedAt: now + 1000 };
+      await publishAlertEvent(bus!, { type: 'alert.reminder', at: now + 1000, alert: reminded });
+      await expect.poll(() => row.locator('[data-col="status"]').innerText(), { timeout: 5000 }).toContain('已提醒 1 次');
+      const escalated = { ...reminded, escalatedAt: now + 2000, lastNotifiedAt: now + 2000, updatedAt: now + 2000 };
+      await publishAlertEvent(bus!, { type: 'alert.escalated', at: now + 2000, alert: escalated });
+      await expect.poll(() => row.locator('[data-col="status"]').innerText(), { timeout: 5000 }).toContain('已升级至平台');
+      expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
     });
 
     it('switches to English', async () => {
@@ -270,6 +370,14 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       await page.waitForFunction(() => document.querySelector('#live-status')?.textContent === 'Live updates on');
       expect(await page.locator('.alerts-table thead').innerText()).toContain('Respond by');
       expect(await page.locator('.alerts-table [data-col="status"]').first().innerText()).toContain('Open');
+      expect(await page.locator('.alerts-table [data-col="status"]').first().innerText()).toContain('Escalated to platform');
+
+      await page.locator('#org').selectOption('');
+      const warning = alertRow(api!.seeded.warning.alertId);
+      await warning.waitFor();
+      expect(await warning.locator('[data-col="attribution"]').innerText()).toContain(api!.seeded.warning.message.en);
+      expect(await warning.locator('[data-col="status"]').innerText()).toContain('Silenced until');
+      expect(await alertRow(api!.seeded.alertId).locator('[data-col="status"]').innerText()).toContain('Escalated to platform');
       await closeCleanly(page);
     });
   });

@@ -58,13 +58,21 @@ export type SeededShipment = {
   startedAt: number;
   /** The hub excursion as the readings show it. */
   excursion: { activeAt: number; clearedAt: number; peakTempC: number; outsideMs: number };
+  /** When the hub alert, unanswered past its deadline, was escalated to the platform. */
+  escalatedAt: number;
+  /** A trend warning on a second shipment, in cold storage at the hub now. */
+  warning: SeededWarning;
 };
+
+/** The early warning seeded on the second shipment. */
+export type SeededWarning = { alertId: string; shipmentId: string; ruleId: string; message: LocalizedText };
 
 /**
  * Seeds, through the stores, a lychee shipment from Hainan to Shanghai: five legs
  * (packhouse → first mile → hub → line haul → last mile, still in transit), a reading every 5 min for
  * 40 h with the hub's air-conditioning failure (up to ~28 °C), its tier-1 alert attributed to the hub
- * and the claim filed on the hub.
+ * (reminded twice, then escalated to the platform when its hour ran out) and the claim filed on the hub.
+ * A second shipment, now at the hub, has an open trend warning.
  */
 export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStore, now: number): Promise<SeededShipment> {
   for (const org of Object.values(SEED_ORGS)) await ops.upsertOrganisation({ ...org, createdAt: now - JOURNEY_MS - HOUR });
@@ -120,6 +128,9 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
   const previousReadingAt = readings[readings.findIndex((r) => r.sampledAt === activeAt) - 1]?.sampledAt ?? null;
   const attribution = attributeExcursion({ legs, limit, activeAt, previousReadingAt, maxGapMs: LYCHEE.maxReadingGapMs, orgNames });
   const firedAt = activeAt + limit.holdForMs;
+  const respondBy = firedAt + DEFAULT_RESPONSE_MS[limit.tier];
+  // The rules service's scheduler escalates on its first tick past the deadline.
+  const escalatedAt = respondBy + 10_000;
   const alert: Alert = {
     id: randomUUID(),
     shipmentId: shipment.id,
@@ -127,9 +138,9 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
     ruleId: limit.id,
     kind: 'excursion',
     message: null,
-    escalatedAt: null,
-    lastNotifiedAt: null,
-    reminders: 0,
+    escalatedAt,
+    lastNotifiedAt: escalatedAt,
+    reminders: 2,
     tier: limit.tier,
     status: 'open',
     conditionState: 'cleared',
@@ -143,7 +154,7 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
     degreeMinutes: Math.round(degreeMinutes),
     attribution,
     routedTo: routeAlert({ tier: limit.tier, custodianOrgId: SEED_ORGS.hub.id, shipperOrgId: shipment.shipperOrgId, platformOrgId: PLATFORM_ORG_ID }),
-    respondBy: firedAt + DEFAULT_RESPONSE_MS[limit.tier],
+    respondBy,
     acknowledgedAt: null,
     acknowledgedBy: null,
     resolvedAt: null,
@@ -179,7 +190,79 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
     claimId,
     startedAt,
     excursion: { activeAt, clearedAt, peakTempC, outsideMs },
+    escalatedAt,
+    warning: await seedHubWarning(ops, now),
   };
+}
+
+/**
+ * A second lychee shipment, in the hub's cold store for the last 3 h, whose temperature is climbing:
+ * the rules service's trend warning (tier 3, no liability), worded as it words it. It is a shipment of
+ * its own so the first one's trace and its one excursion stay as they are.
+ */
+async function seedHubWarning(ops: OpsStore, now: number): Promise<SeededWarning> {
+  const deviceId = 'logger-hn-0043';
+  await ops.createDevice({ id: deviceId, secretHash: 'scrypt$seed$not-a-real-secret', publicKey: null, createdAt: now - 7 * HOUR });
+  const startedAt = now - 6 * HOUR;
+  const shipment = {
+    id: 'shp-lychee-0521',
+    traceCode: randomBytes(16).toString('base64url'),
+    profileId: LYCHEE.id,
+    shipperOrgId: SEED_ORGS.shipper.id,
+    deviceId,
+    origin: '海南 海口 永兴镇',
+    destination: '广州 天河区',
+    boxes: 80,
+    goodsValueCents: 2_400_000,
+    freightCents: 260_000,
+    startedAt,
+    deliveredAt: null,
+    createdAt: startedAt,
+  };
+  const custody = (atH: number, stage: Stage, toOrgId: string, station: string) => ({ shipmentId: shipment.id, at: startedAt + atH * HOUR, stage, toOrgId, station, probeTempC: null, recordedAt: startedAt + atH * HOUR });
+  await ops.createShipment(shipment, custody(0, 'packhouse', SEED_ORGS.shipper.id, '海口永兴预冷站'));
+  await ops.appendCustodyEvent(custody(3, 'hub', SEED_ORGS.hub.id, '海口南港冷库'));
+
+  const limit = LYCHEE.limits.find((l) => l.direction === 'above')!;
+  const seenAt = now - 10 * MIN;
+  const message: LocalizedText = {
+    zh: `温度趋势预警：按当前每小时 4.6 °C 的变化，预计约 35 分钟后高于 ${limit.thresholdC} °C（当前 12.3 °C）`,
+    en: `Trend warning: at 4.6 °C per hour, will be above ${limit.thresholdC} °C in about 35 minutes (now 12.3 °C)`,
+  };
+  const warning: Alert = {
+    id: randomUUID(),
+    shipmentId: shipment.id,
+    deviceId,
+    ruleId: `${limit.id}.trend`,
+    kind: 'warning',
+    message,
+    tier: 3,
+    status: 'open',
+    conditionState: 'firing',
+    thresholdC: limit.thresholdC,
+    direction: limit.direction,
+    activeAt: seenAt,
+    firedAt: seenAt,
+    clearedAt: null,
+    peakTempC: 12.3,
+    outsideMs: 0,
+    degreeMinutes: 0,
+    // As services/rules words it (warning-recorder.ts): a forecast blames nobody.
+    attribution: { status: 'indeterminate', orgId: null, legIndex: 1, reason: { zh: '预警，不涉及责任认定', en: 'a warning: no liability is attributed' } },
+    routedTo: routeAlert({ tier: 3, custodianOrgId: SEED_ORGS.hub.id, shipperOrgId: shipment.shipperOrgId, platformOrgId: PLATFORM_ORG_ID }),
+    respondBy: seenAt + DEFAULT_RESPONSE_MS[3],
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    resolvedBy: null,
+    escalatedAt: null,
+    lastNotifiedAt: seenAt,
+    reminders: 0,
+    createdAt: seenAt,
+    updatedAt: seenAt,
+  };
+  await ops.insertAlert(warning);
+  return { alertId: warning.id, shipmentId: shipment.id, ruleId: warning.ruleId, message };
 }
 
 /** A real API on 127.0.0.1 (port 0) over SQLite stores in a temporary folder, seeded with the shipment. */

@@ -52,7 +52,8 @@ export async function loadShipmentView(
   const verdict = buildVerdict({
     isDelivered: shipment.deliveredAt !== null,
     unmonitoredMs: unmonitored,
-    excursions: alerts.map((alert) => ({
+    // Only excursions say the cold chain broke; warnings and no-data alerts are not verdicts.
+    excursions: alerts.filter((alert) => alert.kind === 'excursion').map((alert) => ({
       direction: alert.direction,
       thresholdC: alert.thresholdC,
       outsideMs: alert.outsideMs,

@@ -7,14 +7,20 @@
  * @typedef {{ id: string, origin: string, destination: string, traceCode: string }} Shipment
  * @typedef {{
  *   id: string, shipmentId: string, deviceId: string, ruleId: string, tier: 1 | 2 | 3,
+ *   kind: 'excursion' | 'warning' | 'no_data', message: LocalizedText | null,
  *   status: 'open' | 'acknowledged' | 'resolved', conditionState: 'firing' | 'cleared',
  *   thresholdC: number, direction: 'above' | 'below', activeAt: number, firedAt: number, clearedAt: number | null,
  *   peakTempC: number, outsideMs: number, degreeMinutes: number,
  *   attribution: { status: 'attributed' | 'indeterminate', orgId: string | null, legIndex: number | null, reason: LocalizedText },
  *   routedTo: string[], respondBy: number,
  *   acknowledgedAt: number | null, acknowledgedBy: string | null, resolvedAt: number | null, resolvedBy: string | null,
+ *   escalatedAt: number | null, lastNotifiedAt: number | null, reminders: number,
  *   createdAt: number, updatedAt: number,
  * }} Alert
+ * @typedef {{
+ *   id: string, shipmentId: string | null, deviceId: string | null, ruleId: string | null,
+ *   startsAt: number, endsAt: number, reason: string, createdBy: string, createdAt: number,
+ * }} Silence null fields match any alert
  * @typedef {{
  *   id: string, shipmentId: string, alertId: string, liableOrgId: string, amountCents: number,
  *   goodsShareCents: number, freightCents: number, currency: 'CNY', status: string, reason: LocalizedText,
@@ -107,6 +113,17 @@ export function createAdminApi(token) {
      */
     resolve(id, by) {
       return call('POST', `/api/v1/alerts/${encodeURIComponent(id)}/resolve`, by ? { by } : {});
+    },
+    /** @returns {Promise<Silence[]>} silences active now or to come */
+    async listSilences() {
+      return (await call('GET', '/api/v1/silences')).silences;
+    },
+    /**
+     * @param {{ shipmentId: string, ruleId: string, endsAt: number, reason: string, by?: string }} silence
+     * @returns {Promise<Silence>}
+     */
+    createSilence(silence) {
+      return call('POST', '/api/v1/silences', silence);
     },
   };
 }

@@ -4,8 +4,11 @@
  * An older copy never replaces a newer one (events and list answers can cross).
  */
 
+import { nextSilenceChangeAt, silenceOf } from './silences.js';
+
 /** @typedef {import('./admin-api.js').Alert} Alert */
 /** @typedef {import('./admin-api.js').Claim} Claim */
+/** @typedef {import('./admin-api.js').Silence} Silence */
 
 const STATUS_ORDER = { open: 0, acknowledged: 1, resolved: 2 };
 
@@ -17,6 +20,8 @@ export function createAlertBoard() {
   /** Alerts that arrived live, for the row to stand out for a moment. */
   /** @type {Map<string, number>} */
   const arrivedAt = new Map();
+  /** @type {Map<string, Silence>} */
+  const silences = new Map();
 
   return {
     /**
@@ -47,6 +52,37 @@ export function createAlertBoard() {
     /** @param {Claim} claim */
     upsertClaim(claim) {
       claims.set(claim.id, claim);
+    },
+
+    /**
+     * Replaces the silences with a freshly loaded list.
+     * @param {Silence[]} loaded
+     */
+    resetSilences(loaded) {
+      silences.clear();
+      for (const silence of loaded) silences.set(silence.id, silence);
+    },
+
+    /** @param {Silence} silence */
+    addSilence(silence) {
+      silences.set(silence.id, silence);
+    },
+
+    /**
+     * The silence muting an alert now, if any.
+     * @param {Alert} alert
+     * @param {number} now
+     */
+    silenceOf(alert, now) {
+      return silenceOf([...silences.values()], alert, now);
+    },
+
+    /**
+     * When a silence next starts or ends, so the board can be drawn again then.
+     * @param {number} now
+     */
+    nextSilenceChangeAt(now) {
+      return nextSilenceChangeAt([...silences.values()], now);
     },
 
     /**

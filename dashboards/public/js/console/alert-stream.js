@@ -8,12 +8,12 @@
 /** @typedef {import('./admin-api.js').Alert} Alert */
 /** @typedef {import('./admin-api.js').Claim} Claim */
 /**
- * @typedef {{ type: 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved', at: number, alert: Alert }
+ * @typedef {{ type: 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved' | 'alert.reminder' | 'alert.escalated', at: number, alert: Alert }
  *   | { type: 'claim.filed', at: number, claim: Claim }} FeedEvent
  * @typedef {'connecting' | 'live' | 'lost'} StreamState
  */
 
-const EVENT_TYPES = /** @type {const} */ (['alert.opened', 'alert.cleared', 'alert.acknowledged', 'alert.resolved', 'claim.filed']);
+const EVENT_TYPES = /** @type {const} */ (['alert.opened', 'alert.cleared', 'alert.acknowledged', 'alert.resolved', 'alert.reminder', 'alert.escalated', 'claim.filed']);
 const RETRY_MS = 5000;
 
 /**

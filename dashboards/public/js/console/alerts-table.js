@@ -1,16 +1,23 @@
 // @ts-check
-/** The live alerts table: one row per alert, with its deadline ticking and the actions a station takes. */
+/**
+ * The live alerts table: one row per alert, with its deadline ticking and the actions a station takes.
+ * Excursions carry their measures and liability; warnings and no-data alerts carry a message instead,
+ * and warnings are drawn quieter than excursions.
+ */
 import { h } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { formatDateTime } from '../time-format.js';
+import { dayKey, formatClock, formatDateTime } from '../time-format.js';
 import { showDeadline } from './deadline.js';
 
 /** @typedef {import('./admin-api.js').Alert} Alert */
+/** @typedef {import('./admin-api.js').Silence} Silence */
 /** @typedef {import('./admin-api.js').Shipment} Shipment */
 /** @typedef {import('../i18n.js').TextKey} TextKey */
 
 const TIER_CLASS = { 1: 'badge-danger', 2: 'badge-warn', 3: 'badge-muted' };
 const STATUS_CLASS = { open: 'badge-danger', acknowledged: 'badge-warn', resolved: 'badge-ok' };
+// An open warning needs a look, not an emergency response.
+const WARNING_STATUS_CLASS = { open: 'badge-warn', acknowledged: 'badge-muted', resolved: 'badge-ok' };
 /** @type {TextKey[]} */
 const COLUMNS = ['console.col.tier', 'console.col.status', 'console.col.shipment', 'console.col.peak', 'console.col.outside', 'console.col.attribution', 'console.col.respondBy', 'console.col.actions'];
 
@@ -21,8 +28,10 @@ const COLUMNS = ['console.col.tier', 'console.col.status', 'console.col.shipment
  *   shipments: Map<string, Shipment>,
  *   isFresh: (id: string) => boolean,
  *   busyIds: Set<string>,
+ *   silenceOf: (alert: Alert) => Silence | undefined,
  *   onAcknowledge: (alert: Alert) => void,
  *   onResolve: (alert: Alert) => void,
+ *   onSilence: (alert: Alert) => void,
  * }} AlertRowContext
  */
 
@@ -51,39 +60,45 @@ function renderRow(alert, context) {
   const shipment = context.shipments.get(alert.shipmentId);
   const isBusy = context.busyIds.has(alert.id);
   const isOverdue = alert.status === 'open' && alert.respondBy < context.now;
+  const isExcursion = alert.kind === 'excursion';
+  const silence = alert.status === 'resolved' ? undefined : context.silenceOf(alert);
   return h(
     'tr',
     {
       'data-alert-id': alert.id,
       'data-status': alert.status,
-      class: [`tier-${alert.tier}`, `status-${alert.status}`, isOverdue ? 'is-overdue' : '', context.isFresh(alert.id) ? 'is-new' : ''].filter(Boolean).join(' '),
+      'data-kind': alert.kind,
+      class: [
+        `tier-${alert.tier}`,
+        `status-${alert.status}`,
+        `kind-${alert.kind}`,
+        isOverdue ? 'is-overdue' : '',
+        silence ? 'is-silenced' : '',
+        context.isFresh(alert.id) ? 'is-new' : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
     },
-    h('td', { 'data-col': 'tier' }, h('span', { class: `badge ${TIER_CLASS[alert.tier]}` }, t(`console.tier.${alert.tier}`))),
     h(
       'td',
-      { 'data-col': 'status' },
-      h('span', { class: `badge ${STATUS_CLASS[alert.status]}` }, t(`console.status.${alert.status}`)),
-      h('span', { class: `condition condition-${alert.conditionState}` }, t(`console.condition.${alert.conditionState}`)),
+      { 'data-col': 'tier' },
+      h('span', { class: `badge ${TIER_CLASS[alert.tier]}` }, t(`console.tier.${alert.tier}`)),
+      alert.kind === 'excursion' ? null : h('span', { class: 'sub kind' }, t(`console.kind.${alert.kind}`)),
     ),
+    h('td', { 'data-col': 'status' }, statusCell(alert, silence, context.now)),
     h(
       'td',
       { 'data-col': 'shipment' },
       h('span', { class: 'mono' }, alert.shipmentId),
       shipment ? h('span', { class: 'sub' }, `${shipment.origin} → ${shipment.destination}`) : null,
-      h('span', { class: 'sub' }, t(`console.direction.${alert.direction}`, { t: alert.thresholdC }), ' · ', formatDateTime(alert.activeAt)),
+      // A warning's threshold may be a humidity and a no-data alert has none: its message says what it is.
+      isExcursion
+        ? h('span', { class: 'sub' }, t(`console.direction.${alert.direction}`, { t: alert.thresholdC }), ' · ', formatDateTime(alert.activeAt))
+        : h('span', { class: 'sub' }, formatDateTime(alert.activeAt)),
     ),
-    h('td', { 'data-col': 'peak', class: 'num' }, `${alert.peakTempC.toFixed(1)}\u00a0°C`),
-    h('td', { 'data-col': 'outside', class: 'num' }, t('console.minutes', { n: Math.round(alert.outsideMs / 60_000) })),
-    h(
-      'td',
-      { 'data-col': 'attribution', class: 'reason' },
-      alert.attribution.status === 'indeterminate'
-        ? h('span', { class: 'badge badge-warn' }, t('console.review'))
-        : alert.attribution.orgId
-          ? h('strong', { class: 'liable' }, context.orgName(alert.attribution.orgId))
-          : null,
-      h('span', { class: 'sub' }, pick(alert.attribution.reason)),
-    ),
+    h('td', { 'data-col': 'peak', class: 'num' }, isExcursion ? `${alert.peakTempC.toFixed(1)}\u00a0°C` : '—'),
+    h('td', { 'data-col': 'outside', class: 'num' }, isExcursion ? t('console.minutes', { n: Math.round(alert.outsideMs / 60_000) }) : '—'),
+    h('td', { 'data-col': 'attribution', class: 'reason' }, isExcursion ? attributionCell(alert, context) : messageCell(alert)),
     h('td', { 'data-col': 'respond-by', class: 'num' }, respondByCell(alert, context.now)),
     h(
       'td',
@@ -94,8 +109,76 @@ function renderRow(alert, context) {
       alert.status !== 'resolved'
         ? h('button', { type: 'button', class: 'button button-quiet', disabled: isBusy, onclick: () => context.onResolve(alert) }, t('console.action.resolve'))
         : null,
+      alert.status !== 'resolved' && !silence
+        ? h(
+            'button',
+            { type: 'button', class: 'button button-quiet', 'data-action': 'silence', title: t('console.action.silenceHint'), disabled: isBusy, onclick: () => context.onSilence(alert) },
+            t('console.action.silence'),
+          )
+        : null,
     ),
   );
+}
+
+/**
+ * The status and condition, then what happened since: escalation, reminders, a silence.
+ * @param {Alert} alert
+ * @param {Silence | undefined} silence
+ * @param {number} now
+ */
+function statusCell(alert, silence, now) {
+  const statusClass = alert.kind === 'warning' ? WARNING_STATUS_CLASS : STATUS_CLASS;
+  const condition = alert.kind === 'excursion' ? t(`console.condition.${alert.conditionState}`) : t(`console.condition.${alert.kind}.${alert.conditionState}`);
+  const reminders = alert.reminders ?? 0;
+  return [
+    h('span', { class: `badge ${statusClass[alert.status]}` }, t(`console.status.${alert.status}`)),
+    h('span', { class: `condition condition-${alert.conditionState}` }, condition),
+    alert.escalatedAt
+      ? h('span', { class: 'flag' }, h('span', { class: 'badge badge-escalated', title: t('console.escalatedAt', { time: formatDateTime(alert.escalatedAt) }) }, t('console.escalated')))
+      : null,
+    silence
+      ? h(
+          'span',
+          { class: 'flag' },
+          h('span', { class: 'badge badge-silenced', title: t('console.silencedBy', { by: silence.createdBy, reason: silence.reason }) }, t('console.silenced', { time: formatUntil(silence.endsAt, now) })),
+        )
+      : null,
+    reminders > 0 ? h('span', { class: 'sub reminders' }, t(reminders === 1 ? 'console.reminders.one' : 'console.reminders.other', { n: reminders })) : null,
+  ];
+}
+
+/**
+ * A time later today as "16:30", another day with its date.
+ * @param {number} at
+ * @param {number} now
+ */
+function formatUntil(at, now) {
+  return dayKey(at) === dayKey(now) ? formatClock(at) : formatDateTime(at);
+}
+
+/**
+ * Who is liable for an excursion, or that a person must decide, and why.
+ * @param {Alert} alert
+ * @param {AlertRowContext} context
+ */
+function attributionCell(alert, context) {
+  return [
+    alert.attribution.status === 'indeterminate'
+      ? h('span', { class: 'badge badge-warn' }, t('console.review'))
+      : alert.attribution.orgId
+        ? h('strong', { class: 'liable' }, context.orgName(alert.attribution.orgId))
+        : null,
+    h('span', { class: 'sub' }, pick(alert.attribution.reason)),
+  ];
+}
+
+/**
+ * A warning or no-data alert says what it saw; nobody is liable for it ("预警，不涉及责任认定"), so
+ * there is nothing to review.
+ * @param {Alert} alert
+ */
+function messageCell(alert) {
+  return [alert.message ? h('span', { class: 'alert-message' }, pick(alert.message)) : null, h('span', { class: 'sub' }, pick(alert.attribution.reason))];
 }
 
 /**

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The station console (`/console`): sign in with the admin token, pick a station, and work the alerts
- * routed to it as they are pushed (server-sent events): acknowledge, resolve, follow the claims.
+ * routed to it as they are pushed (server-sent events): acknowledge, resolve, silence for a while,
+ * follow the claims.
  */
 import { byId, replaceContent } from '../dom.js';
 import { onLangChange, t } from '../i18n.js';
@@ -14,6 +15,7 @@ import { renderClaimsTable } from './claims-table.js';
 import { settings } from './console-settings.js';
 import { startDeadlineTicker } from './deadline.js';
 import { fillOrgPicker, orgDisplayName } from './org-picker.js';
+import { SILENCE_MS } from './silences.js';
 
 /** @typedef {import('./admin-api.js').AdminApi} AdminApi */
 /** @typedef {import('./admin-api.js').Alert} Alert */
@@ -22,6 +24,8 @@ import { fillOrgPicker, orgDisplayName } from './org-picker.js';
 /** @typedef {import('./alert-stream.js').StreamState} StreamState */
 
 const FRESH_MS = 8000;
+// Stored with the silence and shown to whoever reads it; the API keeps it as given.
+const SILENCE_REASON = '站点静默';
 
 const signIn = byId('sign-in');
 const signInForm = /** @type {HTMLFormElement} */ (byId('sign-in-form'));
@@ -51,6 +55,8 @@ const busyIds = new Set();
 let closeStream;
 /** @type {StreamState} */
 let streamState = 'connecting';
+/** @type {ReturnType<typeof setTimeout> | undefined} */
+let silenceTimer;
 
 /** @param {string} id */
 function orgName(id) {
@@ -75,10 +81,16 @@ function renderBoard() {
       shipments,
       busyIds,
       isFresh: (id) => board.isFresh(id, now, FRESH_MS),
+      silenceOf: (alert) => board.silenceOf(alert, now),
       onAcknowledge: (alert) => act(alert, 'acknowledge'),
       onResolve: (alert) => act(alert, 'resolve'),
+      onSilence: (alert) => silence(alert),
     }),
   );
+  // Draw again when a silence starts or runs out, so no row stays marked silenced after it ended.
+  clearTimeout(silenceTimer);
+  const nextChangeAt = board.nextSilenceChangeAt(now);
+  if (nextChangeAt !== undefined) silenceTimer = setTimeout(renderBoard, Math.min(nextChangeAt - now + 100, 2 ** 31 - 1));
   alertsCount.textContent = String(alerts.length);
   replaceContent(claimsBox, renderClaimsTable(board.claims(), { now, orgName }));
   const open = board.openCount();
@@ -109,14 +121,36 @@ async function act(alert, action) {
   }
 }
 
-/** Loads alerts and claims for the station picked; on sign-in, on a station change and after a lost stream. */
+/**
+ * Silences the alert's rule on its shipment for two hours (no reminders, escalation or notifications).
+ * @param {Alert} alert
+ */
+async function silence(alert) {
+  if (!api) return;
+  busyIds.add(alert.id);
+  renderBoard();
+  try {
+    const by = settings.operator;
+    board.addSilence(await api.createSilence({ shipmentId: alert.shipmentId, ruleId: alert.ruleId, endsAt: Date.now() + SILENCE_MS, reason: SILENCE_REASON, ...(by ? { by } : {}) }));
+    showNotice('');
+  } catch (error) {
+    showNotice(t('console.action.failed', { message: error instanceof Error ? error.message : String(error) }));
+  } finally {
+    busyIds.delete(alert.id);
+    renderBoard();
+  }
+}
+
+/** Loads alerts, claims and silences for the station picked; on sign-in, on a station change and after a lost stream. */
 async function reload() {
   if (!api) return;
   const orgId = orgSelect.value;
   try {
-    const [alerts, claims] = await Promise.all([api.listAlerts(orgId), api.listClaims(orgId)]);
+    // Without the silences the alerts are still worth showing; the last known silences stay.
+    const [alerts, claims, silences] = await Promise.all([api.listAlerts(orgId), api.listClaims(orgId), api.listSilences().catch(() => undefined)]);
     if (orgId !== orgSelect.value) return; // the station changed meanwhile; that load wins
     board.reset(alerts, claims);
+    if (silences) board.resetSilences(silences);
     showNotice('');
   } catch (error) {
     if (error instanceof ApiFailure && error.isUnauthorized) return signOut(true);
@@ -188,6 +222,7 @@ function signOut(isRefused) {
   api = undefined;
   settings.token = '';
   board.reset([], []);
+  board.resetSilences([]);
   workspace.hidden = true;
   signOutButton.hidden = true;
   liveStatus.hidden = true;

@@ -8,6 +8,7 @@ import { byId, h, replaceContent } from '../dom.js';
 import { onLangChange, pick, t } from '../i18n.js';
 import { mountLangToggle } from '../lang-toggle.js';
 import { renderChartKey } from './chart-key-view.js';
+import { renderMeasures } from './measures-view.js';
 import { renderSummary } from './summary-view.js';
 import { drawTemperatureChart } from './temperature-chart.js';
 import { renderTimeline } from './timeline-view.js';
@@ -46,6 +47,7 @@ function renderTrace(trace) {
     app,
     renderSummary(trace, now),
     h('section', { class: 'card chart-card', 'aria-labelledby': 'curve-title' }, h('h2', { id: 'curve-title' }, t('consumer.curveTitle')), readout, chartBox, renderChartKey(trace)),
+    renderMeasures(trace),
     h('section', { class: 'card', 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, t('consumer.timelineTitle')), renderTimeline(trace, now)),
     h('footer', { class: 'page-footer' }, h('p', {}, t('time.zoneNote')), h('p', { class: 'trace-code' }, t('consumer.traceCode', { code: trace.traceCode }))),
   );

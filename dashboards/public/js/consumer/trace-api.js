@@ -6,6 +6,15 @@
  * @typedef {{ stage: string, stageName: LocalizedText, custodian: { name: string, nameEn: string }, startedAt: number, endedAt: number | null }} TraceLeg
  * @typedef {{ direction: 'above' | 'below', thresholdC: number, startedAt: number, endedAt: number | null, peakTempC: number, outsideMs: number }} TraceExcursion
  * @typedef {{
+ *   mktC: number | null,
+ *   timeAboveMs: number | null,
+ *   timeBelowMs: number | null,
+ *   minTempC: number | null,
+ *   maxTempC: number | null,
+ *   shelfLifeConsumedPct: number | null,
+ *   unmonitoredMs: number | null,
+ * }} TraceMeasures the whole journey's figures; time above and below count against the optimum range
+ * @typedef {{
  *   traceCode: string,
  *   product: LocalizedText,
  *   origin: string,
@@ -20,6 +29,7 @@
  *   unmonitoredMs: number,
  *   excursions: TraceExcursion[],
  *   verdict: { status: 'ok' | 'excursion' | 'unmonitored', text: LocalizedText },
+ *   measures?: TraceMeasures,
  * }} Trace
  * @typedef {{ kind: 'ok', trace: Trace } | { kind: 'not_found' } | { kind: 'error', message: string }} TraceResult
  */

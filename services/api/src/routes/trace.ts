@@ -42,7 +42,7 @@ export function registerTraceRoutes({ app, ops, telemetry, profiles, clock }: Ro
         curve: view.curve,
         lastReadingAt: view.lastReadingAt,
         unmonitoredMs: view.unmonitoredMs,
-        excursions: view.alerts.map((alert) => ({
+        excursions: view.alerts.filter((alert) => alert.kind === 'excursion').map((alert) => ({
           direction: alert.direction,
           thresholdC: alert.thresholdC,
           startedAt: alert.activeAt,
