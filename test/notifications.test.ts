@@ -56,10 +56,16 @@ describe('notifications: the hub holding the goods is told through its channels,
   });
 
   it('delivers the excursion alert and the claim to the hub webhook, signed (HMAC-SHA256 over timestamp and body)', async () => {
+    // A message carries one event, or a shipment's events grouped (Alertmanager's group_interval).
+    type Event = { type: string; alert?: { ruleId: string }; claim?: { liableOrgId: string } };
+    const eventsOf = (body: string): Event[] => {
+      const parsed = JSON.parse(body) as Event & { events?: Event[] };
+      return parsed.type === 'notification.group' ? parsed.events! : [parsed];
+    };
     const hooks = await eventually('the alert and the claim at the webhook', async () => {
       const got = receiver.received.filter((r) => r.path === '/hook');
-      const types = got.map((r) => (JSON.parse(r.body) as { type: string }).type);
-      return types.includes('claim.filed') && got.some((r) => (JSON.parse(r.body) as { alert?: { ruleId: string } }).alert?.ruleId === 'high') ? got : undefined;
+      const events = got.flatMap((r) => eventsOf(r.body));
+      return events.some((e) => e.type === 'claim.filed') && events.some((e) => e.alert?.ruleId === 'high') ? got : undefined;
     });
     for (const hook of hooks) {
       const verdict = verifyWebhookSignature(SECRET, String(hook.headers['x-coldchain-timestamp']), hook.body, String(hook.headers['x-coldchain-signature']), Date.now());
@@ -68,7 +74,7 @@ describe('notifications: the hub holding the goods is told through its channels,
     }
     const keys = hooks.map((h) => String(h.headers['x-coldchain-delivery']));
     expect(new Set(keys).size).toBe(keys.length);
-    const claim = hooks.map((h) => JSON.parse(h.body) as { type: string; claim?: { liableOrgId: string } }).find((e) => e.type === 'claim.filed');
+    const claim = hooks.flatMap((h) => eventsOf(h.body)).find((e) => e.type === 'claim.filed');
     expect(claim?.claim?.liableOrgId).toBe('gz-baiyun-hub');
   });
 
@@ -80,8 +86,11 @@ describe('notifications: the hub holding the goods is told through its channels,
     expect(message.msgtype).toBe('markdown');
     expect(message.markdown.text).toContain('15');
     expect(message.markdown.text).toContain('广州白云冷链枢纽仓');
-    // The early warning reached the hub first, as a tier-3 message.
-    expect(receiver.received.some((r) => r.path.startsWith('/robot/send') && r.body.includes('三级'))).toBe(true);
+    // The early warning reached the hub first, as a tier-3 message; what followed within minutes came
+    // grouped with the tier-1 alert rather than as one message each.
+    const robotMessages = receiver.received.filter((r) => r.path.startsWith('/robot/send'));
+    expect(robotMessages[0]!.body).toContain('三级');
+    expect(robotMessages.some((r) => r.body.includes('条冷链动态'))).toBe(true);
   });
 
   it('lists the deliveries in the outbox through the API, none dead', async () => {

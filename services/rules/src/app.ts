@@ -34,6 +34,8 @@ export type RulesDeps = {
   outbox?: Outbox;
   /** Where the messages link to (the console), e.g. https://coldchain.example.cn. */
   publicUrl?: string;
+  /** Follow-ups of a shipment within this interval go out as one message (default 5 min). */
+  groupIntervalMs?: number;
 };
 
 
@@ -56,7 +58,7 @@ export function buildRules(deps: RulesDeps) {
   const limiter = new DeviceRateLimiter();
   const deviceKey = createDeviceKeyCache(ops, () => deps.clock.now());
   const stats: RulesStats = { readings: 0, evaluated: 0, late: 0, unassigned: 0, transitions: 0 };
-  const notify = deps.outbox ? createNotifier({ ops, profiles, outbox: deps.outbox, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', now: () => deps.clock.now(), log }) : undefined;
+  const notify = deps.outbox ? createNotifier({ ops, profiles, outbox: deps.outbox, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', now: () => deps.clock.now(), log, groupIntervalMs: deps.groupIntervalMs }) : undefined;
   const events = createEventSink({ bus: () => publisher, notify, log });
   const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
@@ -153,6 +155,7 @@ export function buildRules(deps: RulesDeps) {
     async stop(): Promise<void> {
       await scheduler.stop();
       await closeMqtt(client);
+      notify?.flushAll();
       await persistence.stop(true);
       await closeMqtt(publisher);
       client = undefined;

@@ -6,6 +6,7 @@ import { deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookP
 import type { MessageOptions, NotifyEvent, Outbox } from '@coldchain/notify';
 import { isSilencing } from '@coldchain/storage';
 import type { NotificationChannel, OpsStore, ProfileCatalog } from '@coldchain/storage';
+import { formatGroup, GROUP_INTERVAL_MS, isUrgent } from './notification-groups.ts';
 
 /** Events that reach people's phones; acknowledgements and resolutions stay on the dashboards. */
 const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder', 'alert.escalated', 'alert.cleared', 'claim.filed']);
@@ -16,8 +17,50 @@ const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder',
  * platform). Silenced alerts are not sent. The delivery key is stable per event and destination, so a
  * repeat is one delivery and a receiver can deduplicate on it.
  */
-export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; outbox: Outbox; baseUrl: string; now: () => number; log: Logger }) {
+export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; outbox: Outbox; baseUrl: string; now: () => number; log: Logger; groupIntervalMs?: number }) {
   const { ops, outbox, log } = deps;
+  const groupIntervalMs = deps.groupIntervalMs ?? GROUP_INTERVAL_MS;
+  // Per (organisation, channel, shipment): when the last message went out, and what waits for the next.
+  const groups = new Map<string, { sentAt: number; waiting: NotifyEvent[]; timer: NodeJS.Timeout | null; channel: NotificationChannel; options: MessageOptions; shipmentId: string }>();
+
+  async function enqueue(key: string, channel: NotificationChannel, payload: object, orgId: string): Promise<void> {
+    const result = await outbox.enqueue({ key, channel: channel.type, url: channel.url, secret: channel.secret, payload });
+    if (!result.ok) log.error({ orgId, channelId: channel.id, error: result }, 'notify.enqueue_refused');
+  }
+
+  function flushGroup(groupKey: string, orgId: string): void {
+    const group = groups.get(groupKey);
+    if (!group || group.waiting.length === 0) return;
+    const events = group.waiting.splice(0);
+    group.timer = null;
+    group.sentAt = deps.now();
+    const key = `group:${groupKey}:${deliveryKey(events[events.length - 1]!, '')}`;
+    const payload = events.length === 1 ? format(group.channel, events[0]!, group.options) : formatGroup(group.channel, events, group.options, group.shipmentId);
+    void enqueue(events.length === 1 ? deliveryKey(events[0]!, `${orgId}/${group.channel.id}`) : key, group.channel, payload, orgId).catch((error: unknown) => log.error({ err: error }, 'notify.group_failed'));
+  }
+
+  /** Sends now, or holds the event for the shipment's next grouped message. */
+  async function route(orgId: string, channel: NotificationChannel, event: NotifyEvent, options: MessageOptions, shipmentId: string): Promise<void> {
+    const groupKey = `${orgId}/${channel.id}/${shipmentId}`;
+    const now = deps.now();
+    const group = groups.get(groupKey);
+    if (isUrgent(event) || !group || now - group.sentAt >= groupIntervalMs) {
+      if (group?.timer) clearTimeout(group.timer);
+      const waiting = group?.waiting ?? [];
+      groups.set(groupKey, { sentAt: now, waiting: [], timer: null, channel, options, shipmentId });
+      // Whatever waited goes out with this one, in order.
+      if (waiting.length > 0) {
+        const events = [...waiting, event];
+        await enqueue(`group:${groupKey}:${deliveryKey(event, '')}`, channel, formatGroup(channel, events, options, shipmentId), orgId);
+        return;
+      }
+      await enqueue(deliveryKey(event, `${orgId}/${channel.id}`), channel, format(channel, event, options), orgId);
+      return;
+    }
+    group.waiting.push(event);
+    group.options = options;
+    if (!group.timer) group.timer = setTimeout(() => flushGroup(groupKey, orgId), Math.max(0, group.sentAt + groupIntervalMs - now));
+  }
 
   function format(channel: NotificationChannel, event: NotifyEvent, options: MessageOptions): object {
     const lang = { ...options, lang: channel.lang };
@@ -33,7 +76,7 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
     }
   }
 
-  return async (event: AlertEvent | ClaimEvent): Promise<void> => {
+  const notify = async (event: AlertEvent | ClaimEvent): Promise<void> => {
     if (!NOTIFIED.has(event.type)) return;
     const shipmentId = event.type === 'claim.filed' ? event.claim.shipmentId : event.alert.shipmentId;
     if (event.type !== 'claim.filed') {
@@ -56,18 +99,18 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
     };
     const targets = event.type === 'claim.filed' ? [event.claim.liableOrgId, shipment?.shipperOrgId, PLATFORM_ORG_ID] : event.alert.routedTo;
     for (const orgId of new Set(targets.filter((id): id is string => Boolean(id)))) {
-      for (const channel of await ops.getOrgChannels(orgId)) {
-        const result = await outbox.enqueue({
-          key: deliveryKey(event as NotifyEvent, `${orgId}/${channel.id}`),
-          channel: channel.type,
-          url: channel.url,
-          secret: channel.secret,
-          payload: format(channel, event as NotifyEvent, options),
-        });
-        if (!result.ok) log.error({ orgId, channelId: channel.id, error: result }, 'notify.enqueue_refused');
-      }
+      for (const channel of await ops.getOrgChannels(orgId)) await route(orgId, channel, event as NotifyEvent, options, shipmentId);
     }
   };
+  return Object.assign(notify, {
+    /** Sends what waits in groups now (at shutdown), so nothing held for a group is dropped. */
+    flushAll(): void {
+      for (const [groupKey, group] of groups) {
+        if (group.timer) clearTimeout(group.timer);
+        flushGroup(groupKey, groupKey.split('/')[0]!);
+      }
+    },
+  });
 }
 
 export type Notifier = ReturnType<typeof createNotifier>;
