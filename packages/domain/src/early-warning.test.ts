@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WARNINGS, detectCycling, forecastCrossing, warningSettingsFor } from './early-warning.ts';
-import type { Sample } from './early-warning.ts';
+import { DEFAULT_WARNINGS, detectCycling, forecastCrossing, pushToWindow, warningSettingsFor, windowOf } from './early-warning.ts';
 import { LYCHEE } from './profiles.ts';
 
 const MIN = 60_000;
 const high = LYCHEE.limits.find((l) => l.id === 'high')!;
 const low = LYCHEE.limits.find((l) => l.id === 'low')!;
-const series = (temps: number[], stepMs = 5 * MIN): Sample[] => temps.map((tempC, i) => ({ sampledAt: i * stepMs, tempC, rhPct: null }));
+const series = (temps: number[], stepMs = 5 * MIN) => windowOf(temps.map((tempC, i) => ({ sampledAt: i * stepMs, tempC })));
 
 describe('forecastCrossing: "will cross 15 °C in about N minutes"', () => {
   it.each([
@@ -65,6 +64,16 @@ describe('detectCycling: reefer start-stop', () => {
   it('forgets swings older than the window', () => {
     const old = [...cycle(24), ...Array.from({ length: 40 }, () => 4)];
     expect(detectCycling(series(old), DEFAULT_WARNINGS.cycling).isCycling).toBe(false);
+  });
+});
+
+describe('the sample window', () => {
+  it('keeps only the readings within its span, oldest first', () => {
+    const window = windowOf([]);
+    for (let i = 0; i < 50; i++) pushToWindow(window, i * 5 * MIN, i, 60 * MIN);
+    expect(window.t).toHaveLength(13);
+    expect(window.t[0]).toBe(37 * 5 * MIN);
+    expect(window.v.at(-1)).toBe(49);
   });
 });
 

@@ -7,6 +7,37 @@ const HOUR = 60 * MIN;
 /** A reading as the detectors need it. */
 export type Sample = { sampledAt: number; tempC: number; rhPct: number | null };
 
+/**
+ * Recent readings as two parallel number arrays (device time, °C), oldest first: about 16 bytes a
+ * reading where objects take about 100, for 100,000 tracked devices (BENCHMARKS.md).
+ */
+export type SampleWindow = { t: number[]; v: number[] };
+
+/** A window holding these samples (tests, and callers that have objects). */
+export function windowOf(samples: readonly Pick<Sample, 'sampledAt' | 'tempC'>[]): SampleWindow {
+  return { t: samples.map((s) => s.sampledAt), v: samples.map((s) => s.tempC) };
+}
+
+/** Appends a reading and drops those older than `keepMs` before it. */
+export function pushToWindow(window: SampleWindow, sampledAt: number, tempC: number, keepMs: number): void {
+  window.t.push(sampledAt);
+  window.v.push(tempC);
+  let drop = 0;
+  while (drop < window.t.length && window.t[drop]! < sampledAt - keepMs) drop++;
+  if (drop > 0) {
+    window.t.splice(0, drop);
+    window.v.splice(0, drop);
+  }
+}
+
+/** The index of the first reading within `ms` before the last one. */
+function windowStart(window: SampleWindow, ms: number): number {
+  const last = window.t[window.t.length - 1]!;
+  let i = window.t.length - 1;
+  while (i > 0 && window.t[i - 1]! >= last - ms) i--;
+  return i;
+}
+
 /** How the early warnings of a profile are tuned; every number with its reason. */
 export type WarningSettings = {
   trend: {
@@ -62,17 +93,21 @@ export type Forecast = { willCross: true; inMs: number; slopeCPerHour: number } 
  * says whether, and in how long, it crosses the limit. Nothing is forecast once the limit is crossed
  * (the excursion rule has it) or while the temperature moves away from it.
  */
-export function forecastCrossing(samples: readonly Sample[], limit: TemperatureLimit, settings: WarningSettings['trend']): Forecast {
-  const last = samples[samples.length - 1];
-  if (!last) return { willCross: false };
-  const recent = samples.filter((s) => s.sampledAt >= last.sampledAt - settings.windowMs);
-  if (recent.length < settings.minSamples) return { willCross: false };
+export function forecastCrossing(window: SampleWindow, limit: TemperatureLimit, settings: WarningSettings['trend']): Forecast {
+  const n = window.t.length;
+  if (n === 0) return { willCross: false };
+  const lastT = window.t[n - 1]!;
+  const lastC = window.v[n - 1]!;
+  const from = windowStart(window, settings.windowMs);
+  if (n - from < settings.minSamples) return { willCross: false };
   const sign = limit.direction === 'above' ? 1 : -1;
-  if (sign * (last.tempC - limit.thresholdC) >= 0) return { willCross: false };
-  const { m } = linearRegression(recent.map((s) => [(s.sampledAt - last.sampledAt) / HOUR, s.tempC]));
+  if (sign * (lastC - limit.thresholdC) >= 0) return { willCross: false };
+  const points: [number, number][] = [];
+  for (let i = from; i < n; i++) points.push([(window.t[i]! - lastT) / HOUR, window.v[i]!]);
+  const { m } = linearRegression(points);
   const towards = sign * m;
   if (!(towards >= settings.minSlopeCPerHour)) return { willCross: false };
-  const inMs = ((Math.abs(limit.thresholdC - last.tempC) / towards) * HOUR);
+  const inMs = (Math.abs(limit.thresholdC - lastC) / towards) * HOUR;
   return inMs <= settings.horizonMs ? { willCross: true, inMs, slopeCPerHour: m } : { willCross: false };
 }
 
@@ -83,32 +118,31 @@ export type Cycling = { isCycling: boolean; swings: number; amplitudeC: number }
  * Counts swings of at least `minSwingC` between turning points (a zigzag with that hysteresis) over the
  * window before the last reading. A reefer that should run continuously shows many; sensor noise none.
  */
-export function detectCycling(samples: readonly Sample[], settings: WarningSettings['cycling']): Cycling {
-  const last = samples[samples.length - 1];
-  if (!last) return { isCycling: false, swings: 0, amplitudeC: 0 };
-  const recent = samples.filter((s) => s.sampledAt >= last.sampledAt - settings.windowMs);
+export function detectCycling(window: SampleWindow, settings: WarningSettings['cycling']): Cycling {
+  if (window.t.length === 0) return { isCycling: false, swings: 0, amplitudeC: 0 };
+  const recent = window.v.slice(windowStart(window, settings.windowMs));
   let swings = 0;
   let amplitude = 0;
   let direction = 0; // 1 rising, -1 falling, 0 not yet known
   // The extremes since the last turning point: the running peak while rising, trough while falling.
-  let peak = recent[0]?.tempC ?? 0;
+  let peak = recent[0] ?? 0;
   let trough = peak;
-  for (const s of recent) {
-    peak = Math.max(peak, s.tempC);
-    trough = Math.min(trough, s.tempC);
-    if (direction >= 0 && peak - s.tempC >= settings.minSwingC) {
+  for (const tempC of recent) {
+    peak = Math.max(peak, tempC);
+    trough = Math.min(trough, tempC);
+    if (direction >= 0 && peak - tempC >= settings.minSwingC) {
       // Turned down from the peak: one swing.
       swings++;
-      amplitude = Math.max(amplitude, peak - s.tempC);
+      amplitude = Math.max(amplitude, peak - tempC);
       direction = -1;
-      trough = s.tempC;
-      peak = s.tempC;
-    } else if (direction <= 0 && s.tempC - trough >= settings.minSwingC) {
+      trough = tempC;
+      peak = tempC;
+    } else if (direction <= 0 && tempC - trough >= settings.minSwingC) {
       swings++;
-      amplitude = Math.max(amplitude, s.tempC - trough);
+      amplitude = Math.max(amplitude, tempC - trough);
       direction = 1;
-      peak = s.tempC;
-      trough = s.tempC;
+      peak = tempC;
+      trough = tempC;
     }
   }
   return { isCycling: swings >= settings.minSwings, swings, amplitudeC: amplitude };

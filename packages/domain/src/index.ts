@@ -45,5 +45,5 @@ export { downsampleMinMax } from './downsample.ts';
 export { unmonitoredMs } from './coverage.ts';
 export type { Verdict, VerdictExcursion } from './verdict.ts';
 export { buildVerdict } from './verdict.ts';
-export type { Cycling, Forecast, Sample, WarningSettings } from './early-warning.ts';
-export { DEFAULT_WARNINGS, detectCycling, forecastCrossing, warningSettingsFor, WARNINGS_BY_PROFILE } from './early-warning.ts';
+export type { Cycling, Forecast, Sample, SampleWindow, WarningSettings } from './early-warning.ts';
+export { DEFAULT_WARNINGS, detectCycling, forecastCrossing, pushToWindow, warningSettingsFor, WARNINGS_BY_PROFILE, windowOf } from './early-warning.ts';

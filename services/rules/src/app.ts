@@ -39,6 +39,8 @@ export type RulesDeps = {
 };
 
 
+const SHIPMENT_CACHE_MS = 5_000;
+
 /** Counters since start, for metrics and tests. */
 export type RulesStats = { readings: number; evaluated: number; late: number; unassigned: number; transitions: number };
 
@@ -64,6 +66,7 @@ export function buildRules(deps: RulesDeps) {
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
   const warnings = new Map<string, WarningState>();
   const lastHeardAt = new Map<string, number>();
+  const shipmentCache = new Map<string, { shipment: Shipment; at: number }>();
   const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => lastHeardAt.get(id), reminderMs: deps.reminderMs });
 
   async function evaluate(deviceId: string, shipment: Shipment, reading: Reading): Promise<void> {
@@ -123,11 +126,17 @@ export function buildRules(deps: RulesDeps) {
     const { accepted } = screenReadings(decoded.message.readings, deps.clock.now());
     // Loggers upload buffered readings in bulk, not always in order: evaluate in device-time order.
     const readings = accepted.sort((a, b) => a.sampledAt - b.sampledAt);
-    let shipment: Shipment | undefined;
+    // The device's shipment, cached a few seconds: a store lookup per message was a large share of the
+    // rules' time (BENCHMARKS.md). A delivery is seen within SHIPMENT_CACHE_MS.
+    const cached = shipmentCache.get(deviceId);
+    let shipment: Shipment | undefined = cached && deps.clock.now() - cached.at < SHIPMENT_CACHE_MS ? cached.shipment : undefined;
     for (const reading of readings) {
       stats.readings++;
       const covers = shipment && shipment.startedAt <= reading.sampledAt && (shipment.deliveredAt === null || reading.sampledAt <= shipment.deliveredAt);
-      if (!covers) shipment = await ops.findShipmentForDevice(deviceId, reading.sampledAt);
+      if (!covers) {
+        shipment = await ops.findShipmentForDevice(deviceId, reading.sampledAt);
+        if (shipment) shipmentCache.set(deviceId, { shipment, at: deps.clock.now() });
+      }
       if (!shipment) {
         stats.unassigned++;
         continue;

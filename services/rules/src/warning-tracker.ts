@@ -1,5 +1,5 @@
-import { detectCycling, evaluateReading, forecastCrossing, initialRuleState, warningSettingsFor } from '@coldchain/domain';
-import type { ProductProfile, RuleState, Sample, TemperatureLimit } from '@coldchain/domain';
+import { detectCycling, evaluateReading, forecastCrossing, initialRuleState, pushToWindow, warningSettingsFor } from '@coldchain/domain';
+import type { ProductProfile, RuleState, Sample, SampleWindow, TemperatureLimit } from '@coldchain/domain';
 import type { Shipment } from '@coldchain/storage';
 import type { WarningRecorder } from './warning-recorder.ts';
 
@@ -8,14 +8,14 @@ const CLEAR_AFTER_MS = 15 * 60_000;
 
 /** The early-warning state of one device on one shipment: its recent readings and open warnings. */
 export type WarningState = {
-  window: Sample[];
-  /** Open warnings by rule id, with the device time their condition was last true. */
-  open: Map<string, number>;
-  humidity: RuleState;
+  window: SampleWindow;
+  /** Open warnings by rule id, with the device time their condition was last true (made when first needed). */
+  open: Map<string, number> | null;
+  humidity: RuleState | null;
 };
 
 export function initialWarningState(): WarningState {
-  return { window: [], open: new Map(), humidity: initialRuleState() };
+  return { window: { t: [], v: [] }, open: null, humidity: null };
 }
 
 const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
@@ -37,18 +37,17 @@ export async function evaluateWarnings(input: {
   const { state, sample, shipment, deviceId, profile, recorder } = input;
   const settings = warningSettingsFor(profile.id);
   const horizon = Math.max(settings.trend.windowMs, settings.cycling.windowMs);
-  state.window.push(sample);
-  while (state.window.length > 0 && state.window[0]!.sampledAt < sample.sampledAt - horizon) state.window.shift();
+  pushToWindow(state.window, sample.sampledAt, sample.tempC, horizon);
 
   const raiseOrClear = async (ruleId: string, isActive: boolean, raise: () => Promise<unknown>, reason: string) => {
     if (isActive) {
-      state.open.set(ruleId, sample.sampledAt);
+      (state.open ??= new Map<string, number>()).set(ruleId, sample.sampledAt);
       await raise();
       return;
     }
-    const lastTrue = state.open.get(ruleId);
+    const lastTrue = state.open?.get(ruleId);
     if (lastTrue !== undefined && sample.sampledAt - lastTrue >= CLEAR_AFTER_MS) {
-      state.open.delete(ruleId);
+      state.open?.delete(ruleId);
       await recorder.clear(shipment.id, ruleId, sample.sampledAt, reason);
     }
   };
@@ -58,7 +57,7 @@ export async function evaluateWarnings(input: {
     const limitState = input.limitStates.get(limit.id) ?? 'inactive';
     if (limitState !== 'inactive') {
       // The limit itself is crossed: the excursion alert takes over from the forecast.
-      if (state.open.delete(ruleId)) await recorder.clear(shipment.id, ruleId, sample.sampledAt, `${limit.direction} ${limit.thresholdC} °C now: the excursion alert takes over`);
+      if (state.open?.delete(ruleId)) await recorder.clear(shipment.id, ruleId, sample.sampledAt, `${limit.direction} ${limit.thresholdC} °C now: the excursion alert takes over`);
       continue;
     }
     const forecast = forecastCrossing(state.window, limit, settings.trend);
@@ -96,7 +95,7 @@ export async function evaluateWarnings(input: {
   const rh = settings.lowHumidity;
   if (rh && sample.rhPct !== null) {
     const limit: TemperatureLimit = { id: 'humidity.low', direction: 'below', thresholdC: rh.belowPct, holdForMs: rh.holdForMs, keepFiringForMs: rh.keepFiringForMs, hysteresisC: rh.hysteresisPct, tier: 3, isClaimable: false, source: 'warning settings' };
-    const evaluation = evaluateReading(limit, state.humidity, { sampledAt: sample.sampledAt, tempC: sample.rhPct }, profile.maxReadingGapMs);
+    const evaluation = evaluateReading(limit, state.humidity ?? initialRuleState(), { sampledAt: sample.sampledAt, tempC: sample.rhPct }, profile.maxReadingGapMs);
     if (!evaluation.isEvaluated) return;
     state.humidity = evaluation.state;
     if (evaluation.state.state === 'firing') {
