@@ -41,6 +41,25 @@ export type RulesDeps = {
 
 const SHIPMENT_CACHE_MS = 5_000;
 
+/** What evaluation needs of a shipment; the whole one is read when an alert is raised or updated. */
+type ShipmentRef = { id: string; profileId: string; startedAt: number; deliveredAt: number | null };
+
+/** Everything the rules service keeps for one device. */
+type DeviceRecord = {
+  lastHeardAt: number;
+  shipment: ShipmentRef | null;
+  shipmentAt: number;
+  /** The shipment the states below belong to. */
+  shipmentId: string | null;
+  limits: Record<string, Tracked>;
+  warning: WarningState | null;
+};
+
+/** The key a rule state is stored under. */
+function stateKey(deviceId: string, shipmentId: string, ruleId: string): string {
+  return `${deviceId}\u0000${shipmentId}\u0000${ruleId}`;
+}
+
 /** Counters since start, for metrics and tests. */
 export type RulesStats = { readings: number; evaluated: number; late: number; unassigned: number; transitions: number };
 
@@ -54,7 +73,9 @@ export function buildRules(deps: RulesDeps) {
   // Alerts go out on a connection of their own: a QoS 1 publish awaited inside message handling on the
   // consuming connection would wait for a PUBACK queued behind the message being handled.
   let publisher: MqttClient | undefined;
-  let tracked = new Map<string, Tracked>();
+  // One record per device: its shipment (the fields evaluation needs), rule states and warning state.
+  // A map per concern cost a key and an entry each per device (BENCHMARKS.md, memory per device).
+  let devices = new Map<string, DeviceRecord>();
   const profiles = createProfileCatalog(ops, () => deps.clock.now());
   const persistence = createRuleStatePersistence(ops, () => deps.clock.now(), log);
   const limiter = new DeviceRateLimiter();
@@ -64,22 +85,35 @@ export function buildRules(deps: RulesDeps) {
   const events = createEventSink({ bus: () => publisher, notify, log });
   const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
-  const warnings = new Map<string, WarningState>();
-  const lastHeardAt = new Map<string, number>();
-  const shipmentCache = new Map<string, { shipment: Shipment; at: number }>();
-  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => lastHeardAt.get(id), reminderMs: deps.reminderMs });
+  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt, reminderMs: deps.reminderMs });
 
-  async function evaluate(deviceId: string, shipment: Shipment, reading: Reading): Promise<void> {
-    const profile = await profiles.get(shipment.profileId);
+  function recordFor(deviceId: string): DeviceRecord {
+    let record = devices.get(deviceId);
+    if (!record) {
+      record = { lastHeardAt: 0, shipment: null, shipmentAt: 0, shipmentId: null, limits: {}, warning: null };
+      devices.set(deviceId, record);
+    }
+    return record;
+  }
+
+  async function evaluate(deviceId: string, record: DeviceRecord, ref: ShipmentRef, reading: Reading): Promise<void> {
+    const profile = await profiles.get(ref.profileId);
     if (!profile) {
-      log.error({ shipmentId: shipment.id, profileId: shipment.profileId }, 'rules.unknown_profile');
+      log.error({ shipmentId: ref.id, profileId: ref.profileId }, 'rules.unknown_profile');
       return;
     }
+    if (record.shipmentId !== ref.id) {
+      // The logger moved on to another shipment: its states start afresh.
+      record.shipmentId = ref.id;
+      record.limits = {};
+      record.warning = null;
+    }
+    let full: Shipment | undefined;
+    const loadShipment = async () => (full ??= (await ops.getShipment(ref.id))!);
     const limitStates = new Map<string, RuleState['state']>();
     let isLate = false;
     for (const limit of profile.limits) {
-      const key = `${deviceId}\u0000${shipment.id}\u0000${limit.id}`;
-      const current = tracked.get(key) ?? { state: initialRuleState(), alertId: null };
+      const current = record.limits[limit.id] ?? { state: initialRuleState(), alertId: null };
       const evaluation = evaluateReading(limit, current.state, reading, profile.maxReadingGapMs);
       if (!evaluation.isEvaluated) {
         isLate = true;
@@ -89,27 +123,24 @@ export function buildRules(deps: RulesDeps) {
       const next: Tracked = { state, alertId: current.alertId };
       if (transition) {
         stats.transitions++;
-        log.debug({ deviceId, shipmentId: shipment.id, ruleId: limit.id, previousState: transition.previous, nextState: transition.next, reason: transition.reason }, 'rule.transition');
+        log.debug({ deviceId, shipmentId: ref.id, ruleId: limit.id, previousState: transition.previous, nextState: transition.next, reason: transition.reason }, 'rule.transition');
       }
-      const update = { shipment, deviceId, profile, limit, state, alertId: current.alertId };
       if (state.state === 'firing') {
-        next.alertId = await recorder.recordFiring(update, transition?.next === 'firing');
+        next.alertId = await recorder.recordFiring({ shipment: await loadShipment(), deviceId, profile, limit, state, alertId: current.alertId }, transition?.next === 'firing');
       } else if (transition?.previous === 'firing') {
-        await recorder.recordCleared(update, transition.at, transition.reason);
+        await recorder.recordCleared({ shipment: await loadShipment(), deviceId, profile, limit, state, alertId: current.alertId }, transition.at, transition.reason);
         next.alertId = null;
       }
-      tracked.set(key, next);
-      persistence.markDirty(key, deviceId, shipment.id, limit.id, next);
+      record.limits[limit.id] = next;
+      persistence.markDirty(stateKey(deviceId, ref.id, limit.id), deviceId, ref.id, limit.id, next);
       limitStates.set(limit.id, state.state);
     }
     if (isLate) {
       stats.late++;
       return;
     }
-    const warningKey = `${deviceId}\u0000${shipment.id}`;
-    const warningState = warnings.get(warningKey) ?? initialWarningState();
-    warnings.set(warningKey, warningState);
-    await evaluateWarnings({ state: warningState, sample: reading, shipment, deviceId, profile, limitStates, recorder: warningRecorder });
+    record.warning ??= initialWarningState();
+    await evaluateWarnings({ state: record.warning, sample: reading, shipmentId: ref.id, loadShipment, deviceId, profile, limitStates, recorder: warningRecorder });
     stats.evaluated++;
   }
 
@@ -117,38 +148,52 @@ export function buildRules(deps: RulesDeps) {
     const parsedTopic = parseDeviceTopic(topic);
     if (!parsedTopic || parsedTopic.kind !== 'telemetry') return;
     const { deviceId } = parsedTopic;
-    lastHeardAt.set(deviceId, deps.clock.now());
+    const now = deps.clock.now();
+    const record = recordFor(deviceId);
+    record.lastHeardAt = now;
     // What ingest refuses (dead-lettered there), rules skips by the same pure checks: a sensor fault is
     // never an excursion.
-    if (!limiter.tryTake(deviceId, deps.clock.now())) return;
+    if (!limiter.tryTake(deviceId, now)) return;
     const decoded = decodeTelemetry(payload, await deviceKey(deviceId));
     if (!decoded.ok) return;
-    const { accepted } = screenReadings(decoded.message.readings, deps.clock.now());
+    const { accepted } = screenReadings(decoded.message.readings, now);
     // Loggers upload buffered readings in bulk, not always in order: evaluate in device-time order.
     const readings = accepted.sort((a, b) => a.sampledAt - b.sampledAt);
     // The device's shipment, cached a few seconds: a store lookup per message was a large share of the
     // rules' time (BENCHMARKS.md). A delivery is seen within SHIPMENT_CACHE_MS.
-    const cached = shipmentCache.get(deviceId);
-    let shipment: Shipment | undefined = cached && deps.clock.now() - cached.at < SHIPMENT_CACHE_MS ? cached.shipment : undefined;
+    let ref = record.shipment && now - record.shipmentAt < SHIPMENT_CACHE_MS ? record.shipment : null;
     for (const reading of readings) {
       stats.readings++;
-      const covers = shipment && shipment.startedAt <= reading.sampledAt && (shipment.deliveredAt === null || reading.sampledAt <= shipment.deliveredAt);
+      const covers = ref && ref.startedAt <= reading.sampledAt && (ref.deliveredAt === null || reading.sampledAt <= ref.deliveredAt);
       if (!covers) {
-        shipment = await ops.findShipmentForDevice(deviceId, reading.sampledAt);
-        if (shipment) shipmentCache.set(deviceId, { shipment, at: deps.clock.now() });
+        const found = await ops.findShipmentForDevice(deviceId, reading.sampledAt);
+        ref = found ? { id: found.id, profileId: found.profileId, startedAt: found.startedAt, deliveredAt: found.deliveredAt } : null;
+        if (ref) {
+          record.shipment = ref;
+          record.shipmentAt = now;
+        }
       }
-      if (!shipment) {
+      if (!ref) {
         stats.unassigned++;
         continue;
       }
-      await evaluate(deviceId, shipment, reading);
+      await evaluate(deviceId, record, ref, reading);
     }
   }
 
   return {
     async start(): Promise<void> {
       // Resume where the last run left off: pending hold-for timers and firing excursions.
-      tracked = await persistence.load();
+      devices = new Map();
+      for (const [key, saved] of await persistence.load()) {
+        const [deviceId, shipmentId, ruleId] = key.split('\u0000') as [string, string, string];
+        const record = recordFor(deviceId);
+        if (record.shipmentId !== shipmentId) {
+          record.shipmentId = shipmentId;
+          record.limits = {};
+        }
+        record.limits[ruleId] = saved;
+      }
       persistence.start(deps.stateFlushMs ?? 1000);
       publisher = await connectMqtt({ ...deps.mqtt, clientId: `${deps.mqtt.clientId}-pub`, isPersistent: false });
       client = await connectMqtt(deps.mqtt, { handle, onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });

@@ -28,13 +28,15 @@ const minutes = (ms: number) => Math.max(1, Math.round(ms / 60_000));
 export async function evaluateWarnings(input: {
   state: WarningState;
   sample: Sample;
-  shipment: Shipment;
+  shipmentId: string;
+  /** The whole shipment, read only when a warning is raised. */
+  loadShipment: () => Promise<Shipment>;
   deviceId: string;
   profile: ProductProfile;
   limitStates: ReadonlyMap<string, RuleState['state']>;
   recorder: WarningRecorder;
 }): Promise<void> {
-  const { state, sample, shipment, deviceId, profile, recorder } = input;
+  const { state, sample, shipmentId, deviceId, profile, recorder } = input;
   const settings = warningSettingsFor(profile.id);
   const horizon = Math.max(settings.trend.windowMs, settings.cycling.windowMs);
   pushToWindow(state.window, sample.sampledAt, sample.tempC, horizon);
@@ -48,7 +50,7 @@ export async function evaluateWarnings(input: {
     const lastTrue = state.open?.get(ruleId);
     if (lastTrue !== undefined && sample.sampledAt - lastTrue >= CLEAR_AFTER_MS) {
       state.open?.delete(ruleId);
-      await recorder.clear(shipment.id, ruleId, sample.sampledAt, reason);
+      await recorder.clear(shipmentId, ruleId, sample.sampledAt, reason);
     }
   };
 
@@ -57,7 +59,7 @@ export async function evaluateWarnings(input: {
     const limitState = input.limitStates.get(limit.id) ?? 'inactive';
     if (limitState !== 'inactive') {
       // The limit itself is crossed: the excursion alert takes over from the forecast.
-      if (state.open?.delete(ruleId)) await recorder.clear(shipment.id, ruleId, sample.sampledAt, `${limit.direction} ${limit.thresholdC} °C now: the excursion alert takes over`);
+      if (state.open?.delete(ruleId)) await recorder.clear(shipmentId, ruleId, sample.sampledAt, `${limit.direction} ${limit.thresholdC} °C now: the excursion alert takes over`);
       continue;
     }
     const forecast = forecastCrossing(state.window, limit, settings.trend);
@@ -67,7 +69,7 @@ export async function evaluateWarnings(input: {
   async function raiseTrend(limit: TemperatureLimit, inMs: number, slope: number) {
     const word = limit.direction === 'above' ? { zh: '高于', en: 'above' } : { zh: '低于', en: 'below' };
     await recorder.raise({
-      shipment, deviceId, ruleId: `${limit.id}.trend`, kind: 'warning', tier: 3,
+      shipment: await input.loadShipment(), deviceId, ruleId: `${limit.id}.trend`, kind: 'warning', tier: 3,
       message: {
         zh: `温度趋势预警：按当前每小时 ${Math.abs(slope).toFixed(1)} °C 的变化，预计约 ${minutes(inMs)} 分钟后${word.zh} ${limit.thresholdC} °C（当前 ${sample.tempC.toFixed(1)} °C）`,
         en: `Trend warning: at ${Math.abs(slope).toFixed(1)} °C per hour, will be ${word.en} ${limit.thresholdC} °C in about ${minutes(inMs)} minutes (now ${sample.tempC.toFixed(1)} °C)`,
@@ -80,9 +82,9 @@ export async function evaluateWarnings(input: {
   await raiseOrClear(
     'reefer.cycling',
     cycling.isCycling,
-    () =>
+    async () =>
       recorder.raise({
-        shipment, deviceId, ruleId: 'reefer.cycling', kind: 'warning', tier: 3,
+        shipment: await input.loadShipment(), deviceId, ruleId: 'reefer.cycling', kind: 'warning', tier: 3,
         message: {
           zh: `冷机启停循环预警：${Math.round(settings.cycling.windowMs / 3_600_000)} 小时内温度往复 ${cycling.swings} 次，幅度 ${cycling.amplitudeC.toFixed(1)} °C；冷藏车应连续运行`,
           en: `Reefer start-stop cycling: ${cycling.swings} swings of up to ${cycling.amplitudeC.toFixed(1)} °C within ${Math.round(settings.cycling.windowMs / 3_600_000)} h; reefers must run continuously`,
@@ -100,7 +102,7 @@ export async function evaluateWarnings(input: {
     state.humidity = evaluation.state;
     if (evaluation.state.state === 'firing') {
       await recorder.raise({
-        shipment, deviceId, ruleId: 'humidity.low', kind: 'warning', tier: 3,
+        shipment: await input.loadShipment(), deviceId, ruleId: 'humidity.low', kind: 'warning', tier: 3,
         message: {
           zh: `湿度过低预警：相对湿度 ${sample.rhPct.toFixed(0)}%，低于 ${rh.belowPct}%，荔枝果皮失水易褐变`,
           en: `Low humidity: ${sample.rhPct.toFixed(0)} % RH, below ${rh.belowPct} %; lychee pericarp browns as it loses water`,
@@ -108,7 +110,7 @@ export async function evaluateWarnings(input: {
         at: sample.sampledAt, thresholdC: rh.belowPct, direction: 'below', valueC: sample.rhPct,
       });
     } else if (evaluation.transition?.previous === 'firing') {
-      await recorder.clear(shipment.id, 'humidity.low', sample.sampledAt, 'humidity back in range');
+      await recorder.clear(shipmentId, 'humidity.low', sample.sampledAt, 'humidity back in range');
     }
   }
 }
