@@ -39,7 +39,7 @@ export type RulesDeps = {
 };
 
 
-const SHIPMENT_CACHE_MS = 5_000;
+const SHIPMENT_CACHE_MS = 30_000;
 
 /** What evaluation needs of a shipment; the whole one is read when an alert is raised or updated. */
 type ShipmentRef = { id: string; profileId: string; startedAt: number; deliveredAt: number | null };
@@ -160,7 +160,7 @@ export function buildRules(deps: RulesDeps) {
     // Loggers upload buffered readings in bulk, not always in order: evaluate in device-time order.
     const readings = accepted.sort((a, b) => a.sampledAt - b.sampledAt);
     // The device's shipment, cached a few seconds: a store lookup per message was a large share of the
-    // rules' time (BENCHMARKS.md). A delivery is seen within SHIPMENT_CACHE_MS.
+    // rules' time (BENCHMARKS.md). A delivery is seen within SHIPMENT_CACHE_MS (30 s of server time).
     let ref = record.shipment && now - record.shipmentAt < SHIPMENT_CACHE_MS ? record.shipment : null;
     for (const reading of readings) {
       stats.readings++;

@@ -18,6 +18,8 @@ export function openDatabase(path: string, migrations: readonly string[], sync: 
   db.pragma(`synchronous = ${sync}`);
   // Several processes (the separate services) may share one file: wait for a lock instead of failing.
   db.pragma('busy_timeout = 5000');
+  // 64 MiB of page cache instead of 2: 100,000 shipments' rows and indexes stay in memory.
+  db.pragma('cache_size = -65536');
   db.pragma('foreign_keys = ON');
   // IMMEDIATE takes the write lock first and the version is read under it, so processes opening a fresh
   // folder at once (the separate services) migrate it once, one after the other.
