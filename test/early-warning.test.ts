@@ -47,6 +47,8 @@ describe('early warnings come before the excursion (firmware-sim scenarios throu
     expect(rules['high.trend']!.activeAt).toBeLessThan(rules.high!.activeAt);
     // Superseded by the excursion, which then carries on alone.
     expect(rules['high.trend']!.status).toBe('resolved');
+    // Cooling back steeply after the repair is no forecast of chilling: no false low-limit warning.
+    expect(rules['low.trend']).toBeUndefined();
   });
 
   it('warns of low humidity at the hub before the temperature is out of range', async () => {

@@ -62,7 +62,10 @@ export async function evaluateWarnings(input: {
       if (state.open?.delete(ruleId)) await recorder.clear(shipmentId, ruleId, sample.sampledAt, `${limit.direction} ${limit.thresholdC} °C now: the excursion alert takes over`);
       continue;
     }
-    const forecast = forecastCrossing(state.window, limit, settings.trend);
+    // Forecast only once outside the optimum on that side: fruit cooling back from a failure towards its
+    // set point runs steeply at first, and a line through it would "cross" the low limit it never nears.
+    const isOutsideOptimum = limit.direction === 'above' ? sample.tempC > profile.optimumC.max : sample.tempC < profile.optimumC.min;
+    const forecast = isOutsideOptimum ? forecastCrossing(state.window, limit, settings.trend) : ({ willCross: false } as const);
     await raiseOrClear(ruleId, forecast.willCross, () => raiseTrend(limit, forecast.willCross ? forecast.inMs : 0, forecast.willCross ? forecast.slopeCPerHour : 0), 'the trend no longer reaches the limit');
   }
 
