@@ -1,6 +1,6 @@
 // Ingest benchmark: sustained readings/s from publish to durable storage, QoS 1, messages of 10 readings,
 // through the embedded broker (aedes) and through Mosquitto, against the broker's raw QoS 1 pass-through
-// measured in the same run. Usage: npx tsx bench/ingest/run.ts [messages=20000] [runs=3]
+// measured in the same run. Usage: npx tsx bench/ingest/run.ts [messages=20000] [runs=3] [connections=4]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -17,6 +17,8 @@ import type { SqliteSync } from '@coldchain/storage';
 
 const MESSAGES = Number(process.argv[2] ?? 20_000);
 const RUNS = Number(process.argv[3] ?? 3);
+// Connections on the shared subscription for the group-commit rows (Mosquitto).
+const CONNECTIONS = Number(process.argv[4] ?? 4);
 const READINGS_PER_MESSAGE = 10;
 const SECRET = 'bench-service-secret-0123456789';
 const log = pino({ level: 'error' });
@@ -163,8 +165,8 @@ for (const start of [startAedes, startMosquitto]) {
     runs.full!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL'));
     runs.normal!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL'));
     if (broker.hasSharedSubscriptions) {
-      runs.full4!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', 4));
-      runs.normal4!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL', 4));
+      runs.full4!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', CONNECTIONS));
+      runs.normal4!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL', CONNECTIONS));
     }
   }
   await broker.stop();
@@ -179,8 +181,8 @@ for (const start of [startAedes, startMosquitto]) {
   line('ingest → SQLite, synchronous=FULL (default)', runs.full!);
   line('ingest → SQLite, synchronous=NORMAL', runs.normal!);
   if (broker.hasSharedSubscriptions) {
-    line('ingest, 4 connections on a shared subscription, group commit → SQLite FULL', runs.full4!);
-    line('ingest, 4 connections on a shared subscription, group commit → SQLite NORMAL', runs.normal4!);
+    line(`ingest, ${CONNECTIONS} connections on a shared subscription, group commit → SQLite FULL`, runs.full4!);
+    line(`ingest, ${CONNECTIONS} connections on a shared subscription, group commit → SQLite NORMAL`, runs.normal4!);
   }
 }
 
