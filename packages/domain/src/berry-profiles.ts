@@ -2,10 +2,6 @@ import type { ProductProfile } from './profiles.ts';
 import {
   BLUE_BOOK_BUDGET,
   BLUE_BOOK_LIMIT_SOURCE,
-  CLAIM_AFTER_VARIANCE_MS,
-  CLAIM_AFTER_VARIANCE_SOURCE,
-  FULL_VALUE_SHARE,
-  FULL_VALUE_SOURCE,
   GAS_CONSTANT_J_PER_MOL_K,
   HOLD_FOR_SLOW_MS,
   HOLD_FOR_SLOW_SOURCE,
@@ -15,12 +11,12 @@ import {
   KEEP_FIRING_FOR_MS,
   MAX_READING_GAP_MS,
   MAX_READING_GAP_SOURCE,
+  MKT_AND_GAP_DEFAULTS,
   NO_FLAPPING_SOURCE,
   PLATFORM_DEFAULT,
   SOURCE,
   TIER_SOURCE,
-  USP_DELTA_H_OVER_R_K,
-  USP_DELTA_H_OVER_R_SOURCE,
+  VARIANCE_CLAIM,
 } from './profile-defaults.ts';
 
 /** Strawberry decay index, zero-order kinetics (江苏农业科学 2016). */
@@ -54,7 +50,7 @@ export const STRAWBERRY: ProductProfile = {
       ].join('; '),
     },
   ],
-  claim: { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` },
+  claim: VARIANCE_CLAIM,
   budget: BLUE_BOOK_BUDGET,
   // The published activation energy, rather than the Q10 of about 3.2 implied by UC Davis's "10× at
   // 20 °C": it gives a slower loss (about 5.8× at 20 °C), so the estimate does not overstate it.
@@ -103,7 +99,7 @@ export const YANGMEI: ProductProfile = {
       ].join('; '),
     },
   ],
-  claim: { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` },
+  claim: VARIANCE_CLAIM,
   budget: BLUE_BOOK_BUDGET,
   // Q10 from the two lives: 1 week at 0 °C against 2 days ambient (taken as 20 °C): (168/48)^(10/20) = 1.87.
   // A Q10 under 2 is low for fruit: one more reason to check these trade figures.
@@ -114,9 +110,6 @@ export const YANGMEI: ProductProfile = {
     q10: 1.87,
     source: `life 1–2 weeks cold, 2–3 days ambient (${SOURCE.tradeWeak}), 1 week taken at 0 °C; Q10 1.87: derivation from 1 week at 0 °C and 2 days ambient, ambient taken as 20 °C (${PLATFORM_DEFAULT}, as the reference's room temperature for lychee)`,
   },
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.tradeWeak, SOURCE.packagingReview, SOURCE.blueBook, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002, SOURCE.plan],
 };

@@ -2,25 +2,19 @@ import type { ProductProfile } from './profiles.ts';
 import {
   BLUE_BOOK_BUDGET,
   BLUE_BOOK_LIMIT_SOURCE,
-  CLAIM_AFTER_VARIANCE_MS,
-  CLAIM_AFTER_VARIANCE_SOURCE,
   DEFAULT_Q10,
   DEFAULT_Q10_SOURCE,
-  FULL_VALUE_SHARE,
-  FULL_VALUE_SOURCE,
   HOLD_FOR_SLOW_MS,
   HOLD_FOR_SLOW_SOURCE,
   HYSTERESIS_C,
   KEEP_FIRING_FOR_MS,
-  MAX_READING_GAP_MS,
-  MAX_READING_GAP_SOURCE,
+  MKT_AND_GAP_DEFAULTS,
   NO_FLAPPING_SOURCE,
   PLATFORM_DEFAULT,
   SOURCE,
   TIER_SOURCE,
   UNCONSTRAINED_RH_SOURCE,
-  USP_DELTA_H_OVER_R_K,
-  USP_DELTA_H_OVER_R_SOURCE,
+  VARIANCE_CLAIM,
 } from './profile-defaults.ts';
 
 /** US rule for shell eggs: ambient at most 7.2 °C (45 °F) in storage and transport. */
@@ -57,13 +51,10 @@ export const SHELL_EGGS: ProductProfile = {
       ].join('; '),
     },
   ],
-  claim: { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` },
+  claim: VARIANCE_CLAIM,
   budget: BLUE_BOOK_BUDGET,
   shelfLife: null, // the reference gives no storage life for eggs
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.usEggRule, SOURCE.blueBook, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };
 
@@ -86,7 +77,7 @@ export const CUT_ROSES: ProductProfile = {
       source: [`${BLUE_BOOK_LIMIT_SOURCE} (a produce rule, applied to flowers by analogy)`, HOLD_FOR_SLOW_SOURCE, NO_FLAPPING_SOURCE, TIER_SOURCE[3]].join('; '),
     },
   ],
-  claim: { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` },
+  claim: VARIANCE_CLAIM,
   budget: BLUE_BOOK_BUDGET,
   shelfLife: {
     model: 'q10',
@@ -95,9 +86,6 @@ export const CUT_ROSES: ProductProfile = {
     q10: DEFAULT_Q10,
     source: `life 2–3 weeks [weak] (${SOURCE.flowerTrade}), 2 weeks taken at 2 °C; ${DEFAULT_Q10_SOURCE}`,
   },
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.flowerTrade, SOURCE.blueBook, SOURCE.prangeWright, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };

@@ -3,6 +3,8 @@
  * Facts come from shared/reference/produce.md; "[weak]" is kept where that file marks a source weak.
  */
 
+import type { TemperatureLimit } from './profiles.ts';
+
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
 export const DAY = 24 * HOUR;
@@ -94,3 +96,32 @@ export const UNCONSTRAINED_RH_SOURCE = `${PLATFORM_DEFAULT}: no humidity figure 
 
 /** Gas constant, J/(mol·K): converts an activation energy to ΔH/R. */
 export const GAS_CONSTANT_J_PER_MOL_K = 8.314_462_618;
+
+/**
+ * The Blue Book upper limit most profiles share: the optimum's warm end plus 2.2 °C, held 30 min, no
+ * flapping, tier 3. `thresholdC` is that sum, written out where the profile is.
+ */
+export function blueBookHighLimit(thresholdC: number, isClaimable: boolean): TemperatureLimit {
+  return {
+    id: 'high',
+    direction: 'above',
+    thresholdC,
+    holdForMs: HOLD_FOR_SLOW_MS,
+    keepFiringForMs: KEEP_FIRING_FOR_MS,
+    hysteresisC: HYSTERESIS_C,
+    tier: 3,
+    isClaimable,
+    source: [BLUE_BOOK_LIMIT_SOURCE, HOLD_FOR_SLOW_SOURCE, NO_FLAPPING_SOURCE, TIER_SOURCE[3]].join('; '),
+  };
+}
+
+/** A claim after the Blue Book's 12 h variance, for the full value. */
+export const VARIANCE_CLAIM = { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` };
+
+/** The MKT constant and the reading gap every profile takes by default. */
+export const MKT_AND_GAP_DEFAULTS = {
+  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
+  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
+  maxReadingGapMs: MAX_READING_GAP_MS,
+  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+};

@@ -2,10 +2,9 @@ import type { ProductProfile } from './profiles.ts';
 import {
   BLUE_BOOK_BUDGET,
   BLUE_BOOK_LIMIT_SOURCE,
+  blueBookHighLimit,
   CLAIM_AFTER_DAMAGE_MS,
   CLAIM_AFTER_DAMAGE_SOURCE,
-  CLAIM_AFTER_VARIANCE_MS,
-  CLAIM_AFTER_VARIANCE_SOURCE,
   DEFAULT_Q10,
   DEFAULT_Q10_SOURCE,
   FULL_VALUE_SHARE,
@@ -16,14 +15,12 @@ import {
   HOLD_FOR_URGENT_SOURCE,
   HYSTERESIS_C,
   KEEP_FIRING_FOR_MS,
-  MAX_READING_GAP_MS,
-  MAX_READING_GAP_SOURCE,
+  MKT_AND_GAP_DEFAULTS,
   NO_FLAPPING_SOURCE,
   PLATFORM_DEFAULT,
   SOURCE,
   TIER_SOURCE,
-  USP_DELTA_H_OVER_R_K,
-  USP_DELTA_H_OVER_R_SOURCE,
+  VARIANCE_CLAIM,
 } from './profile-defaults.ts';
 
 const THREE_MONTHS_HOURS = 90 * 24;
@@ -81,10 +78,7 @@ export const KIWIFRUIT: ProductProfile = {
     q10: DEFAULT_Q10,
     source: `life 3–6 months (${SOURCE.growerTradeWeak}), 3 months taken at 0 °C; ${DEFAULT_Q10_SOURCE}`,
   },
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.growerTradeWeak, SOURCE.blueBook, SOURCE.controlant, SOURCE.prangeWright, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };
 
@@ -115,19 +109,9 @@ export const NAVEL_ORANGE: ProductProfile = {
         TIER_SOURCE[3],
       ].join('; '),
     },
-    {
-      id: 'high',
-      direction: 'above',
-      thresholdC: 10.2, // 8 °C + 2.2 °C
-      holdForMs: HOLD_FOR_SLOW_MS,
-      keepFiringForMs: KEEP_FIRING_FOR_MS,
-      hysteresisC: HYSTERESIS_C,
-      tier: 3,
-      isClaimable: true,
-      source: [BLUE_BOOK_LIMIT_SOURCE, HOLD_FOR_SLOW_SOURCE, NO_FLAPPING_SOURCE, TIER_SOURCE[3]].join('; '),
-    },
+    blueBookHighLimit(10.2, true), // 8 °C + 2.2 °C
   ],
-  claim: { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` },
+  claim: VARIANCE_CLAIM,
   budget: BLUE_BOOK_BUDGET,
   shelfLife: {
     model: 'q10',
@@ -136,10 +120,7 @@ export const NAVEL_ORANGE: ProductProfile = {
     q10: DEFAULT_Q10,
     source: `life up to 3 months (${SOURCE.ucDavis}), taken at the optimum's warm end, 8 °C; ${DEFAULT_Q10_SOURCE}`,
   },
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.ucDavis, SOURCE.blueBook, SOURCE.prangeWright, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };
 
@@ -153,19 +134,9 @@ export const APPLE: ProductProfile = {
   optimumC: { min: -0.5, max: 1, source: `${SOURCE.prangeWright} (−0.5–1 °C; above 1 °C for sensitive cultivars)` },
   rhPct: { min: 90, max: 95, source: `${SOURCE.prangeWright} (90–95 % RH)` },
   limits: [
-    {
-      id: 'high',
-      direction: 'above',
-      thresholdC: 3.2, // 1 °C + 2.2 °C
-      holdForMs: HOLD_FOR_SLOW_MS,
-      keepFiringForMs: KEEP_FIRING_FOR_MS,
-      hysteresisC: HYSTERESIS_C,
-      tier: 3,
-      isClaimable: true,
-      source: [BLUE_BOOK_LIMIT_SOURCE, HOLD_FOR_SLOW_SOURCE, NO_FLAPPING_SOURCE, TIER_SOURCE[3]].join('; '),
-    },
+    blueBookHighLimit(3.2, true), // 1 °C + 2.2 °C
   ],
-  claim: { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` },
+  claim: VARIANCE_CLAIM,
   budget: BLUE_BOOK_BUDGET,
   // "2–3× faster at 10 °C than at 0 °C" is a Q10 of 2–3 by definition; the middle is taken.
   shelfLife: {
@@ -175,9 +146,6 @@ export const APPLE: ProductProfile = {
     q10: 2.5,
     source: `life 3–6 months in air, 3 months taken at 0 °C; Q10 2.5: derivation, the middle of "spoils 2–3× faster at 10 °C than 0 °C" (${SOURCE.prangeWright})`,
   },
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.prangeWright, SOURCE.blueBook, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };

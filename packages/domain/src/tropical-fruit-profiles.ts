@@ -2,10 +2,9 @@ import type { ProductProfile } from './profiles.ts';
 import {
   BLUE_BOOK_BUDGET,
   BLUE_BOOK_LIMIT_SOURCE,
+  blueBookHighLimit,
   CLAIM_AFTER_DAMAGE_MS,
   CLAIM_AFTER_DAMAGE_SOURCE,
-  CLAIM_AFTER_VARIANCE_MS,
-  CLAIM_AFTER_VARIANCE_SOURCE,
   DEFAULT_Q10,
   DEFAULT_Q10_SOURCE,
   FULL_VALUE_SHARE,
@@ -16,14 +15,12 @@ import {
   HOLD_FOR_URGENT_SOURCE,
   HYSTERESIS_C,
   KEEP_FIRING_FOR_MS,
-  MAX_READING_GAP_MS,
-  MAX_READING_GAP_SOURCE,
+  MKT_AND_GAP_DEFAULTS,
   NO_FLAPPING_SOURCE,
   PLATFORM_DEFAULT,
   SOURCE,
   TIER_SOURCE,
-  USP_DELTA_H_OVER_R_K,
-  USP_DELTA_H_OVER_R_SOURCE,
+  VARIANCE_CLAIM,
 } from './profile-defaults.ts';
 
 /**
@@ -89,10 +86,7 @@ export const LYCHEE: ProductProfile = {
     q10: 2.9,
     source: `life 3–5 weeks at 2–5 °C, 3–5 days at 20 °C (${SOURCE.ctahr}; ${SOURCE.ucDavis}), 3 weeks taken at 5 °C; Q10 2.9: derivation from ${SOURCE.ucDavis} respiration 5→20 °C, not a published figure`,
   },
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.ctahr, SOURCE.ucDavis, SOURCE.taiwanTrial, SOURCE.blueBook, SOURCE.controlant, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };
 
@@ -139,10 +133,7 @@ export const BANANA: ProductProfile = {
   },
   budget: BLUE_BOOK_BUDGET,
   shelfLife: null, // the reference gives no storage life for banana
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.ucDavis, SOURCE.blueBook, SOURCE.controlant, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };
 
@@ -172,20 +163,10 @@ export const MANGO: ProductProfile = {
         TIER_SOURCE[2],
       ].join('; '),
     },
-    {
-      id: 'high',
-      direction: 'above',
-      thresholdC: 15.2, // 13 °C + 2.2 °C
-      holdForMs: HOLD_FOR_SLOW_MS,
-      keepFiringForMs: KEEP_FIRING_FOR_MS,
-      hysteresisC: HYSTERESIS_C,
-      tier: 3,
-      isClaimable: true,
-      source: [BLUE_BOOK_LIMIT_SOURCE, HOLD_FOR_SLOW_SOURCE, NO_FLAPPING_SOURCE, TIER_SOURCE[3]].join('; '),
-    },
+    blueBookHighLimit(15.2, true), // 13 °C + 2.2 °C
   ],
   // No time-to-injury figure for mango in the reference: the Blue Book's 12 h for both limits.
-  claim: { minOutsideMs: CLAIM_AFTER_VARIANCE_MS, damagedShare: FULL_VALUE_SHARE, source: `${CLAIM_AFTER_VARIANCE_SOURCE}; ${FULL_VALUE_SOURCE}` },
+  claim: VARIANCE_CLAIM,
   budget: BLUE_BOOK_BUDGET,
   shelfLife: {
     model: 'q10',
@@ -194,9 +175,6 @@ export const MANGO: ProductProfile = {
     q10: DEFAULT_Q10,
     source: `life 2–3 weeks (${SOURCE.ucDavis}), 2 weeks taken at 13 °C; ${DEFAULT_Q10_SOURCE}`,
   },
-  mktDeltaHOverR: USP_DELTA_H_OVER_R_K,
-  mktDeltaHOverRSource: USP_DELTA_H_OVER_R_SOURCE,
-  maxReadingGapMs: MAX_READING_GAP_MS,
-  maxReadingGapSource: MAX_READING_GAP_SOURCE,
+  ...MKT_AND_GAP_DEFAULTS,
   sources: [SOURCE.plan, SOURCE.ucDavis, SOURCE.blueBook, SOURCE.prangeWright, SOURCE.beijingStandard, SOURCE.usp, SOURCE.adr0002],
 };
