@@ -1,5 +1,6 @@
 import mqtt from 'mqtt';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
+import { handleMessagesPipelined } from './pipelined-acks.ts';
 
 /** How a service reaches the broker. */
 export type MqttConnectionOptions = {
@@ -25,6 +26,12 @@ const DEFAULT_SESSION_EXPIRY_S = 7 * 24 * 3600;
 export type MessageConsumer = {
   handle: (topic: string, payload: Buffer, packet: IPublishPacket) => Promise<void>;
   onError: (error: unknown, topic: string) => void;
+  /**
+   * Hand the next message over before this one's handler has resolved, with at most this many
+   * unacknowledged (PUBACKs still go out only after each handler resolves, in arrival order). Without
+   * it, messages are handled one at a time. See pipelined-acks.ts.
+   */
+  pipeline?: { maxUnacked: number };
 };
 
 /**
@@ -43,13 +50,22 @@ export async function connectMqtt(options: MqttConnectionOptions, consumer?: Mes
     // MQTT 5 Clean Start 0 with a session expiry keeps the queue while the consumer is down [MQTT-3.1.2-4].
     clean: !isPersistent,
     protocolVersion,
-    ...(protocolVersion === 5 && isPersistent ? { properties: { sessionExpiryInterval: options.sessionExpirySeconds ?? DEFAULT_SESSION_EXPIRY_S } } : {}),
+    ...(protocolVersion === 5
+      ? {
+          properties: {
+            ...(isPersistent ? { sessionExpiryInterval: options.sessionExpirySeconds ?? DEFAULT_SESSION_EXPIRY_S } : {}),
+            // MQTT 5 Receive Maximum: the broker sends no more unacknowledged messages than the consumer holds.
+            ...(consumer?.pipeline ? { receiveMaximum: Math.min(consumer.pipeline.maxUnacked, 65_535) } : {}),
+          },
+        }
+      : {}),
     reconnectPeriod: 1000,
     connectTimeout: timeoutMs,
     manualConnect: true,
   };
   const client = mqtt.connect(options.url, clientOptions);
-  if (consumer) handleMessagesInOrder(client, consumer.handle, consumer.onError);
+  if (consumer?.pipeline) handleMessagesPipelined(client, consumer.handle, consumer.onError, consumer.pipeline.maxUnacked);
+  else if (consumer) handleMessagesInOrder(client, consumer.handle, consumer.onError);
   client.connect();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`no answer from MQTT broker ${options.url} within ${timeoutMs} ms`)), timeoutMs);

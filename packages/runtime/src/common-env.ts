@@ -15,8 +15,10 @@ export const commonEnvShape = {
   MQTT_PROTOCOL_VERSION: z.enum(['4', '5'], { error: 'must be 4 (MQTT 3.1.1) or 5' }).optional(),
   /** Shared-subscription group for ingest instances on an external broker (`$share/<group>/...`); unset: no sharing. */
   MQTT_SHARED_GROUP: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be letters, digits, "_" or "-"').optional(),
-  /** Ingest's MQTT connections on the shared subscription (group commit); more than 1 needs MQTT_SHARED_GROUP. */
+  /** Ingest's MQTT connections on the shared subscription; more than 1 needs MQTT_SHARED_GROUP. One is enough on one core. */
   INGEST_CONNECTIONS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(32, 'must be at most 32').default(1),
+  /** Messages each ingest connection holds unacknowledged while they are stored (they share commits); 1 = one at a time. */
+  INGEST_MAX_UNACKED: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(65_535, 'must be at most 65535 (MQTT Receive Maximum)').default(1000),
   /** The address users reach the service at; notifications link to its console. Default: http://HOST:PORT. */
   PUBLIC_URL: z.string().url('must be a URL such as https://coldchain.example.cn').optional(),
   /** Client id suffix, so several instances of one service can run side by side. */

@@ -74,7 +74,7 @@ export function decodeTelemetry(payload: Uint8Array, publicKey?: KeyObject | nul
   }
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(payload).toString('utf8'));
+    json = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
   } catch (error) {
     return { ok: false, code: 'message.not_json', reason: `not valid JSON: ${(error as Error).message}` };
   }

@@ -68,7 +68,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}${suffix}`, username: `_svc_${name}`, password: serviceSecret, protocolVersion });
 
         const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
-        const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, connections: config.INGEST_CONNECTIONS, telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics });
+        const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, connections: config.INGEST_CONNECTIONS, maxUnacked: config.INGEST_MAX_UNACKED, telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics });
         await ingest.start();
         stopped.unshift(() => ingest.stop());
         // Notifications leave through a durable outbox: retried with backoff, never lost on restart.

@@ -27,14 +27,23 @@ export type IngestDeps = {
   /** How often silence is checked; it needs no new data to be noticed (default 60 s). */
   noDataCheckMs?: number;
   /**
-   * MQTT connections on the shared subscription (needs a `$share/...` filter). Messages arriving on
-   * several connections during one commit share the next one (group commit).
+   * MQTT connections on the shared subscription (needs a `$share/...` filter). Messages from all of
+   * them share commits (group commit); one connection already keeps `maxUnacked` messages in flight.
    */
   connections?: number;
+  /** Messages a connection holds unacknowledged while they are stored (default 1000; 1 = one at a time). */
+  maxUnacked?: number;
 };
 
 /** Counters since start, for tests. */
 export type IngestStats = { messages: number; accepted: number; duplicates: number; rejected: number };
+
+/**
+ * Messages one connection holds unacknowledged while they are checked and committed (default): they
+ * share commits, one fsync for all that arrive during the one before. Bounds ingest's memory; past it,
+ * TCP pushes back on the broker, which queues for the session.
+ */
+export const DEFAULT_MAX_UNACKED = 1000;
 
 /** Dead letters for a flooding device are kept at most once per this window; the metric counts all. */
 const RATE_LIMIT_RECORD_MS = 10_000;
@@ -71,12 +80,13 @@ export function buildIngest(deps: IngestDeps) {
     }
   }
 
-  async function heard(deviceId: string, at: number): Promise<void> {
+  /** Notes a message from the device; a promise only when the device was flagged silent. */
+  function heard(deviceId: string, at: number): Promise<unknown> | undefined {
     lastHeardAt.set(deviceId, at);
-    if (silent.delete(deviceId)) await deps.ops.recordDeviceEvent({ deviceId, kind: 'data_resumed', detail: 'messages arrive again', at });
+    if (silent.delete(deviceId)) return deps.ops.recordDeviceEvent({ deviceId, kind: 'data_resumed', detail: 'messages arrive again', at });
   }
 
-  async function handleStatus(deviceId: string, payload: Buffer, isRetained: boolean): Promise<void> {
+  async function handleStatus(deviceId: string, payload: Buffer, isRetained: boolean): Promise<undefined> {
     // Retained statuses come again at every subscribe: only live changes are events.
     if (isRetained) return;
     const status = payload.toString('utf8').trim();
@@ -84,7 +94,7 @@ export function buildIngest(deps: IngestDeps) {
     await deps.ops.recordDeviceEvent({ deviceId, kind: status, detail: status === 'offline' ? 'the device went offline (last will or clean goodbye)' : 'the device connected', at: clock.now() });
   }
 
-  async function refuse(deviceId: string | null, topic: string, code: string, reason: string, payload: Buffer, receivedAt: number) {
+  async function refuse(deviceId: string | null, topic: string, code: string, reason: string, payload: Buffer, receivedAt: number): Promise<undefined> {
     stats.rejected++;
     metrics.messagesRejected.inc({ reason: code });
     log.warn({ deviceId, code, reason: reason.slice(0, 300) }, 'ingest.rejected');
@@ -113,7 +123,11 @@ export function buildIngest(deps: IngestDeps) {
 
   const store = createGroupCommitter(commit);
 
-  async function handle(topic: string, payload: Buffer, packet: { retain?: boolean }): Promise<void> {
+  /**
+   * Checks one message and records what it refuses; returns the readings to store. Runs one message at
+   * a time in arrival order (sequence gaps, rate limits), while commits of earlier messages go on.
+   */
+  async function prepare(topic: string, payload: Buffer, packet: { retain?: boolean }): Promise<StoredReading[] | undefined> {
     const receivedAt = clock.now();
     const parsedTopic = parseDeviceTopic(topic);
     if (parsedTopic?.kind === 'status') return handleStatus(parsedTopic.deviceId, payload, packet.retain === true);
@@ -121,7 +135,9 @@ export function buildIngest(deps: IngestDeps) {
     metrics.messages.inc();
     if (!parsedTopic) return refuse(null, topic, 'topic.invalid', `not a telemetry topic: ${topic}`, payload, receivedAt);
     const { deviceId } = parsedTopic;
-    await heard(deviceId, receivedAt);
+    // Awaits only when there is I/O to wait for: most messages pass without a store round trip.
+    const resumed = heard(deviceId, receivedAt);
+    if (resumed) await resumed;
 
     if (!limiter.tryTake(deviceId, receivedAt)) {
       stats.rejected++;
@@ -134,7 +150,7 @@ export function buildIngest(deps: IngestDeps) {
       return;
     }
 
-    const decoded = decodeTelemetry(payload, await deviceKey(deviceId));
+    const decoded = decodeTelemetry(payload, deviceKey.cached(deviceId) ?? (await deviceKey(deviceId)));
     if (!decoded.ok) return refuse(deviceId, topic, decoded.code, decoded.reason, payload, receivedAt);
 
     const { seq } = decoded.message;
@@ -156,8 +172,19 @@ export function buildIngest(deps: IngestDeps) {
       await recordDeadLetter(deps.ops, { deviceId, topic, code: rejected[0]!.code, reason: `${rejected.length} of ${decoded.message.readings.length} readings refused: ${reason}`, payload, receivedAt });
     }
     if (accepted.length === 0) return;
-    await store(accepted.map((r) => ({ deviceId, ...r, receivedAt })));
+    return accepted.map((r) => ({ deviceId, sampledAt: r.sampledAt, tempC: r.tempC, rhPct: r.rhPct, receivedAt }));
   }
+
+  let preparing: Promise<unknown> = Promise.resolve();
+
+  /** One message: checked in turn, then stored in the next group commit; resolves once stored. */
+  async function handle(topic: string, payload: Buffer, packet: { retain?: boolean }): Promise<void> {
+    const prepared = preparing.then(() => prepare(topic, payload, packet));
+    preparing = prepared.catch(() => undefined);
+    const readings = await prepared;
+    if (readings) await store(readings);
+  }
+
 
   return {
     async start(): Promise<void> {
@@ -167,7 +194,7 @@ export function buildIngest(deps: IngestDeps) {
       if (count > 1 && !filter.startsWith('$share/')) throw new Error(`${count} ingest connections need a shared subscription ($share/<group>/...): set MQTT_SHARED_GROUP`);
       // Statuses go to the same share group as telemetry, so each change is recorded once.
       const statusFilter = filter.startsWith('$share/') ? filter.replace(TELEMETRY_FILTER, STATUS_FILTER) : STATUS_FILTER;
-      const consumer = { handle, onError: (error: unknown, topic: string) => log.error({ err: error, topic }, 'ingest.store_failed') };
+      const consumer = { handle, onError: (error: unknown, topic: string) => log.error({ err: error, topic }, 'ingest.store_failed'), pipeline: { maxUnacked: deps.maxUnacked ?? DEFAULT_MAX_UNACKED } };
       for (let k = 0; k < count; k++) {
         const connection = await connectMqtt({ ...deps.mqtt, clientId: count > 1 ? `${deps.mqtt.clientId}-${k}` : deps.mqtt.clientId }, consumer);
         await connection.subscribeAsync({ [filter]: { qos: 1 }, [statusFilter]: { qos: 1 } });
@@ -182,6 +209,11 @@ export function buildIngest(deps: IngestDeps) {
     async stop(): Promise<void> {
       isStopping = true;
       clearInterval(silenceTimer);
+      // Messages already handed over are stored and acknowledged before the goodbye (a message stored
+      // but not acknowledged would only come again, as a duplicate).
+      await preparing;
+      await store.idle();
+      await new Promise((resolve) => setImmediate(resolve));
       await Promise.all(clients.splice(0).map((c) => closeMqtt(c)));
     },
     /** Drops the connection without a clean DISCONNECT, as a crashed process would (for tests). */

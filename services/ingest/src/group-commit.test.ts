@@ -36,4 +36,24 @@ describe('group commit', () => {
     const results = await Promise.allSettled([write([reading('a', 1)]), write([reading('b', 1)])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
   });
+
+  it('runs one commit at a time, and says when every write handed over is done', async () => {
+    let running = 0;
+    let most = 0;
+    const write = createGroupCommitter(async (readings) => {
+      most = Math.max(most, ++running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      return { inserted: readings.length, duplicates: 0 };
+    });
+    let settled = 0;
+    for (let i = 0; i < 10; i++) {
+      void write([reading('a', i)]).then(() => settled++);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await write.idle();
+    expect(settled).toBe(10);
+    expect(most).toBe(1);
+    await write.idle();
+  });
 });

@@ -1,17 +1,25 @@
 import type { StoredReading } from '@coldchain/storage';
 
 /**
- * Group commit: writes that arrive while one commit runs (from other MQTT connections of a shared
- * subscription) go into the next commit together, so several messages share one fsync. Each caller's
- * promise settles when the commit holding its readings has, so nothing is acknowledged early.
+ * Group commit: one commit runs at a time, and every write that arrives while it runs goes into the
+ * next one together, so many messages share one transaction (and one fsync). Each caller's promise
+ * settles when the commit holding its readings has, so nothing is acknowledged early.
  */
 export function createGroupCommitter(commit: (readings: StoredReading[]) => Promise<{ inserted: number; duplicates: number }>) {
   type Waiter = { readings: readonly StoredReading[]; resolve: () => void; reject: (error: unknown) => void };
   let waiting: Waiter[] = [];
   let isScheduled = false;
+  let isCommitting = false;
+  let idleWaiters: (() => void)[] = [];
 
   async function flush(): Promise<void> {
     isScheduled = false;
+    if (isCommitting) return;
+    if (waiting.length === 0) {
+      for (const resolve of idleWaiters.splice(0)) resolve();
+      return;
+    }
+    isCommitting = true;
     const group = waiting;
     waiting = [];
     try {
@@ -19,15 +27,22 @@ export function createGroupCommitter(commit: (readings: StoredReading[]) => Prom
       for (const w of group) w.resolve();
     } catch (error) {
       for (const w of group) w.reject(error);
+    } finally {
+      isCommitting = false;
     }
+    void flush();
   }
 
-  return (readings: readonly StoredReading[]): Promise<void> =>
+  const write = (readings: readonly StoredReading[]): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       waiting.push({ readings, resolve, reject });
-      if (isScheduled) return;
+      if (isScheduled || isCommitting) return;
       isScheduled = true;
-      // After the I/O callbacks of this turn: messages parsed from several sockets meanwhile join in.
+      // After the I/O callbacks of this turn: messages parsed from the sockets meanwhile join in.
       setImmediate(() => void flush());
     });
+  /** Resolves once every write handed over so far has been committed or has failed. */
+  const idle = (): Promise<void> =>
+    isCommitting || isScheduled || waiting.length > 0 ? new Promise<void>((resolve) => idleWaiters.push(resolve)) : Promise.resolve();
+  return Object.assign(write, { idle });
 }

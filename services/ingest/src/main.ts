@@ -42,6 +42,7 @@ runService({
       mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_ingest', password: serviceSecret, protocolVersion },
       filter,
       connections: config.INGEST_CONNECTIONS,
+      maxUnacked: config.INGEST_MAX_UNACKED,
       telemetry,
       ops,
       clock: systemClock,
