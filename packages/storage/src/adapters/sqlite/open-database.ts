@@ -5,6 +5,19 @@ import { dirname } from 'node:path';
 /** How hard SQLite syncs commits: FULL survives power loss in WAL mode, NORMAL only a process crash. */
 export type SqliteSync = 'FULL' | 'NORMAL';
 
+/** The settings every connection to a coldchain database gets (SQLite keeps them per connection). */
+export function connectionPragmas(sync: SqliteSync): string[] {
+  return [
+    'journal_mode = WAL',
+    `synchronous = ${sync}`,
+    // Several processes (the separate services) may share one file: wait for a lock instead of failing.
+    'busy_timeout = 5000',
+    // 64 MiB of page cache instead of 2: 100,000 shipments' rows and indexes stay in memory.
+    'cache_size = -65536',
+    'foreign_keys = ON',
+  ];
+}
+
 /**
  * Opens (creating when needed) a SQLite database in WAL mode and brings its schema up to date.
  * `migrations[i]` takes the schema from version i to i + 1 (tracked in `PRAGMA user_version`).
@@ -14,13 +27,7 @@ export function openDatabase(path: string, migrations: readonly string[], sync: 
   const db = new Database(path);
   // A file holding secrets is the owner's only; SQLite gives -wal and -shm the same permissions.
   if (options.isPrivate && path !== ':memory:') chmodSync(path, 0o600);
-  db.pragma('journal_mode = WAL');
-  db.pragma(`synchronous = ${sync}`);
-  // Several processes (the separate services) may share one file: wait for a lock instead of failing.
-  db.pragma('busy_timeout = 5000');
-  // 64 MiB of page cache instead of 2: 100,000 shipments' rows and indexes stay in memory.
-  db.pragma('cache_size = -65536');
-  db.pragma('foreign_keys = ON');
+  for (const pragma of connectionPragmas(sync)) db.pragma(pragma);
   // IMMEDIATE takes the write lock first and the version is read under it, so processes opening a fresh
   // folder at once (the separate services) migrate it once, one after the other.
   db.transaction(() => {

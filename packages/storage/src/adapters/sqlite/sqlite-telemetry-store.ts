@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { StoredReading, TelemetryStore } from '../../ports.ts';
 import type { SqliteSync } from './open-database.ts';
-import { openDatabase } from './open-database.ts';
+import { connectionPragmas, openDatabase } from './open-database.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE readings (
@@ -19,22 +20,17 @@ type Row = { device_id: string; sampled_at: number; temp_c: number; rh_pct: numb
 /** The embedded telemetry store: one SQLite table keyed by (device, device time). */
 export class SqliteTelemetryStore implements TelemetryStore {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement;
-  private readonly insertMany: (readings: readonly StoredReading[]) => number;
+  private readonly writer: SqliteWriter;
   private readonly between: Database.Statement;
 
+  /** `path` is a file: writes go through a second connection, in a worker thread (sqlite-writer.ts). */
   constructor(path: string, sync: SqliteSync = 'FULL') {
     this.db = openDatabase(path, MIGRATIONS, sync);
-    // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
-    this.insert = this.db.prepare(
-      'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
-    );
-    this.insertMany = this.db.transaction((readings: readonly StoredReading[]) => {
-      let inserted = 0;
-      for (const r of readings) {
-        inserted += this.insert.run(r.deviceId, r.sampledAt, r.tempC, r.rhPct, r.receivedAt).changes;
-      }
-      return inserted;
+    this.writer = new SqliteWriter({
+      path,
+      pragmas: connectionPragmas(sync),
+      // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
+      sql: 'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
     });
     this.between = this.db.prepare(
       'SELECT * FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?',
@@ -42,7 +38,18 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }> {
-    const inserted = this.insertMany(readings);
+    if (readings.length === 0) return { inserted: 0, duplicates: 0 };
+    // By column: the numbers go to the writer thread as one transferred buffer (NaN = no humidity).
+    const text = new Array<string>(readings.length);
+    const numbers = new Float64Array(readings.length * 4);
+    readings.forEach((r, i) => {
+      text[i] = r.deviceId;
+      numbers[i * 4] = r.sampledAt;
+      numbers[i * 4 + 1] = r.tempC;
+      numbers[i * 4 + 2] = r.rhPct ?? Number.NaN;
+      numbers[i * 4 + 3] = r.receivedAt;
+    });
+    const inserted = await this.writer.run({ text, numbers });
     return { inserted, duplicates: readings.length - inserted };
   }
 
@@ -57,6 +64,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async close(): Promise<void> {
+    await this.writer.close();
     if (this.db.open) this.db.close();
   }
 }

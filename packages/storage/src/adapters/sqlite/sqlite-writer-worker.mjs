@@ -1,0 +1,42 @@
+// @ts-check
+// Worker thread of SqliteWriter (sqlite-writer.ts): runs one prepared statement over batches of rows,
+// one transaction per batch, on its own connection. Plain JavaScript so that it loads in a worker
+// without a TypeScript loader, under tsx and under vitest alike.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+/** @type {{ path: string; pragmas: string[]; sql: string }} */
+const { path, pragmas, sql } = workerData;
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+const db = new Database(path);
+for (const pragma of pragmas) db.pragma(pragma);
+const statement = db.prepare(sql);
+/** @type {(string | number | null)[]} */
+const args = [];
+const runAll = db.transaction(/** @param {{ text: string[]; numbers: Float64Array }} rows */ ({ text, numbers }) => {
+  const width = text.length === 0 ? 0 : numbers.length / text.length;
+  let changes = 0;
+  for (let i = 0; i < text.length; i++) {
+    args.length = 0;
+    args.push(text[i] ?? null);
+    for (let k = 0; k < width; k++) {
+      const value = /** @type {number} */ (numbers[i * width + k]);
+      args.push(Number.isNaN(value) ? null : value);
+    }
+    changes += statement.run(args).changes;
+  }
+  return changes;
+});
+
+port.on('message', (/** @type {{ id: number; rows: { text: string[]; numbers: Float64Array } } | { close: true }} */ message) => {
+  if ('close' in message) {
+    db.close();
+    port.close();
+    return;
+  }
+  try {
+    port.postMessage({ id: message.id, changes: runAll(message.rows) });
+  } catch (error) {
+    port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -1,0 +1,77 @@
+import { Worker } from 'node:worker_threads';
+
+type Pending = { resolve: (changes: number) => void; reject: (error: Error) => void };
+
+/**
+ * Rows for the statement, by column: row i binds `text[i]`, then its `width` numbers
+ * `numbers[i * width …]` (width = numbers.length / text.length; NaN binds NULL). Numbers travel to the
+ * worker as one transferred buffer, not copied object by object.
+ */
+export type SqliteRows = { text: string[]; numbers: Float64Array };
+
+/**
+ * Runs one SQLite write statement in a worker thread, one transaction per `run`: the commit (an fsync
+ * with `synchronous=FULL`) no longer stops the event loop, so the broker, ingest's parsing and the API
+ * go on while readings are written, on the other core. Batches are run in the order given. The worker
+ * has its own connection to the file (WAL: readers on other connections are not blocked); it keeps the
+ * process alive only while a batch is in flight. If the worker dies, the batches in flight fail (their
+ * messages are not acknowledged) and the next `run` starts a new one.
+ */
+export class SqliteWriter {
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+  private isClosed = false;
+
+  constructor(private readonly options: { path: string; pragmas: readonly string[]; sql: string }) {}
+
+  /** Runs the statement once per row, all in one transaction; resolves with the rows changed. */
+  run(rows: SqliteRows): Promise<number> {
+    if (this.isClosed) return Promise.reject(new Error(`SQLite writer for ${this.options.path} is closed`));
+    const worker = this.worker ?? this.start();
+    const id = this.nextId++;
+    if (this.pending.size === 0) worker.ref();
+    return new Promise<number>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, rows }, [rows.numbers.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    if (!worker) return;
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.ref();
+    worker.postMessage({ close: true });
+    await exited;
+  }
+
+  private start(): Worker {
+    const worker = new Worker(new URL('./sqlite-writer-worker.mjs', import.meta.url), {
+      workerData: { path: this.options.path, pragmas: [...this.options.pragmas], sql: this.options.sql },
+    });
+    worker.unref();
+    worker.on('message', (message: { id: number; changes?: number; error?: string }) => {
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (this.pending.size === 0) worker.unref();
+      if (message.error !== undefined) waiter.reject(new Error(`SQLite write to ${this.options.path} failed: ${message.error}`));
+      else waiter.resolve(message.changes ?? 0);
+    });
+    const fail = (error: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    worker.on('error', (error) => fail(new Error(`SQLite writer for ${this.options.path} stopped: ${error.message}`)));
+    worker.on('exit', (code) => {
+      if (this.pending.size > 0) fail(new Error(`SQLite writer for ${this.options.path} exited (code ${code}) with writes in flight`));
+      else if (this.worker === worker) this.worker = undefined;
+    });
+    this.worker = worker;
+    return worker;
+  }
+}
