@@ -1,6 +1,8 @@
 // Ingest benchmark: sustained readings/s from publish to durable storage, QoS 1, messages of 10 readings,
 // through the embedded broker (aedes) and through Mosquitto, against the broker's raw QoS 1 pass-through
 // measured in the same run. Usage: npx tsx bench/ingest/run.ts [messages=20000] [runs=3] [connections=4]
+// Ingest runs as in production: pipelined acknowledgement (INGEST_MAX_UNACKED=1000), MQTT 3.1.1 on the
+// embedded broker and MQTT 5 on Mosquitto; one row per broker repeats the one-at-a-time consumer.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -17,15 +19,15 @@ import type { SqliteSync } from '@coldchain/storage';
 
 const MESSAGES = Number(process.argv[2] ?? 20_000);
 const RUNS = Number(process.argv[3] ?? 3);
-// Connections on the shared subscription for the group-commit rows (Mosquitto).
+// Connections on the shared subscription for the several-connections row (Mosquitto).
 const CONNECTIONS = Number(process.argv[4] ?? 4);
 const READINGS_PER_MESSAGE = 10;
 const SECRET = 'bench-service-secret-0123456789';
 const log = pino({ level: 'error' });
 const here = new URL('.', import.meta.url).pathname;
 
-type Broker = { hasSharedSubscriptions: boolean; name: string; url: string; username: string; password: string; rssKb(): number; stop(): Promise<void> };
-type Result = { readingsPerSecond: number; peakRssMb: number; brokerPeakRssMb: number };
+type Broker = { hasSharedSubscriptions: boolean; protocolVersion: 4 | 5; name: string; url: string; username: string; password: string; rssKb(): number; stop(): Promise<void> };
+type Result = { readingsPerSecond: number; peakRssMb: number; brokerPeakRssMb: number; cpuUsPerMessage: number };
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -41,7 +43,7 @@ async function startAedes(): Promise<Broker> {
   const broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async () => undefined, serviceSecret: SECRET }) });
   const { port } = await broker.start();
   // In-process: its memory is the benchmark process's own.
-  return { hasSharedSubscriptions: false, name: 'aedes (embedded)', url: `mqtt://127.0.0.1:${port}`, username: '_svc_bench', password: SECRET, rssKb: () => 0, stop: () => broker.stop() };
+  return { hasSharedSubscriptions: false, protocolVersion: 4, name: 'aedes (embedded)', url: `mqtt://127.0.0.1:${port}`, username: '_svc_bench', password: SECRET, rssKb: () => 0, stop: () => broker.stop() };
 }
 
 async function startMosquitto(): Promise<Broker> {
@@ -67,6 +69,7 @@ async function startMosquitto(): Promise<Broker> {
   };
   return {
     hasSharedSubscriptions: true,
+    protocolVersion: 5,
     name: 'Mosquitto 2 (shipped settings)',
     url: `mqtt://127.0.0.1:${port}`,
     username: '',
@@ -88,6 +91,12 @@ function publish(broker: Broker, count: number, offset: number): Promise<void> {
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`publisher exited ${code}`))));
   });
 }
+
+/** CPU time of this process (all its threads: broker when embedded, consumer, SQLite writer) per message since `since`. */
+const cpuPerMessage = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / MESSAGES;
+};
 
 /** Samples this process's RSS until stopped; returns the peak in MB. */
 function sampleRss(): () => number {
@@ -119,22 +128,26 @@ async function rate(progress: () => number, total: number, work: Promise<void>):
 
 async function baseline(broker: Broker, offset: number): Promise<Result> {
   const peak = sampleRss();
+  const cpu = process.cpuUsage();
   let received = 0;
   const subscriber = await mqtt.connectAsync(broker.url, { clientId: `bench-count-${offset}`, username: broker.username || undefined, password: broker.password || undefined, clean: true, reconnectPeriod: 0 });
   subscriber.on('message', () => received++);
   await subscriber.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
   const messagesPerSecond = await rate(() => received, MESSAGES, publish(broker, MESSAGES, offset));
   await subscriber.endAsync();
-  return { readingsPerSecond: messagesPerSecond * READINGS_PER_MESSAGE, peakRssMb: peak(), brokerPeakRssMb: Math.round(broker.rssKb() / 1024) };
+  return { readingsPerSecond: messagesPerSecond * READINGS_PER_MESSAGE, peakRssMb: peak(), brokerPeakRssMb: Math.round(broker.rssKb() / 1024), cpuUsPerMessage: cpuPerMessage(cpu) };
 }
 
-async function ingestRun(broker: Broker, offset: number, sync: SqliteSync, connections = 1): Promise<Result> {
+async function ingestRun(broker: Broker, offset: number, sync: SqliteSync, options: { connections?: number; maxUnacked?: number } = {}): Promise<Result> {
+  const connections = options.connections ?? 1;
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
   const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync);
   const ops = new SqliteOpsStore(join(dir, 'ops.db'), sync);
   const peak = sampleRss();
+  const cpu = process.cpuUsage();
   const ingest = buildIngest({
-    mqtt: { url: broker.url, clientId: `bench-ingest-${offset}`, username: broker.username || undefined, password: broker.password || undefined, isPersistent: false },
+    mqtt: { url: broker.url, clientId: `bench-ingest-${offset}`, username: broker.username || undefined, password: broker.password || undefined, isPersistent: false, protocolVersion: broker.protocolVersion },
+    ...(options.maxUnacked ? { maxUnacked: options.maxUnacked } : {}),
     ...(connections > 1 ? { connections, filter: `$share/bench/${TELEMETRY_FILTER}` } : {}),
     telemetry,
     ops,
@@ -145,12 +158,13 @@ async function ingestRun(broker: Broker, offset: number, sync: SqliteSync, conne
   await ingest.start();
   const readingsPerSecond = await rate(() => ingest.stats().accepted, MESSAGES * READINGS_PER_MESSAGE, publish(broker, MESSAGES, offset));
   const stats = ingest.stats();
+  const cpuUsPerMessage = cpuPerMessage(cpu);
   await ingest.stop();
   await telemetry.close();
   await ops.close();
   rmSync(dir, { recursive: true, force: true });
   if (stats.accepted !== MESSAGES * READINGS_PER_MESSAGE || stats.rejected !== 0) throw new Error(`lost or refused readings: ${JSON.stringify(stats)}`);
-  return { readingsPerSecond, peakRssMb: peak(), brokerPeakRssMb: Math.round(broker.rssKb() / 1024) };
+  return { readingsPerSecond, peakRssMb: peak(), brokerPeakRssMb: Math.round(broker.rssKb() / 1024), cpuUsPerMessage };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -159,15 +173,13 @@ const rows: string[] = [];
 let offset = 0;
 for (const start of [startAedes, startMosquitto]) {
   const broker = await start();
-  const runs: Record<string, Result[]> = { baseline: [], full: [], normal: [], full4: [], normal4: [] };
+  const runs: Record<string, Result[]> = { baseline: [], full: [], normal: [], oneAtATime: [], shared: [] };
   for (let i = 0; i < RUNS; i++) {
     runs.baseline!.push(await baseline(broker, (offset += MESSAGES)));
     runs.full!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL'));
     runs.normal!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL'));
-    if (broker.hasSharedSubscriptions) {
-      runs.full4!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', CONNECTIONS));
-      runs.normal4!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL', CONNECTIONS));
-    }
+    runs.oneAtATime!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', { maxUnacked: 1 }));
+    if (broker.hasSharedSubscriptions) runs.shared!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', { connections: CONNECTIONS }));
   }
   await broker.stop();
   const base = median(runs.baseline!.map((r) => r.readingsPerSecond));
@@ -175,15 +187,14 @@ for (const start of [startAedes, startMosquitto]) {
     const rps = median(results.map((r) => r.readingsPerSecond));
     const peakRss = Math.max(...results.map((r) => r.peakRssMb));
     const brokerRss = Math.max(...results.map((r) => r.brokerPeakRssMb));
-    rows.push(`| ${broker.name} | ${label} | ${Math.round(rps).toLocaleString('en')} | ${Math.round(rps / READINGS_PER_MESSAGE).toLocaleString('en')} | ${((rps / base) * 100).toFixed(0)} % | ${peakRss} MB${brokerRss ? ` (+ broker ${brokerRss} MB)` : ''} |`);
+    const cpuUs = median(results.map((r) => r.cpuUsPerMessage));
+    rows.push(`| ${broker.name} | ${label} | ${Math.round(rps).toLocaleString('en')} | ${Math.round(rps / READINGS_PER_MESSAGE).toLocaleString('en')} | ${((rps / base) * 100).toFixed(0)} % | ${cpuUs.toFixed(0)} µs | ${peakRss} MB${brokerRss ? ` (+ broker ${brokerRss} MB)` : ''} |`);
   };
   line('baseline: raw QoS 1 pass-through to a counting subscriber', runs.baseline!);
   line('ingest → SQLite, synchronous=FULL (default)', runs.full!);
   line('ingest → SQLite, synchronous=NORMAL', runs.normal!);
-  if (broker.hasSharedSubscriptions) {
-    line(`ingest, ${CONNECTIONS} connections on a shared subscription, group commit → SQLite FULL`, runs.full4!);
-    line(`ingest, ${CONNECTIONS} connections on a shared subscription, group commit → SQLite NORMAL`, runs.normal4!);
-  }
+  line('ingest → SQLite FULL, one message at a time (INGEST_MAX_UNACKED=1)', runs.oneAtATime!);
+  if (broker.hasSharedSubscriptions) line(`ingest, ${CONNECTIONS} connections on a shared subscription → SQLite FULL`, runs.shared!);
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -191,8 +202,8 @@ process.stdout.write(
   [
     `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run, median of ${RUNS} runs; ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; mosquitto ${spawnSync('/usr/sbin/mosquitto', ['-h']).stdout.toString().split('\n')[0]?.replace('mosquitto version ', '') ?? ''}`,
     '',
-    '| broker | path | readings/s | messages/s | of baseline | peak RSS (benchmark process) |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
+    '| broker | path | readings/s | messages/s | of baseline | CPU per message (benchmark process) | peak RSS (benchmark process) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
   ].join('\n'),
