@@ -28,7 +28,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.db = openDatabase(path, MIGRATIONS, sync);
     this.writer = new SqliteWriter({
       path,
-      pragmas: connectionPragmas(sync),
+      // The writer touches the newest pages of each device; the 64 MiB cache is for the readers.
+      pragmas: [...connectionPragmas(sync), 'cache_size = -8192'],
       // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
       sql: 'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
     });
