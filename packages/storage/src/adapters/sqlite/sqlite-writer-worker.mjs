@@ -8,9 +8,18 @@ import Database from 'better-sqlite3';
 /** @type {{ path: string; pragmas: string[]; sql: string }} */
 const { path, pragmas, sql } = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-const db = new Database(path);
-for (const pragma of pragmas) db.pragma(pragma);
-const statement = db.prepare(sql);
+/** @type {import('better-sqlite3').Database} */
+let db;
+/** @type {import('better-sqlite3').Statement} */
+let statement;
+try {
+  db = new Database(path);
+  for (const pragma of pragmas) db.pragma(pragma);
+  statement = db.prepare(sql);
+} catch (error) {
+  // Said in plain words (an addon's error loses its message crossing threads), then the thread ends.
+  throw new Error(error instanceof Error ? error.message : String(error));
+}
 /** @type {(string | number | null)[]} */
 const args = [];
 const runAll = db.transaction(/** @param {{ text: string[]; numbers: Float64Array }} rows */ ({ text, numbers }) => {

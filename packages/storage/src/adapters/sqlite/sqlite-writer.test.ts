@@ -56,6 +56,14 @@ describe('SqliteWriter (a worker thread, a real SQLite file)', () => {
     await strict.close();
   });
 
+  it('fails the batches in flight with the file and SQLite\'s reason when the writer cannot start, and does not hang', async () => {
+    const broken = new SqliteWriter({ path, pragmas: connectionPragmas('FULL'), sql: 'INSERT INTO missing (x) VALUES (?)' });
+    await expect(broken.run({ text: ['x'], numbers: new Float64Array(0) })).rejects.toThrow(/SQLite writer for .*w\.db stopped: no such table: missing/);
+    // The next batch starts a new worker, which fails the same way rather than leaving the caller waiting.
+    await expect(broken.run({ text: ['x'], numbers: new Float64Array(0) })).rejects.toThrow(/SQLite writer for .*w\.db/);
+    await broken.close();
+  });
+
   it('refuses writes once closed', async () => {
     await writer.close();
     await expect(writer.run({ text: ['s'], numbers: new Float64Array([1, 1]) })).rejects.toThrow(/closed/);
