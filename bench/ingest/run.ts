@@ -188,7 +188,10 @@ for (const start of [startAedes, startMosquitto]) {
     const peakRss = Math.max(...results.map((r) => r.peakRssMb));
     const brokerRss = Math.max(...results.map((r) => r.brokerPeakRssMb));
     const cpuUs = median(results.map((r) => r.cpuUsPerMessage));
-    rows.push(`| ${broker.name} | ${label} | ${Math.round(rps).toLocaleString('en')} | ${Math.round(rps / READINGS_PER_MESSAGE).toLocaleString('en')} | ${((rps / base) * 100).toFixed(0)} % | ${cpuUs.toFixed(0)} µs | ${peakRss} MB${brokerRss ? ` (+ broker ${brokerRss} MB)` : ''} |`);
+    // Each run against the baseline measured just before it: how far the ratio moves from run to run.
+    const ratios = results.map((r, i) => (r.readingsPerSecond / runs.baseline![i]!.readingsPerSecond) * 100);
+    const spread = `${Math.min(...ratios).toFixed(0)}–${Math.max(...ratios).toFixed(0)} %`;
+    rows.push(`| ${broker.name} | ${label} | ${Math.round(rps).toLocaleString('en')} | ${Math.round(rps / READINGS_PER_MESSAGE).toLocaleString('en')} | ${((rps / base) * 100).toFixed(0)} % | ${spread} | ${cpuUs.toFixed(0)} µs | ${peakRss} MB${brokerRss ? ` (+ broker ${brokerRss} MB)` : ''} |`);
   };
   line('baseline: raw QoS 1 pass-through to a counting subscriber', runs.baseline!);
   line('ingest → SQLite, synchronous=FULL (default)', runs.full!);
@@ -202,8 +205,8 @@ process.stdout.write(
   [
     `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run, median of ${RUNS} runs; ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; mosquitto ${spawnSync('/usr/sbin/mosquitto', ['-h']).stdout.toString().split('\n')[0]?.replace('mosquitto version ', '') ?? ''}`,
     '',
-    '| broker | path | readings/s | messages/s | of baseline | CPU per message (benchmark process) | peak RSS (benchmark process) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+    '| broker | path | readings/s | messages/s | of baseline (medians) | of baseline, run by run | CPU per message (benchmark process) | peak RSS (benchmark process) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows,
     '',
   ].join('\n'),
