@@ -22,7 +22,7 @@ async function startConsumer(url: string, clientId: string, maxUnacked: number) 
     {
       handle: (topic, payload) => new Promise<void>((resolve, reject) => held.push({ topic, text: payload.toString('utf8'), resolve, reject })),
       onError: () => undefined,
-      pipeline: { maxUnacked },
+      maxUnacked,
     },
   );
   await client.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });

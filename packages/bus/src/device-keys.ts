@@ -8,19 +8,13 @@ import type { OpsStore } from '@coldchain/storage';
  */
 export function createDeviceKeyCache(ops: Pick<OpsStore, 'getDevice'>, now: () => number, ttlMs = 30_000) {
   const cache = new Map<string, { key: KeyObject | null; at: number }>();
-  /** The key when it is cached and fresh (null: the device signs nothing); undefined when it must be read. */
-  const cached = (deviceId: string): KeyObject | null | undefined => {
+  return async (deviceId: string): Promise<KeyObject | null> => {
     const hit = cache.get(deviceId);
-    return hit && now() - hit.at < ttlMs ? hit.key : undefined;
-  };
-  const read = async (deviceId: string): Promise<KeyObject | null> => {
-    const hit = cached(deviceId);
-    if (hit !== undefined) return hit;
+    if (hit && now() - hit.at < ttlMs) return hit.key;
     const device = await ops.getDevice(deviceId);
     const key = device?.publicKey ? parseEd25519PublicKey(device.publicKey) : null;
     if (cache.size > 100_000) cache.clear();
     cache.set(deviceId, { key, at: now() });
     return key;
   };
-  return Object.assign(read, { cached });
 }

@@ -1,6 +1,6 @@
 import mqtt from 'mqtt';
 import type { IClientOptions, IPublishPacket, MqttClient } from 'mqtt';
-import { handleMessagesPipelined } from './pipelined-acks.ts';
+import { handleMessages } from './pipelined-acks.ts';
 
 /** How a service reaches the broker. */
 export type MqttConnectionOptions = {
@@ -27,11 +27,11 @@ export type MessageConsumer = {
   handle: (topic: string, payload: Buffer, packet: IPublishPacket) => Promise<void>;
   onError: (error: unknown, topic: string) => void;
   /**
-   * Hand the next message over before this one's handler has resolved, with at most this many
-   * unacknowledged (PUBACKs still go out only after each handler resolves, in arrival order). Without
-   * it, messages are handled one at a time. See pipelined-acks.ts.
+   * Messages handed over before the earlier ones' handlers have resolved: at most this many
+   * unacknowledged (default 1, one at a time). PUBACKs go out only after each handler resolves, in
+   * arrival order. See pipelined-acks.ts.
    */
-  pipeline?: { maxUnacked: number };
+  maxUnacked?: number;
 };
 
 /**
@@ -55,7 +55,8 @@ export async function connectMqtt(options: MqttConnectionOptions, consumer?: Mes
           properties: {
             ...(isPersistent ? { sessionExpiryInterval: options.sessionExpirySeconds ?? DEFAULT_SESSION_EXPIRY_S } : {}),
             // MQTT 5 Receive Maximum: the broker sends no more unacknowledged messages than the consumer holds.
-            ...(consumer?.pipeline ? { receiveMaximum: Math.min(consumer.pipeline.maxUnacked, 65_535) } : {}),
+            // Only for a pipelined consumer: one handling a message at a time gains from the broker sending ahead.
+            ...(consumer?.maxUnacked && consumer.maxUnacked > 1 ? { receiveMaximum: Math.min(consumer.maxUnacked, 65_535) } : {}),
           },
         }
       : {}),
@@ -64,8 +65,7 @@ export async function connectMqtt(options: MqttConnectionOptions, consumer?: Mes
     manualConnect: true,
   };
   const client = mqtt.connect(options.url, clientOptions);
-  if (consumer?.pipeline) handleMessagesPipelined(client, consumer.handle, consumer.onError, consumer.pipeline.maxUnacked);
-  else if (consumer) handleMessagesInOrder(client, consumer.handle, consumer.onError);
+  if (consumer) handleMessages(client, consumer.handle, consumer.onError, consumer.maxUnacked ?? 1);
   client.connect();
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`no answer from MQTT broker ${options.url} within ${timeoutMs} ms`)), timeoutMs);
@@ -84,27 +84,6 @@ export async function connectMqtt(options: MqttConnectionOptions, consumer?: Mes
     client.once('error', fail);
   });
   return client;
-}
-
-/**
- * Makes a client acknowledge each QoS 1 message only after `handle` resolves, so a message is never
- * acknowledged before it is durably processed. mqtt.js sends the PUBACK when handleMessage calls back.
- */
-export function handleMessagesInOrder(
-  client: MqttClient,
-  handle: (topic: string, payload: Buffer, packet: IPublishPacket) => Promise<void>,
-  onError: (error: unknown, topic: string) => void,
-): void {
-  client.handleMessage = (packet, callback) => {
-    handle(packet.topic, packet.payload as Buffer, packet).then(
-      () => callback(),
-      (error: unknown) => {
-        onError(error, packet.topic);
-        // Not acknowledged: the broker redelivers it on the next session.
-        callback(error as Error);
-      },
-    );
-  };
 }
 
 /** Closes a client, waiting for in-flight messages. */

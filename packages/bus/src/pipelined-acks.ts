@@ -6,28 +6,28 @@ import mqttPacket from 'mqtt-packet';
  * Tells mqtt.js to go on to the next packet without sending a PUBACK: its QoS 1 handler treats an error
  * from handleMessage as "do not acknowledge" and carries on parsing (mqtt 5.x, handlers/publish.js).
  */
-const ACK_LATER = new Error('acknowledged later by handleMessagesPipelined');
+const ACK_LATER = new Error('acknowledged later by handleMessages (pipelined-acks.ts)');
 
 type Entry = { messageId: number | undefined; stream: Duplex; state: 'pending' | 'done' | 'failed' };
 
 /**
- * A QoS 1 consumer that is not held to one message at a time, and still acknowledges nothing before
- * it is processed.
+ * How every service consumes QoS 1 messages: nothing is acknowledged before its handler has resolved,
+ * and up to `maxUnacked` messages are handled at once (1: one at a time, as the rules service does).
  *
- * mqtt.js parses a connection's next PUBLISH only after the PUBACK of the one before, which waits for
- * the handler, so a consumer that acknowledges after a durable write pays one write per message. Here
+ * mqtt.js alone parses a connection's next PUBLISH only after the PUBACK of the one before, which waits
+ * for the handler, so a consumer that acknowledges after a durable write pays one write per message. Here
  * `handleMessage` lets mqtt.js go on at once, up to `maxUnacked` messages whose handlers have not
  * resolved (then it holds mqtt.js, and TCP pushes back on the broker). Each PUBACK is written by this
  * module once its handler has resolved, in the order the PUBLISH packets arrived [MQTT-4.6.0-2], and
  * all those ready in one turn of the event loop go out in one socket write. So a handler may batch:
  * ingest stores every message that arrives during one commit in the next commit.
  *
- * A message whose handler rejects is not acknowledged (the broker sends it again on the next session),
- * as with handleMessagesInOrder. A message that arrived on a connection that has since dropped is not
+ * A message whose handler rejects is not acknowledged (the broker sends it again on the next session).
+ * A message that arrived on a connection that has since dropped is not
  * acknowledged on the new one: the broker redelivers it, and the handler must be idempotent (ingest
  * deduplicates on device and device time).
  */
-export function handleMessagesPipelined(
+export function handleMessages(
   client: MqttClient,
   handle: (topic: string, payload: Buffer, packet: IPublishPacket) => Promise<void>,
   onError: (error: unknown, topic: string) => void,

@@ -43,7 +43,7 @@ export type IngestStats = { messages: number; accepted: number; duplicates: numb
  * share commits, one fsync for all that arrive during the one before. Bounds ingest's memory; past it,
  * TCP pushes back on the broker, which queues for the session.
  */
-export const DEFAULT_MAX_UNACKED = 1000;
+const DEFAULT_MAX_UNACKED = 1000;
 
 /** Dead letters for a flooding device are kept at most once per this window; the metric counts all. */
 const RATE_LIMIT_RECORD_MS = 10_000;
@@ -80,10 +80,9 @@ export function buildIngest(deps: IngestDeps) {
     }
   }
 
-  /** Notes a message from the device; a promise only when the device was flagged silent. */
-  function heard(deviceId: string, at: number): Promise<unknown> | undefined {
+  async function heard(deviceId: string, at: number): Promise<void> {
     lastHeardAt.set(deviceId, at);
-    if (silent.delete(deviceId)) return deps.ops.recordDeviceEvent({ deviceId, kind: 'data_resumed', detail: 'messages arrive again', at });
+    if (silent.delete(deviceId)) await deps.ops.recordDeviceEvent({ deviceId, kind: 'data_resumed', detail: 'messages arrive again', at });
   }
 
   async function handleStatus(deviceId: string, payload: Buffer, isRetained: boolean): Promise<undefined> {
@@ -135,9 +134,7 @@ export function buildIngest(deps: IngestDeps) {
     metrics.messages.inc();
     if (!parsedTopic) return refuse(null, topic, 'topic.invalid', `not a telemetry topic: ${topic}`, payload, receivedAt);
     const { deviceId } = parsedTopic;
-    // Awaits only when there is I/O to wait for: most messages pass without a store round trip.
-    const resumed = heard(deviceId, receivedAt);
-    if (resumed) await resumed;
+    await heard(deviceId, receivedAt);
 
     if (!limiter.tryTake(deviceId, receivedAt)) {
       stats.rejected++;
@@ -150,7 +147,7 @@ export function buildIngest(deps: IngestDeps) {
       return;
     }
 
-    const decoded = decodeTelemetry(payload, deviceKey.cached(deviceId) ?? (await deviceKey(deviceId)));
+    const decoded = decodeTelemetry(payload, await deviceKey(deviceId));
     if (!decoded.ok) return refuse(deviceId, topic, decoded.code, decoded.reason, payload, receivedAt);
 
     const { seq } = decoded.message;
@@ -194,7 +191,7 @@ export function buildIngest(deps: IngestDeps) {
       if (count > 1 && !filter.startsWith('$share/')) throw new Error(`${count} ingest connections need a shared subscription ($share/<group>/...): set MQTT_SHARED_GROUP`);
       // Statuses go to the same share group as telemetry, so each change is recorded once.
       const statusFilter = filter.startsWith('$share/') ? filter.replace(TELEMETRY_FILTER, STATUS_FILTER) : STATUS_FILTER;
-      const consumer = { handle, onError: (error: unknown, topic: string) => log.error({ err: error, topic }, 'ingest.store_failed'), pipeline: { maxUnacked: deps.maxUnacked ?? DEFAULT_MAX_UNACKED } };
+      const consumer = { handle, onError: (error: unknown, topic: string) => log.error({ err: error, topic }, 'ingest.store_failed'), maxUnacked: deps.maxUnacked ?? DEFAULT_MAX_UNACKED };
       for (let k = 0; k < count; k++) {
         const connection = await connectMqtt({ ...deps.mqtt, clientId: count > 1 ? `${deps.mqtt.clientId}-${k}` : deps.mqtt.clientId }, consumer);
         await connection.subscribeAsync({ [filter]: { qos: 1 }, [statusFilter]: { qos: 1 } });

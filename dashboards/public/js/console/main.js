@@ -103,15 +103,16 @@ function renderLiveStatus() {
 }
 
 /**
+ * Runs an operator's action on an alert: the alert shows as busy meanwhile, and a failure is shown.
  * @param {Alert} alert
- * @param {'acknowledge' | 'resolve'} action
+ * @param {(client: NonNullable<typeof api>) => Promise<void>} work
  */
-async function act(alert, action) {
+async function whileBusy(alert, work) {
   if (!api) return;
   busyIds.add(alert.id);
   renderBoard();
   try {
-    board.upsertAlert(await api[action](alert.id, settings.operator));
+    await work(api);
     showNotice('');
   } catch (error) {
     showNotice(t('console.action.failed', { message: error instanceof Error ? error.message : String(error) }));
@@ -122,23 +123,22 @@ async function act(alert, action) {
 }
 
 /**
+ * @param {Alert} alert
+ * @param {'acknowledge' | 'resolve'} action
+ */
+async function act(alert, action) {
+  await whileBusy(alert, async (client) => board.upsertAlert(await client[action](alert.id, settings.operator)));
+}
+
+/**
  * Silences the alert's rule on its shipment for two hours (no reminders, escalation or notifications).
  * @param {Alert} alert
  */
 async function silence(alert) {
-  if (!api) return;
-  busyIds.add(alert.id);
-  renderBoard();
-  try {
-    const by = settings.operator;
-    board.addSilence(await api.createSilence({ shipmentId: alert.shipmentId, ruleId: alert.ruleId, endsAt: Date.now() + SILENCE_MS, reason: SILENCE_REASON, ...(by ? { by } : {}) }));
-    showNotice('');
-  } catch (error) {
-    showNotice(t('console.action.failed', { message: error instanceof Error ? error.message : String(error) }));
-  } finally {
-    busyIds.delete(alert.id);
-    renderBoard();
-  }
+  const by = settings.operator;
+  await whileBusy(alert, async (client) =>
+    board.addSilence(await client.createSilence({ shipmentId: alert.shipmentId, ruleId: alert.ruleId, endsAt: Date.now() + SILENCE_MS, reason: SILENCE_REASON, ...(by ? { by } : {}) })),
+  );
 }
 
 /** Loads alerts, claims and silences for the station picked; on sign-in, on a station change and after a lost stream. */
