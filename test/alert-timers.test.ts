@@ -33,12 +33,12 @@ describe('alert timers: reminders, escalation, silences, no-data, across a resta
   let rules: ReturnType<typeof buildRules>;
 
   const startRules = async () => {
-    rules = buildRules({ mqtt: { url, clientId: 'timer-rules', username: '_svc_rules', password: SECRET }, ops, clock, log, timerTickMs: 0 });
+    rules = buildRules({ mqtt: { url, clientId: 'coldchain-timer-rules', username: '_svc_rules', password: SECRET }, ops, clock, log, timerTickMs: 0 });
     await rules.start();
   };
   const alert = async (ruleId: string) => (await ops.listAlerts({ shipmentId: 'LZ-T1' })).find((a: Alert) => a.ruleId === ruleId);
   async function publish(readings: { ts: number; tempC: number }[]) {
-    const client = await mqtt.connectAsync(url, { clientId: 'timer-dev', username: 'logger-t1', password: 'device-secret', reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(url, { clientId: 'logger-t1', username: 'logger-t1', password: 'device-secret', reconnectPeriod: 0 });
     await client.publishAsync(telemetryTopic('logger-t1'), JSON.stringify({ readings }), { qos: 1 });
     await client.endAsync();
   }

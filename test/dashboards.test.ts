@@ -52,8 +52,8 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
     });
     const { port } = await broker.start();
     const url = `mqtt://127.0.0.1:${port}`;
-    api = await startSeededApi({ mqtt: { url, clientId: 'api-test', username: '_svc_api', password: serviceSecret } });
-    bus = await connectMqtt({ url, clientId: 'dashboards-test', username: '_svc_test', password: serviceSecret, isPersistent: false });
+    api = await startSeededApi({ mqtt: { url, clientId: 'coldchain-api-test', username: '_svc_api', password: serviceSecret } });
+    bus = await connectMqtt({ url, clientId: 'coldchain-dashboards-test', username: '_svc_test', password: serviceSecret, isPersistent: false });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   });
 

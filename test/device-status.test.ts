@@ -32,7 +32,7 @@ describe('device status: retained online/offline through the last will, and serv
     await ops.createDevice({ id: 'status-1', secretHash: await hashSecret('device-secret'), publicKey: null, createdAt: Date.now() });
     broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret: SECRET }) });
     url = `mqtt://127.0.0.1:${(await broker.start()).port}`;
-    ingest = buildIngest({ mqtt: { url, clientId: 'status-ingest', username: '_svc_ingest', password: SECRET }, telemetry, ops, clock: systemClock, log, noDataAfterMs: 400, noDataCheckMs: 100 });
+    ingest = buildIngest({ mqtt: { url, clientId: 'coldchain-status-ingest', username: '_svc_ingest', password: SECRET }, telemetry, ops, clock: systemClock, log, noDataAfterMs: 400, noDataCheckMs: 100 });
     await ingest.start();
   });
   afterAll(async () => {

@@ -18,7 +18,7 @@ type Held = { topic: string; text: string; resolve: () => void; reject: (error: 
 async function startConsumer(url: string, clientId: string, maxUnacked: number) {
   const held: Held[] = [];
   const client = await connectMqtt(
-    { url, clientId, username: '_svc_pipeline', password: SECRET, isPersistent: true },
+    { url, clientId: `coldchain-${clientId}`, username: '_svc_pipeline', password: SECRET, isPersistent: true },
     {
       handle: (topic, payload) => new Promise<void>((resolve, reject) => held.push({ topic, text: payload.toString('utf8'), resolve, reject })),
       onError: () => undefined,
@@ -37,7 +37,7 @@ describe('pipelined acknowledgement (real aedes broker)', () => {
   beforeAll(async () => {
     broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async () => undefined, serviceSecret: SECRET }) });
     url = `mqtt://127.0.0.1:${(await broker.start()).port}`;
-    publisher = await mqtt.connectAsync(url, { clientId: 'pipeline-publisher', username: '_svc_publisher', password: SECRET, reconnectPeriod: 0 });
+    publisher = await mqtt.connectAsync(url, { clientId: 'coldchain-pipeline-publisher', username: '_svc_publisher', password: SECRET, reconnectPeriod: 0 });
   });
 
   afterAll(async () => {

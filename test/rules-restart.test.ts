@@ -25,9 +25,9 @@ describe('the rules service killed in the middle of an excursion and started aga
   const T0 = Math.floor((Date.now() - 86_400_000) / MIN) * MIN;
   const ONSET = T0 + 120 * MIN;
 
-  const newRules = () => buildRules({ mqtt: { url, clientId: 'restart-rules', username: '_svc_rules', password: SECRET }, ops, clock: systemClock, log, timerTickMs: 0, stateFlushMs: 20 });
+  const newRules = () => buildRules({ mqtt: { url, clientId: 'coldchain-restart-rules', username: '_svc_rules', password: SECRET }, ops, clock: systemClock, log, timerTickMs: 0, stateFlushMs: 20 });
   async function publish(minutes: number[], tempC: number) {
-    const client = await mqtt.connectAsync(url, { clientId: `restart-dev-${Math.random()}`, username: 'logger-r1', password: 'device-secret', reconnectPeriod: 0 });
+    const client = await mqtt.connectAsync(url, { clientId: 'logger-r1', username: 'logger-r1', password: 'device-secret', reconnectPeriod: 0 });
     for (const m of minutes) await client.publishAsync(telemetryTopic('logger-r1'), JSON.stringify({ readings: [{ ts: ONSET + m * MIN, tempC }] }), { qos: 1 });
     await client.endAsync();
   }

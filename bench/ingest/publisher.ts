@@ -10,7 +10,7 @@ const DEVICES = 100;
 const WINDOW = 500;
 const base = Math.floor((Date.now() - 86_400_000) / 1000) * 1000;
 
-const client = await mqtt.connectAsync(url!, { clientId: `bench-pub-${process.pid}`, username: username || undefined, password: password || undefined, protocolVersion: 4, reconnectPeriod: 0 });
+const client = await mqtt.connectAsync(url!, { clientId: `coldchain-bench-pub-${process.pid}`, username: username || undefined, password: password || undefined, protocolVersion: 4, reconnectPeriod: 0 });
 const started = performance.now();
 let inFlight = 0;
 let sent = 0;

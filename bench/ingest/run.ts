@@ -130,7 +130,7 @@ async function baseline(broker: Broker, offset: number): Promise<Result> {
   const peak = sampleRss();
   const cpu = process.cpuUsage();
   let received = 0;
-  const subscriber = await mqtt.connectAsync(broker.url, { clientId: `bench-count-${offset}`, username: broker.username || undefined, password: broker.password || undefined, clean: true, reconnectPeriod: 0 });
+  const subscriber = await mqtt.connectAsync(broker.url, { clientId: `coldchain-bench-count-${offset}`, username: broker.username || undefined, password: broker.password || undefined, clean: true, reconnectPeriod: 0 });
   subscriber.on('message', () => received++);
   await subscriber.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
   const messagesPerSecond = await rate(() => received, MESSAGES, publish(broker, MESSAGES, offset));
@@ -146,7 +146,7 @@ async function ingestRun(broker: Broker, offset: number, sync: SqliteSync, optio
   const peak = sampleRss();
   const cpu = process.cpuUsage();
   const ingest = buildIngest({
-    mqtt: { url: broker.url, clientId: `bench-ingest-${offset}`, username: broker.username || undefined, password: broker.password || undefined, isPersistent: false, protocolVersion: broker.protocolVersion },
+    mqtt: { url: broker.url, clientId: `coldchain-bench-ingest-${offset}`, username: broker.username || undefined, password: broker.password || undefined, isPersistent: false, protocolVersion: broker.protocolVersion },
     ...(options.maxUnacked ? { maxUnacked: options.maxUnacked } : {}),
     ...(connections > 1 ? { connections, filter: `$share/bench/${TELEMETRY_FILTER}` } : {}),
     telemetry,

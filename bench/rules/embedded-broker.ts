@@ -18,7 +18,7 @@ export async function startEmbeddedBroker(): Promise<EmbeddedBroker> {
     url,
     username: '_svc_bench',
     password: SECRET,
-    connect: (name) => mqtt.connectAsync(url, { clientId: `bench-${name}-${process.pid}`, username: `_svc_${name}`, password: SECRET, clean: true, reconnectPeriod: 0, protocolVersion: 4 }),
+    connect: (name) => mqtt.connectAsync(url, { clientId: `coldchain-bench-${name}-${process.pid}`, username: `_svc_${name}`, password: SECRET, clean: true, reconnectPeriod: 0, protocolVersion: 4 }),
     stop: () => broker.stop(),
   };
 }

@@ -83,7 +83,7 @@ export async function measureLatency(broker: EmbeddedBroker, options: LatencyOpt
   const log = pino({ level: 'error' });
   const outbox = new Outbox({ path: join(dir, 'outbox.db'), onError: (error) => log.error({ err: error }, 'outbox.error') });
   outbox.start();
-  const rules = buildRules({ mqtt: { url: broker.url, clientId: 'bench-rules-latency', username: broker.username, password: broker.password, isPersistent: false }, ops, clock: systemClock, log, outbox, publicUrl: 'http://127.0.0.1:8080' });
+  const rules = buildRules({ mqtt: { url: broker.url, clientId: 'coldchain-bench-rules-latency', username: broker.username, password: broker.password, isPersistent: false }, ops, clock: systemClock, log, outbox, publicUrl: 'http://127.0.0.1:8080' });
   await rules.start();
 
   const raw = await broker.connect('raw');

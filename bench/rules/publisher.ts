@@ -6,7 +6,7 @@ import { messageOf } from './load.ts';
 import type { PublishPlan } from './load.ts';
 
 const plan = JSON.parse(process.argv[2]!) as PublishPlan;
-const client = await mqtt.connectAsync(plan.url, { clientId: `bench-rules-pub-${process.pid}`, username: plan.username, password: plan.password, protocolVersion: 4, reconnectPeriod: 0 });
+const client = await mqtt.connectAsync(plan.url, { clientId: `coldchain-bench-rules-pub-${process.pid}`, username: plan.username, password: plan.password, protocolVersion: 4, reconnectPeriod: 0 });
 const started = performance.now();
 let inFlight = 0;
 let sent = 0;

@@ -75,7 +75,7 @@ export async function measureScale(broker: EmbeddedBroker, options: ScaleOptions
   await counter.endAsync();
 
   const log = pino({ level: 'error' });
-  const rules = buildRules({ mqtt: { url: broker.url, clientId: `bench-rules-${devices}`, username: broker.username, password: broker.password, isPersistent: false }, ops, clock: systemClock, log });
+  const rules = buildRules({ mqtt: { url: broker.url, clientId: `coldchain-bench-rules-${devices}`, username: broker.username, password: broker.password, isPersistent: false }, ops, clock: systemClock, log });
   await rules.start();
   const evaluated = () => rules.stats().evaluated;
   const before = heapAfterGc();

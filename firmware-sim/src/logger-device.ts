@@ -28,7 +28,7 @@ export class LoggerDevice {
   /** Connects as the device (username = device id, password = its secret). Rejects when refused. */
   static async connect(mqttUrl: string, deviceId: string, secret: string, seed: string | null = null): Promise<LoggerDevice> {
     const client = await mqtt.connectAsync(mqttUrl, {
-      clientId: `dev-${deviceId}`,
+      clientId: deviceId,
       username: deviceId,
       password: secret,
       clean: true,

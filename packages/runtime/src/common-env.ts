@@ -19,6 +19,12 @@ export const commonEnvShape = {
   INGEST_CONNECTIONS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(32, 'must be at most 32').default(1),
   /** Messages each ingest connection holds unacknowledged while they are stored (they share commits); 1 = one at a time. */
   INGEST_MAX_UNACKED: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(65_535, 'must be at most 65535 (MQTT Receive Maximum)').default(1000),
+  /** Largest MQTT packet the embedded broker reads (bytes): 1 MiB of payload plus topic and header by default. */
+  MQTT_MAX_PACKET_BYTES: z.coerce.number().int('must be a whole number').min(1024, 'must be at least 1024').max(268_435_455, 'must be at most 268435455 (MQTT limit)').default(1024 * 1024 + 1024),
+  /** Messages per second one device may send before its PUBACKs are delayed (never dropped). */
+  DEVICE_RATE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).positive('must be more than 0').default(20),
+  /** Messages one device may send at once above DEVICE_RATE_PER_SECOND before it is slowed. */
+  DEVICE_RATE_BURST: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').default(200),
   /** The address users reach the service at; notifications link to its console. Default: http://HOST:PORT. */
   PUBLIC_URL: z.string().url('must be a URL such as https://coldchain.example.cn').optional(),
   /** Client id suffix, so several instances of one service can run side by side. */

@@ -54,6 +54,14 @@ export function runService<C extends { LOG_LEVEL: string }>({ name, loadConfig, 
       throw error;
     }
     const log = createLogger(config.LOG_LEVEL, name);
+    // Signals are heard from the start: one that arrives while the service starts stops it once started
+    // (the default action would end the process at once, in the middle of opening its stores).
+    let signalled: string | undefined;
+    let onSignal: (signal: string) => void = (signal) => {
+      signalled ??= signal;
+    };
+    process.on('SIGINT', () => onSignal('SIGINT'));
+    process.on('SIGTERM', () => onSignal('SIGTERM'));
     let service: StartedService;
     try {
       service = await start(config, log);
@@ -61,19 +69,27 @@ export function runService<C extends { LOG_LEVEL: string }>({ name, loadConfig, 
       if (error instanceof StartupError) fail(error.message);
       throw error;
     }
-    stopOnSignal(service, log);
+    onSignal = stopOnce(service, log);
+    if (signalled) onSignal(signalled);
   };
   run().catch((error: unknown) => fail(`failed to start: ${(error as Error).stack ?? String(error)}`));
 }
 
-function stopOnSignal(service: StartedService, log: Logger): void {
-  // Signals can arrive twice (from the terminal or the service manager and again relayed by tsx):
-  // the first one stops the service, later ones must not cut that short.
+/** A stop that takes longer than this ends the process anyway (exit 1); nothing acknowledged depends on it. */
+const STOP_TIMEOUT_MS = 20_000;
+
+function stopOnce(service: StartedService, log: Logger): (signal: string) => void {
+  // Signals can arrive twice (from the terminal and again from npm, which relays them): the first one
+  // stops the service, later ones must not cut that short.
   let isStopping = false;
-  const shutdown = (signal: string) => {
+  return (signal: string) => {
     if (isStopping) return;
     isStopping = true;
     log.info({ signal, ...service.stats?.() }, 'shutdown');
+    setTimeout(() => {
+      log.error({ timeoutMs: STOP_TIMEOUT_MS }, 'shutdown.timeout: exiting before the stop finished');
+      process.exit(1);
+    }, STOP_TIMEOUT_MS).unref();
     service.stop().then(
       () => {
         log.info('stopped');
@@ -85,6 +101,4 @@ function stopOnSignal(service: StartedService, log: Logger): void {
       },
     );
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }

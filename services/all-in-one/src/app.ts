@@ -4,7 +4,8 @@ import { buildApi } from '@coldchain/api';
 import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { startDemoFleet } from '@coldchain/firmware-sim';
-import { buildIngest, recordDeadLetter } from '@coldchain/ingest';
+import { buildIngest, createIngestPipeline, recordDeadLetter } from '@coldchain/ingest';
+import type { IngestStats } from '@coldchain/ingest';
 import { Outbox } from '@coldchain/notify';
 import { buildRules } from '@coldchain/rules';
 import { join } from 'node:path';
@@ -31,10 +32,13 @@ export type AllInOneInfo = {
 export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log: Logger }) {
   const { clock, log } = deps;
   const stopped: (() => Promise<void>)[] = [];
+  let ingestStats: () => IngestStats | undefined = () => undefined;
   const info: AllInOneInfo = { apiUrl: '', mqttUrl: '', mqttPort: null, httpPort: 0, adminToken: '', isAdminTokenGenerated: false, demoShipments: [] };
 
   return {
     info,
+    /** Ingest's counters, for the shutdown log line and tests. */
+    stats: () => ({ ingest: ingestStats() }),
     async start(onDemoWave?: (info: AllInOneInfo) => void): Promise<AllInOneInfo> {
       const adminToken = loadOrCreateSecret(config.DATA_DIR, 'admin-token', config.COLDCHAIN_ADMIN_TOKEN);
       const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
@@ -47,30 +51,40 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
 
       try {
         info.mqttUrl = config.MQTT_URL ?? '';
+        const rateLimit = { perSecond: config.DEVICE_RATE_PER_SECOND, burst: config.DEVICE_RATE_BURST };
+        const protocolVersion = config.MQTT_PROTOCOL_VERSION ? (Number(config.MQTT_PROTOCOL_VERSION) as 4 | 5) : config.MQTT_URL ? 5 : 4;
+        const suffix = config.INSTANCE_ID ? `-${config.INSTANCE_ID}` : '';
+        const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}${suffix}`, username: `_svc_${name}`, password: serviceSecret, protocolVersion });
         if (!config.MQTT_URL) {
+          // Ingest in the embedded broker's publish path: a device's PUBACK follows the commit of its
+          // readings (decision 0008). The broker opens only once ingest can store, and on stop it drains
+          // what it is storing before it closes (see stop() below).
+          const pipeline = createIngestPipeline({ telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
+          pipeline.start();
+          stopped.unshift(() => pipeline.stop());
           const broker = buildBroker({
             host: config.HOST,
             port: config.MQTT_PORT,
             log: log.child({ service: 'broker' }),
+            metrics,
+            ingest: pipeline,
+            maxPacketBytes: config.MQTT_MAX_PACKET_BYTES,
             authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret }),
-            onRefusedPublish: (deviceId, topic, payload) => {
-              void recordDeadLetter(ops, { deviceId, topic, code: 'topic.foreign_device', reason: `device ${deviceId} may only publish under coldchain/v1/devices/${deviceId}/; the broker closed its connection`, payload, receivedAt: clock.now() });
-            },
+            recordRefusal: (refusal) => recordDeadLetter(ops, { ...refusal, receivedAt: clock.now() }),
           });
           const { port } = await broker.start();
           new Gauge({ name: 'coldchain_broker_connections', help: 'MQTT clients connected to the embedded broker', registers: [metrics], collect() { this.set(broker.connectedClients()); } });
           stopped.unshift(() => broker.stop());
+          ingestStats = () => pipeline.stats();
           info.mqttPort = port;
           info.mqttUrl = `mqtt://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+        } else {
+          const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
+          const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, connections: config.INGEST_CONNECTIONS, maxUnacked: config.INGEST_MAX_UNACKED, telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
+          await ingest.start();
+          stopped.unshift(() => ingest.stop());
+          ingestStats = () => ingest.stats();
         }
-        const protocolVersion = config.MQTT_PROTOCOL_VERSION ? (Number(config.MQTT_PROTOCOL_VERSION) as 4 | 5) : config.MQTT_URL ? 5 : 4;
-        const suffix = config.INSTANCE_ID ? `-${config.INSTANCE_ID}` : '';
-        const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}${suffix}`, username: `_svc_${name}`, password: serviceSecret, protocolVersion });
-
-        const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
-        const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, connections: config.INGEST_CONNECTIONS, maxUnacked: config.INGEST_MAX_UNACKED, telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics });
-        await ingest.start();
-        stopped.unshift(() => ingest.stop());
         // Notifications leave through a durable outbox: retried with backoff, never lost on restart.
         const outbox = new Outbox({ path: join(config.DATA_DIR, 'outbox.db'), sync: config.SQLITE_SYNC, onError: (error) => log.warn({ err: error }, 'outbox.error') });
         outbox.start();

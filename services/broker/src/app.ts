@@ -1,21 +1,37 @@
 import { Aedes } from 'aedes';
 import type { AuthenticateError, Client, PublishPacket } from 'aedes';
 import { createServer } from 'node:net';
-import type { AddressInfo, Server } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
+import { Counter, Registry } from 'prom-client';
 import { parseDeviceTopic } from '@coldchain/schemas';
-import type { Principal } from './principal.ts';
+import { guardPacketSize } from './packet-size-guard.ts';
+import type { AuthResult, ConnectRequest, Principal } from './principal.ts';
+import type { TelemetrySink } from './telemetry-sink.ts';
 
 /** What the broker needs from the rest of the service. */
 export type BrokerDeps = {
   host: string;
   port: number;
-  /** Checks MQTT credentials; null refuses the connection. */
-  authenticate: (username: string, password: string) => Promise<Principal | null>;
-  /** Told of a device publishing where it may not, so the refusal is on record. */
-  onRefusedPublish?: (deviceId: string, topic: string, payload: Buffer) => void;
+  /** Checks a CONNECT: credentials, client id bound to the identity, throttling. */
+  authenticate: (request: ConnectRequest) => Promise<AuthResult>;
+  /**
+   * Ingest in the publish path: a device's PUBACK is sent only once this has stored its message or
+   * refused it on record. Without it (benchmarks' raw pass-through) the broker acknowledges on receipt.
+   */
+  ingest?: TelemetrySink;
+  /** Keeps a refusal the broker makes itself (foreign topic, wildcard topic, oversized packet) on record. */
+  recordRefusal?: (refusal: { deviceId: string | null; topic: string; code: string; reason: string; payload: Buffer }) => Promise<void>;
+  /** Largest MQTT packet accepted (Remaining Length, bytes); larger ones end the connection unread. */
+  maxPacketBytes?: number;
+  /** How long `stop()` waits for messages being stored before it closes the connections anyway. */
+  drainTimeoutMs?: number;
+  metrics?: Registry;
   log: Logger;
 };
+
+/** 1 MiB of payload (the device contract's largest message) plus the topic and header. */
+export const DEFAULT_MAX_PACKET_BYTES = 1024 * 1024 + 1024;
 
 /** The broker could not listen because its port is taken. */
 export class PortInUseError extends Error {
@@ -25,53 +41,104 @@ export class PortInUseError extends Error {
   }
 }
 
-const principals = new WeakMap<Client, Principal>();
-
 function authError(message: string, returnCode: 4 | 5): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
+/** aedes's own refusals of a PUBLISH topic (lib/handlers/publish.js), before authorizePublish runs. */
+const WILDCARD_PUBLISH = /^(# is not allowed|\+ is not allowed|empty topic not allowed) in PUBLISH/;
+
 /**
- * The embedded MQTT broker (aedes). Devices authenticate with username = device id and password =
- * device secret, and may publish only under their own topics; services authenticate as `_svc_<name>`.
+ * The embedded MQTT broker (aedes). Devices authenticate with username = client id = device id and the
+ * device secret, and may publish only under their own topics; services authenticate as `_svc_<name>`
+ * with client ids `coldchain-...`. With `ingest`, telemetry is stored before it is acknowledged.
  */
 export function buildBroker(deps: BrokerDeps) {
   const { log } = deps;
+  const registry = deps.metrics ?? new Registry();
+  const connectsRefused = new Counter({ name: 'coldchain_broker_connects_refused_total', help: 'CONNECTs the embedded broker refused, by reason (credentials, client id not bound to the identity, throttled)', labelNames: ['code'] as const, registers: [registry] });
+  const publishRefused = new Counter({ name: 'coldchain_broker_publish_refused_total', help: 'PUBLISH packets the embedded broker refused itself, by reason', labelNames: ['code'] as const, registers: [registry] });
+  const principals = new WeakMap<Client, Principal>();
+  // Payloads of refused telemetry: acknowledged (the refusal is on record) but forwarded to nobody.
+  const refusedPayloads = new WeakSet<Buffer>();
   let aedes: Aedes | undefined;
   let server: Server | undefined;
+  let isStopping = false;
+  let storing = 0;
+  let drained: (() => void) | undefined;
+
+  const refuse = (deviceId: string | null, topic: string, code: string, reason: string, payload: Buffer) => {
+    publishRefused.inc({ code });
+    log.warn({ deviceId, topic, code }, 'broker.publish_refused');
+    deps.recordRefusal?.({ deviceId, topic, code, reason, payload }).catch((error: unknown) => log.error({ err: error, deviceId, topic }, 'broker.dead_letter_failed'));
+  };
+
+  /** Stores telemetry before aedes writes the PUBACK (aedes acknowledges QoS 1 once this calls back). */
+  function ingestThenAcknowledge(deviceId: string, packet: PublishPacket, callback: (error?: Error | null) => void): void {
+    const sink = deps.ingest!;
+    if (isStopping) return callback(new Error('broker stopping: not acknowledged, send again after reconnecting'));
+    storing++;
+    const payload = packet.payload as Buffer;
+    sink.acceptTelemetry(deviceId, packet.topic, payload, { qos: packet.qos, retain: packet.retain }).then(
+      (outcome) => {
+        if (outcome === 'refused') {
+          refusedPayloads.add(payload);
+          // Not kept as the topic's retained message either.
+          packet.retain = false;
+        }
+        callback(null);
+      },
+      // Not stored: no PUBACK. aedes closes the connection and the device sends it again.
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    ).finally(() => {
+      if (--storing === 0) drained?.();
+    });
+  }
 
   const authorizePublish = (client: Client | null, packet: PublishPacket, callback: (error?: Error | null) => void) => {
     const principal = client ? principals.get(client) : undefined;
-    if (!client || principal?.kind === 'service') return callback(null);
+    if (!client) return callback(null);
     if (!principal) return callback(new Error('not authenticated'));
     const topic = parseDeviceTopic(packet.topic);
-    if (topic && topic.deviceId === principal.deviceId) return callback(null);
-    log.warn({ deviceId: principal.deviceId, topic: packet.topic }, 'broker.publish_refused');
-    deps.onRefusedPublish?.(principal.deviceId, packet.topic, Buffer.from(packet.payload));
-    // [MQTT-3.3.5-2] 3.1.1 has no negative PUBACK: aedes closes the connection, the message is dropped.
-    callback(new Error(`device ${principal.deviceId} may not publish to ${packet.topic}`));
+    if (principal.kind === 'device' && topic?.deviceId !== principal.deviceId) {
+      // Refused on record and acknowledged, so the device is not stuck resending it before its own readings.
+      refuse(principal.deviceId, packet.topic, 'topic.foreign_device', `device ${principal.deviceId} may only publish under coldchain/v1/devices/${principal.deviceId}/; the message was refused`, packet.payload as Buffer);
+      refusedPayloads.add(packet.payload as Buffer);
+      packet.retain = false;
+      return callback(null);
+    }
+    if (topic?.kind === 'telemetry' && deps.ingest) return ingestThenAcknowledge(topic.deviceId, packet, callback);
+    callback(null);
   };
+
+  async function authenticate(client: Client, username: string, password: string): Promise<AuthResult> {
+    const remoteAddress = (client.conn as Partial<Socket>).remoteAddress ?? '';
+    return deps.authenticate({ username, password, clientId: client.id, remoteAddress });
+  }
 
   return {
     async start(): Promise<{ port: number }> {
+      isStopping = false;
       aedes = await Aedes.createBroker({
         authenticate: (client, username, password, done) => {
-          deps
-            .authenticate(username ?? '', password?.toString('utf8') ?? '')
-            .then((principal) => {
-              if (!principal) {
-                log.warn({ clientId: client.id, username }, 'broker.connect_refused');
-                return done(authError('bad username or password', 4), false);
+          authenticate(client, username ?? '', password?.toString('utf8') ?? '').then(
+            (result) => {
+              if (!result.ok) {
+                connectsRefused.inc({ code: result.code });
+                log.warn({ clientId: client.id, username, code: result.code, reason: result.reason }, 'broker.connect_refused');
+                return done(authError(result.reason, result.returnCode), false);
               }
-              principals.set(client, principal);
+              principals.set(client, result.principal);
               done(null, true);
-            })
-            .catch((error: unknown) => {
+            },
+            (error: unknown) => {
               log.error({ err: error }, 'broker.authenticate_failed');
               done(authError('authentication unavailable', 5), false);
-            });
+            },
+          );
         },
         authorizePublish,
+        authorizeForward: (_client, packet) => (refusedPayloads.has(packet.payload as Buffer) ? null : packet),
         authorizeSubscribe: (client, subscription, callback) => {
           // aedes has no shared subscriptions (moscajs/aedes#228): it would accept `$share/...` and deliver
           // nothing. Refuse it loudly; share the stream on Mosquitto or EMQX.
@@ -85,7 +152,31 @@ export function buildBroker(deps: BrokerDeps) {
         },
       });
       const broker = aedes;
-      server = createServer(broker.handle);
+      // Statuses (a device's retained online/offline, and its last will, which aedes publishes itself
+      // without authorizePublish) reach ingest from here; they carry no readings.
+      if (deps.ingest) {
+        const sink = deps.ingest;
+        broker.on('publish', (packet) => {
+          const topic = parseDeviceTopic(packet.topic);
+          if (topic?.kind !== 'status' || refusedPayloads.has(packet.payload as Buffer)) return;
+          sink.acceptStatus(topic.deviceId, packet.payload as Buffer).catch((error: unknown) => log.error({ err: error, deviceId: topic.deviceId }, 'broker.status_failed'));
+        });
+      }
+      broker.on('clientError', (client, error) => {
+        if (!WILDCARD_PUBLISH.test(error.message)) return;
+        const principal = principals.get(client);
+        const deviceId = principal?.kind === 'device' ? principal.deviceId : null;
+        refuse(deviceId, '(a topic with + or #, or empty)', 'topic.wildcard', `PUBLISH to a wildcard or empty topic is not allowed [MQTT-3.3.2-2]; the broker closed the connection (${error.message})`, Buffer.alloc(0));
+      });
+      const maxPacketBytes = deps.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+      server = createServer((socket) => {
+        guardPacketSize(socket, maxPacketBytes, (announced) => {
+          const client = Object.values((broker as unknown as { clients: Record<string, Client> }).clients).find((c) => c.conn === socket);
+          const principal = client ? principals.get(client) : undefined;
+          refuse(principal?.kind === 'device' ? principal.deviceId : null, '(not read)', 'message.too_large', `an MQTT packet of ${announced} bytes was announced; the limit is ${maxPacketBytes} (MQTT_MAX_PACKET_BYTES); the broker closed the connection before reading it`, Buffer.alloc(0));
+        });
+        broker.handle(socket);
+      });
       await new Promise<void>((resolve, reject) => {
         server!.once('error', (error: NodeJS.ErrnoException) =>
           reject(error.code === 'EADDRINUSE' ? new PortInUseError(deps.port) : error),
@@ -102,9 +193,31 @@ export function buildBroker(deps: BrokerDeps) {
       return aedes?.connectedClients ?? 0;
     },
 
+    /**
+     * Stops in the safe order: no new connections and no new messages taken (a message arriving now is
+     * not acknowledged, so the device sends it again later), then waits for the messages being stored
+     * to be committed and acknowledged, then closes every connection.
+     */
     async stop(): Promise<void> {
+      isStopping = true;
+      const closed = new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+      if (storing > 0) {
+        const timeoutMs = deps.drainTimeoutMs ?? 10_000;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            log.warn({ storing, timeoutMs }, 'broker.drain_timeout: closing with messages still being stored (they stay unacknowledged)');
+            resolve();
+          }, timeoutMs);
+          drained = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      // Let the PUBACKs written by the last callbacks leave before the sockets close.
+      await new Promise((resolve) => setImmediate(resolve));
       await new Promise<void>((resolve) => (aedes ? aedes.close(() => resolve()) : resolve()));
-      await new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
+      await closed;
     },
   };
 }

@@ -1,18 +1,22 @@
 import { z } from 'zod';
+import { Registry } from 'prom-client';
 import { systemClock } from '@coldchain/bus';
-import { recordDeadLetter } from '@coldchain/ingest';
-import { commonEnvShape, loadOrCreateSecret, openEmbeddedStores, runService, StartupError } from '@coldchain/runtime';
+import { createIngestPipeline, recordDeadLetter } from '@coldchain/ingest';
+import { commonEnvShape, loadOrCreateSecret, openStores, requireTelemetryStoreSettings, runService, StartupError } from '@coldchain/runtime';
 import { parseEnv } from '@coldchain/schemas';
 import { buildBroker, PortInUseError } from './app.ts';
 import { createAuthenticator } from './authenticator.ts';
 
 /**
  * The embedded broker (aedes) on its own: `npx tsx services/broker/src/main.ts`, listening on
- * HOST:MQTT_PORT. It checks device credentials against the operational store the API provisions
- * devices into (DATA_DIR, shared), and the services' `_svc_<name>` logins against the service secret.
- * In production Mosquitto or EMQX takes its place (deploy/README.md); MQTT_URL is not read here.
+ * HOST:MQTT_PORT. Ingest runs in its publish path, as in the all-in-one: a device's PUBACK follows the
+ * commit of its readings (decision 0008), so this process writes the telemetry store (TELEMETRY_STORE)
+ * and needs no separate ingest. It checks device credentials against the operational store the API
+ * provisions devices into (DATA_DIR, shared), and the services' `_svc_<name>` logins against the
+ * service secret. In production Mosquitto or EMQX takes its place with services/ingest consuming from
+ * it (deploy/README.md); MQTT_URL is not read here.
  */
-const brokerEnvSchema = z.object(commonEnvShape);
+const brokerEnvSchema = z.object(commonEnvShape).superRefine(requireTelemetryStoreSettings);
 
 runService({
   name: 'coldchain-broker',
@@ -20,41 +24,40 @@ runService({
   async start(config, log) {
     // Started first, the broker generates the service secret the other services then read from DATA_DIR.
     const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
-    // Embedded SQLite under DATA_DIR for now; the PostgreSQL operational adapter arrives in a later issue.
-    const { telemetry, ops } = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now());
-    await telemetry.close();
-
+    const { telemetry, ops } = await openStores(config, log, systemClock.now());
+    const metrics = new Registry();
+    const pipeline = createIngestPipeline({ telemetry, ops, clock: systemClock, log: log.child({ service: 'ingest' }), metrics, rateLimit: { perSecond: config.DEVICE_RATE_PER_SECOND, burst: config.DEVICE_RATE_BURST } });
+    pipeline.start();
     const broker = buildBroker({
       host: config.HOST,
       port: config.MQTT_PORT,
       log,
+      metrics,
+      ingest: pipeline,
+      maxPacketBytes: config.MQTT_MAX_PACKET_BYTES,
       authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret }),
-      onRefusedPublish: (deviceId, topic, payload) => {
-        recordDeadLetter(ops, {
-          deviceId,
-          topic,
-          code: 'topic.foreign_device',
-          reason: `device ${deviceId} may only publish under coldchain/v1/devices/${deviceId}/; the broker closed its connection`,
-          payload,
-          receivedAt: systemClock.now(),
-        }).catch((error: unknown) => log.error({ err: error, deviceId, topic }, 'broker.dead_letter_failed'));
-      },
+      recordRefusal: (refusal) => recordDeadLetter(ops, { ...refusal, receivedAt: systemClock.now() }),
     });
+    const closeAll = async () => {
+      await pipeline.stop();
+      await telemetry.close();
+      await ops.close();
+    };
     let port: number;
     try {
       ({ port } = await broker.start());
     } catch (error) {
       await broker.stop().catch(() => undefined);
-      await ops.close();
+      await closeAll();
       if (error instanceof PortInUseError) throw new StartupError(`MQTT port ${error.port} is already in use. Set MQTT_PORT to another port.`);
       throw error;
     }
     log.info({ host: config.HOST, port, dataDir: config.DATA_DIR }, 'broker.started');
     return {
-      stats: () => ({ connectedClients: broker.connectedClients() }),
+      stats: () => ({ connectedClients: broker.connectedClients(), ...pipeline.stats() }),
       async stop() {
         await broker.stop();
-        await ops.close();
+        await closeAll();
       },
     };
   },

@@ -13,6 +13,7 @@ export function createIngestMetrics(registry: Registry, telemetry: TelemetryStor
   return {
     messages: new Counter({ name: 'coldchain_messages_total', help: 'Telemetry messages received by ingest', registers }),
     messagesRejected: new Counter({ name: 'coldchain_messages_rejected_total', help: 'Telemetry messages refused whole, by reason', labelNames: ['reason'] as const, registers }),
+    messagesHeld: new Counter({ name: 'coldchain_messages_rate_held_total', help: 'Telemetry messages held (acknowledgement delayed) because their device was over its rate limit', registers }),
     readingsAccepted: new Counter({ name: 'coldchain_readings_accepted_total', help: 'Readings stored', registers }),
     readingsDuplicate: new Counter({ name: 'coldchain_readings_duplicate_total', help: 'Readings already stored for the same device and time', registers }),
     readingsRejected: new Counter({ name: 'coldchain_readings_rejected_total', help: 'Readings refused, by reason', labelNames: ['reason'] as const, registers }),

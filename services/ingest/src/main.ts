@@ -47,6 +47,7 @@ runService({
       ops,
       clock: systemClock,
       log,
+      rateLimit: { perSecond: config.DEVICE_RATE_PER_SECOND, burst: config.DEVICE_RATE_BURST },
     });
     try {
       await ingest.start();

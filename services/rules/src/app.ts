@@ -4,7 +4,7 @@ import { evaluateReading, initialRuleState } from '@coldchain/domain';
 import type { RuleState, Tier } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
-import { decodeTelemetry, DeviceRateLimiter, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { decodeTelemetry, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { Outbox } from '@coldchain/notify';
 import { createProfileCatalog } from '@coldchain/storage';
@@ -78,7 +78,6 @@ export function buildRules(deps: RulesDeps) {
   let devices = new Map<string, DeviceRecord>();
   const profiles = createProfileCatalog(ops, () => deps.clock.now());
   const persistence = createRuleStatePersistence(ops, () => deps.clock.now(), log);
-  const limiter = new DeviceRateLimiter();
   const deviceKey = createDeviceKeyCache(ops, () => deps.clock.now());
   const stats: RulesStats = { readings: 0, evaluated: 0, late: 0, unassigned: 0, transitions: 0 };
   const notify = deps.outbox ? createNotifier({ ops, profiles, outbox: deps.outbox, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', now: () => deps.clock.now(), log, groupIntervalMs: deps.groupIntervalMs }) : undefined;
@@ -152,8 +151,8 @@ export function buildRules(deps: RulesDeps) {
     const record = recordFor(deviceId);
     record.lastHeardAt = now;
     // What ingest refuses (dead-lettered there), rules skips by the same pure checks: a sensor fault is
-    // never an excursion.
-    if (!limiter.tryTake(deviceId, now)) return;
+    // never an excursion. The rate limit is ingest's alone: it slows a device, and everything it
+    // stores is judged here.
     const decoded = decodeTelemetry(payload, await deviceKey(deviceId));
     if (!decoded.ok) return;
     const { accepted } = screenReadings(decoded.message.readings, now);
