@@ -24,7 +24,7 @@ const BASE = Math.floor((Date.now() - 86_400_000) / 1000) * 1000;
  */
 function shippedQueueSettings(): string[] {
   const conf = readFileSync(new URL('../deploy/mosquitto/mosquitto.conf', import.meta.url), 'utf8');
-  const lines = conf.split('\n').map((l) => l.trim()).filter((l) => /^(max_queued_messages|max_queued_bytes|max_inflight_messages|queue_qos0_messages|persistent_client_expiration)\b/.test(l));
+  const lines = conf.split('\n').map((l) => l.trim()).filter((l) => /^(max_queued_messages|max_queued_bytes|max_inflight_messages|queue_qos0_messages|persistent_client_expiration|max_qos|max_packet_size)\b/.test(l));
   expect(lines.find((l) => l.startsWith('max_queued_messages'))).toMatch(/max_queued_messages (0|\d{6,})/);
   return lines;
 }
@@ -128,6 +128,30 @@ describe.skipIf(!hasMosquitto)('ingest against a real Mosquitto with the shipped
     await publishStream(broker.url, 200_000, 220_000);
     expect(await waitForCount(stores.telemetry, 200_000, 180_000)).toBe(200_000);
     expect(ingest.stats()).toMatchObject({ messages: 20_000, accepted: 200_000, rejected: 0 });
+    await ingest.stop();
+  });
+
+  it('refuses QoS 0 and retained telemetry on record, QoS 2 at the broker, and slows a flooding device without dropping anything', async () => {
+    const stores = openStores(join(dir, 'door'));
+    const ingest = buildIngest({ mqtt: { url: broker.url, clientId: 'ingest-door', protocolVersion: 5 }, ...stores, clock: systemClock, log, rateLimit: { perSecond: 50, burst: 20 } });
+    await ingest.start();
+    const device = await mqtt.connectAsync(broker.url, { clientId: 'mq-door', protocolVersion: 5, reconnectPeriod: 0 });
+    device.publish(telemetryTopic('mq-door'), JSON.stringify({ readings: [{ ts: BASE + 1, tempC: 4 }] }), { qos: 0 });
+    await device.publishAsync(telemetryTopic('mq-door'), JSON.stringify({ readings: [{ ts: BASE + 2, tempC: 4 }] }), { qos: 1, retain: true });
+    // 100 messages against 50/s with bursts of 20: ingest holds 80 of them, stores all.
+    await Promise.all(Array.from({ length: 100 }, (_, i) => device.publishAsync(telemetryTopic('mq-door'), JSON.stringify({ readings: [{ ts: BASE + 1000 + i, tempC: 4 }] }), { qos: 1 })));
+    // The shipped max_qos 1: Mosquitto ends a connection that publishes at QoS 2.
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    device.publish(telemetryTopic('mq-door'), JSON.stringify({ readings: [{ ts: BASE + 3, tempC: 4 }] }), { qos: 2 });
+    await closed;
+    device.end(true);
+    const stored = async () => (await stores.telemetry.readingsBetween('mq-door', BASE, BASE + 86_400_000, 1000)).map((r) => r.sampledAt);
+    const deadline = Date.now() + 20_000;
+    while ((await stored()).length < 100 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await stored()).toEqual(Array.from({ length: 100 }, (_, i) => BASE + 1000 + i));
+    expect(ingest.stats().held).toBeGreaterThanOrEqual(70);
+    const letters = await stores.ops.listDeadLetters({ deviceId: 'mq-door', limit: 10 });
+    expect(letters.map((l) => l.code).sort()).toEqual(['message.qos', 'message.retained']);
     await ingest.stop();
   });
 });

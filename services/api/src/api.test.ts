@@ -38,6 +38,9 @@ describe('API basics: health, auth, devices, organisations, OpenAPI', () => {
     expect(stored?.secretHash).not.toContain(secret);
     expect(await verifySecret(secret, stored!.secretHash)).toBe(true);
 
+    const reserved = await api.call('POST', '/api/v1/devices', { id: 'coldchain-ingest' });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.error.message).toMatch(/id.*must not start with "coldchain-"/);
     const again = await api.call('POST', '/api/v1/devices', { id: 'logger-hn-0042' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('device.exists');

@@ -5,7 +5,12 @@ import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { timeParam } from '../time-param.ts';
 
-const deviceId = z.string().regex(DEVICE_ID_PATTERN, 'must be 3–64 letters, digits, "_", "." or "-", starting with a letter or digit');
+const deviceId = z
+  .string()
+  .regex(DEVICE_ID_PATTERN, 'must be 3–64 letters, digits, "_", "." or "-", starting with a letter or digit')
+  // A device's MQTT client id is its id, and client ids starting with coldchain- belong to the services
+  // (decision 0008): such a device could never connect.
+  .refine((id) => !id.toLowerCase().startsWith('coldchain-'), 'must not start with "coldchain-" (reserved to the services\' MQTT client ids)');
 
 /** Device provisioning and readings. */
 export function registerDeviceRoutes({ app, ops, telemetry, clock, requireAdmin }: RouteContext): void {
