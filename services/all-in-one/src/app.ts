@@ -57,7 +57,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         const mqtt = (name: string): MqttConnectionOptions => ({ url: info.mqttUrl, clientId: `coldchain-${name}${suffix}`, username: `_svc_${name}`, password: serviceSecret, protocolVersion });
         if (!config.MQTT_URL) {
           // Ingest in the embedded broker's publish path: a device's PUBACK follows the commit of its
-          // readings (decision 0008). The broker opens only once ingest can store, and on stop it drains
+          // readings (decision 0009). The broker opens only once ingest can store, and on stop it drains
           // what it is storing before it closes (see stop() below).
           const pipeline = createIngestPipeline({ telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
           pipeline.start();

@@ -10,7 +10,7 @@ import { createAuthenticator } from './authenticator.ts';
 /**
  * The embedded broker (aedes) on its own: `npx tsx services/broker/src/main.ts`, listening on
  * HOST:MQTT_PORT. Ingest runs in its publish path, as in the all-in-one: a device's PUBACK follows the
- * commit of its readings (decision 0008), so this process writes the telemetry store (TELEMETRY_STORE)
+ * commit of its readings (decision 0009), so this process writes the telemetry store (TELEMETRY_STORE)
  * and needs no separate ingest. It checks device credentials against the operational store the API
  * provisions devices into (DATA_DIR, shared), and the services' `_svc_<name>` logins against the
  * service secret. In production Mosquitto or EMQX takes its place with services/ingest consuming from
