@@ -31,7 +31,7 @@ describe('the embedded broker at the door: identity bound, input bounded', () =>
   beforeAll(async () => {
     service = await startAllInOne();
     api = createApiClient(service.info.apiUrl, service.info.adminToken);
-    for (const id of ['door-a', 'door-b', 'door-c', 'door-d']) secrets[id] = await api.provisionDevice(id);
+    for (const id of ['door-a', 'door-b', 'door-c', 'door-d', 'door-e']) secrets[id] = await api.provisionDevice(id);
   });
   afterAll(async () => {
     await service?.stop();
@@ -96,6 +96,19 @@ describe('the embedded broker at the door: identity bound, input bounded', () =>
     expect(letter).toMatchObject({ code: 'topic.wildcard' });
   });
 
+  it('stores every reading of a 4-hour backlog flushed at full speed, one message per reading, over the rate limit', async () => {
+    // A logger back from 4 h without signal, one reading a minute, sends its whole buffer at once: 240
+    // messages against bursts of 200 and 20/s. The messages over the limit are held, not dropped.
+    const client = await device('door-e', { clean: false });
+    const backlog = Array.from({ length: 240 }, (_, i) => T - 4 * 3_600_000 + i * 60_000);
+    const acked: number[] = [];
+    await Promise.all(backlog.map((ts) => client.publishAsync(telemetryTopic('door-e'), reading(ts, 4 + (i(ts) % 5) / 10), { qos: 1 }).then(() => acked.push(ts))));
+    await client.endAsync();
+    expect(acked).toHaveLength(240);
+    expect((await readings('door-e')).map((r) => r.sampledAt)).toEqual(backlog);
+    expect(await deadLetters('door-e')).toEqual([]);
+  });
+
   it('refuses a packet over the size limit at its header, before it is buffered, while another device is unaffected', async () => {
     const { port } = new URL(url());
     const socket = connect(Number(port), '127.0.0.1');
@@ -122,6 +135,8 @@ describe('the embedded broker at the door: identity bound, input bounded', () =>
     expect((await readings('door-a')).map((r) => r.sampledAt)).toContain(T + 60);
   });
 });
+
+const i = (ts: number) => Math.round(ts / 60_000);
 
 /** MQTT's variable-length integer [MQTT-2.2.3]. */
 function varint(value: number): number[] {
