@@ -5,6 +5,8 @@
 export * from './topics.ts';
 export * from './telemetry.ts';
 export { formatZodError } from './zod-error.ts';
+export type { DuplicateKey } from './duplicate-keys.ts';
+export { describeDuplicateKey, findDuplicateKey } from './duplicate-keys.ts';
 export { ConfigError, parseEnv } from './env.ts';
 export type { ReadingRejectCode, RejectedReading } from './screening.ts';
 export { MAX_AGE_MS, MAX_FUTURE_MS, screenReadings, SENSOR_RANGE_C } from './screening.ts';

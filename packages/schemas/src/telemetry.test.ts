@@ -1,3 +1,4 @@
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeTelemetry, MAX_MESSAGE_BYTES, MAX_READINGS_PER_MESSAGE } from './telemetry.ts';
 import type { TelemetryRejectCode } from './telemetry.ts';
@@ -156,3 +157,73 @@ describe('decodeTelemetry: size limits', () => {
     if (!result.ok) expect(result.reason).toMatch(/^readings: .*10000/);
   });
 });
+
+describe('decodeTelemetry: a key twice in one object → message.duplicate_key (issue 8)', () => {
+  // JSON.stringify cannot write a key twice: these payloads are written out by hand.
+  const cases: Array<{ name: string; payload: string; reason: string }> = [
+    { name: 'the issue 8 example: tempC 4, then 30', payload: '{"readings":[{"ts":1,"tempC":4,"tempC":30}]}', reason: 'readings[0]: key "tempC" appears twice' },
+    { name: 'ts twice in a later reading', payload: `{"readings":[{"ts":${T0},"tempC":4},{"ts":${T0},"tempC":4,"ts":${T0 + 1}}]}`, reason: 'readings[1]: key "ts" appears twice' },
+    { name: 'rhPct twice, one of them null', payload: `{"readings":[{"ts":${T0},"tempC":4,"rhPct":null,"rhPct":20}]}`, reason: 'readings[0]: key "rhPct" appears twice' },
+    { name: 'seq twice', payload: `{"seq":1,"readings":[{"ts":${T0},"tempC":4}],"seq":2}`, reason: '(top level): key "seq" appears twice' },
+    { name: 'readings twice (the second would replace the first)', payload: `{"readings":[{"ts":${T0},"tempC":4}],"readings":[{"ts":${T0},"tempC":30}]}`, reason: '(top level): key "readings" appears twice' },
+    { name: 'in an unknown extra field, which the schema ignores', payload: `{"meta":{"fw":"1.2","fw":"1.3"},"readings":[{"ts":${T0},"tempC":4}]}`, reason: 'meta: key "fw" appears twice' },
+    { name: 'written once plain, once escaped', payload: String.raw`{"readings":[{"ts":1,"tempC":4,"t\u0065mpC":30}]}`, reason: 'readings[0]: key "tempC" appears twice' },
+    {
+      name: 'after a string value holding braces, quotes and colons',
+      payload: String.raw`{"note":"{\"tempC\":30}","readings":[{"ts":1,"probe":"a:\"}{\\","tempC":4,"tempC":30}]}`,
+      reason: 'readings[0]: key "tempC" appears twice',
+    },
+    { name: 'even when the message is otherwise invalid (the duplicate is named first)', payload: '{"readings":[{"tempC":"warm","tempC":30}]}', reason: 'readings[0]: key "tempC" appears twice' },
+    {
+      name: 'inside the signed string of an envelope (device without a key)',
+      payload: JSON.stringify({ signed: `{"readings":[{"ts":${T0},"tempC":4,"tempC":30}]}`, sig: 'AAAA' }),
+      reason: 'signed: readings[0]: key "tempC" appears twice',
+    },
+    { name: 'in the envelope itself: "signed" twice', payload: `{"signed":"{}","sig":"AAAA","signed":${JSON.stringify(JSON.stringify({ readings: [{ ts: T0, tempC: 30 }] }))}}`, reason: '(top level): key "signed" appears twice' },
+    { name: 'in the last of 10,000 readings', payload: bigPayload(10_000, ',"tempC":30'), reason: 'readings[9999]: key "tempC" appears twice' },
+  ];
+
+  for (const c of cases) {
+    it(c.name, () => {
+      expect(decodeTelemetry(bytes(c.payload))).toEqual({ ok: false, code: 'message.duplicate_key', reason: c.reason });
+    });
+  }
+
+  const accepted: Array<{ name: string; payload: string; tempC: number }> = [
+    { name: 'keys that differ only in case are different fields', payload: `{"readings":[{"ts":${T0},"tempC":4,"TempC":30,"tempc":30}]}`, tempC: 4 },
+    { name: 'a key with a trailing space is a different field', payload: `{"readings":[{"ts":${T0},"tempC":4,"tempC ":30}]}`, tempC: 4 },
+    { name: 'a repeated key inside a string value is no key', payload: String.raw`{"note":"{\"tempC\":4,\"tempC\":30}","readings":[{"ts":${T0},"tempC":4}]}`, tempC: 4 },
+    { name: 'the same keys in every reading', payload: `{"readings":[{"ts":${T0},"tempC":4},{"ts":${T0 + 1},"tempC":4}]}`, tempC: 4 },
+    { name: 'the same key at different depths', payload: `{"tempC":99,"readings":[{"ts":${T0},"tempC":4,"probe":{"tempC":5}}]}`, tempC: 4 },
+  ];
+  for (const c of accepted) {
+    it(`accepts: ${c.name}`, () => {
+      const result = decodeTelemetry(bytes(c.payload));
+      expect(result.ok).toBe(true);
+      if (result.ok) expect(result.message.readings[0]!.tempC).toBe(c.tempC);
+    });
+  }
+
+  it('accepts 10,000 readings without a repeated key', () => {
+    expect(decodeTelemetry(bytes(bigPayload(10_000, ''))).ok).toBe(true);
+  });
+
+  it('refuses a correctly signed message whose signed string repeats a key', () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const signed = `{"seq":5,"readings":[{"ts":${T0},"tempC":4,"tempC":30}]}`;
+    const payload = JSON.stringify({ signed, sig: sign(null, Buffer.from(signed, 'utf8'), privateKey).toString('base64') });
+    expect(decodeTelemetry(bytes(payload), publicKey)).toEqual({ ok: false, code: 'message.duplicate_key', reason: 'signed: readings[0]: key "tempC" appears twice' });
+  });
+
+  it('says signature.invalid, not duplicate_key, when the signature does not hold', () => {
+    const { publicKey } = generateKeyPairSync('ed25519');
+    const payload = JSON.stringify({ signed: `{"readings":[{"ts":${T0},"tempC":4,"tempC":30}]}`, sig: Buffer.alloc(64).toString('base64') });
+    expect(decodeTelemetry(bytes(payload), publicKey)).toMatchObject({ ok: false, code: 'signature.invalid' });
+  });
+});
+
+/** A message of `count` readings; `extra` is appended to the last reading's fields. */
+function bigPayload(count: number, extra: string): string {
+  const readings = Array.from({ length: count }, (_, i) => `{"ts":${T0 + i * 60_000},"tempC":4,"rhPct":90${i === count - 1 ? extra : ''}}`);
+  return `{"seq":1,"readings":[${readings.join(',')}]}`;
+}

@@ -1,5 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { z } from 'zod';
+import { describeDuplicateKey, findDuplicateKey } from './duplicate-keys.ts';
 import { isSignedEnvelope, verifyEnvelope } from './signature.ts';
 import { formatZodError } from './zod-error.ts';
 
@@ -49,6 +50,7 @@ export type TelemetryRejectCode =
   | 'message.too_large'
   | 'message.not_json'
   | 'message.invalid'
+  | 'message.duplicate_key'
   | 'signature.missing'
   | 'signature.invalid';
 
@@ -62,6 +64,8 @@ export type DecodeResult =
  * answer, so ingest and rules, which consume the stream independently, agree on what a message holds.
  * A device registered with an Ed25519 key (`publicKey`) must send the signed envelope
  * `{"signed": "<message JSON>", "sig": "<base64 signature over the UTF-8 bytes of signed>"}`.
+ * An object holding a key twice, in the message or the envelope, refuses the message
+ * (`message.duplicate_key`): JSON.parse would silently keep the last value.
  */
 export function decodeTelemetry(payload: Uint8Array, publicKey?: KeyObject | null): DecodeResult {
   if (payload.byteLength === 0) return { ok: false, code: 'message.empty', reason: 'message is empty' };
@@ -78,17 +82,25 @@ export function decodeTelemetry(payload: Uint8Array, publicKey?: KeyObject | nul
   } catch (error) {
     return { ok: false, code: 'message.not_json', reason: `not valid JSON: ${(error as Error).message}` };
   }
+  // JSON.parse keeps the last of two equal keys: {"tempC":4,"tempC":30} would store 30 °C (issue 8).
+  const duplicate = findDuplicateKey(payload);
+  if (duplicate) return { ok: false, code: 'message.duplicate_key', reason: describeDuplicateKey(duplicate) };
   let isSigned = false;
   if (isSignedEnvelope(json)) {
     if (publicKey && !verifyEnvelope(json, publicKey)) {
       return { ok: false, code: 'signature.invalid', reason: 'sig: the Ed25519 signature does not verify against the UTF-8 bytes of "signed" with the device\'s registered key' };
     }
     isSigned = Boolean(publicKey);
+    const { signed } = json;
     try {
-      json = JSON.parse(json.signed);
+      json = JSON.parse(signed);
     } catch (error) {
       return { ok: false, code: 'message.not_json', reason: `signed: not valid JSON: ${(error as Error).message}` };
     }
+    // Scanned as the UTF-8 bytes the signature covers: a raw lone surrogate in "signed" (only a \u escape
+    // in the envelope can put one there) is U+FFFD in them, so two keys differing only there count as one.
+    const signedDuplicate = findDuplicateKey(Buffer.from(signed, 'utf8'));
+    if (signedDuplicate) return { ok: false, code: 'message.duplicate_key', reason: `signed: ${describeDuplicateKey(signedDuplicate)}` };
   } else if (publicKey) {
     return { ok: false, code: 'signature.missing', reason: 'this device is registered with an Ed25519 key: send {"signed": "<message JSON>", "sig": "<base64 signature>"}' };
   }
