@@ -4,11 +4,12 @@ import { describeDuplicateKey, findDuplicateKey } from './duplicate-keys.ts';
 import { isSignedEnvelope, verifyEnvelope } from './signature.ts';
 import { formatZodError } from './zod-error.ts';
 
-/** Largest accepted telemetry message, in bytes. Larger messages are dead-lettered unread. */
-export const MAX_MESSAGE_BYTES = 1024 * 1024;
+import { decodeCommonShape } from './telemetry-fast-path.ts';
+import { MAX_MESSAGE_BYTES, MAX_READINGS_PER_MESSAGE } from './telemetry-types.ts';
+import type { TelemetryMessage } from './telemetry-types.ts';
 
-/** Most readings in one message; a logger uploading a longer backlog splits it. */
-export const MAX_READINGS_PER_MESSAGE = 10_000;
+export { MAX_MESSAGE_BYTES, MAX_READINGS_PER_MESSAGE };
+export type { Reading, TelemetryMessage } from './telemetry-types.ts';
 
 // ISO-8601 with an explicit offset: a reading's time must not depend on the server's zone.
 const isoTimestamp = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value));
@@ -38,11 +39,6 @@ export const telemetryMessageSchema = z.object({
     .max(MAX_READINGS_PER_MESSAGE, `must hold at most ${MAX_READINGS_PER_MESSAGE} readings`),
 });
 
-/** A reading after validation: device time in epoch ms. */
-export type Reading = { sampledAt: number; tempC: number; rhPct: number | null };
-
-/** A telemetry message after validation. */
-export type TelemetryMessage = { seq: number | null; readings: Reading[] };
 
 /** Stable codes for why a telemetry message was refused. */
 export type TelemetryRejectCode =
@@ -104,6 +100,9 @@ export function decodeTelemetry(payload: Uint8Array, publicKey?: KeyObject | nul
   } else if (publicKey) {
     return { ok: false, code: 'signature.missing', reason: 'this device is registered with an Ed25519 key: send {"signed": "<message JSON>", "sig": "<base64 signature>"}' };
   }
+  // Most messages take the fast path; zod decides (and names the field and rule) for the rest.
+  const common = decodeCommonShape(json);
+  if (common) return { ok: true, isSigned, message: common };
   const parsed = telemetryMessageSchema.safeParse(json);
   if (!parsed.success) return { ok: false, code: 'message.invalid', reason: formatZodError(parsed.error) };
   return {
