@@ -115,6 +115,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
 
   /** Checks one message (in arrival order) and returns the readings to store, or the refusal. */
   async function prepare(deviceId: string, topic: string, payload: Buffer, flags: PublishFlags, receivedAt: number): Promise<StoredReading[] | 'refused'> {
+    await silence.heard(deviceId, receivedAt);
     // The device contract: telemetry is QoS 1, never retained. QoS 0 cannot be acknowledged after the
     // commit (nothing would be resent), QoS 2 has no use here, and a retained reading would be handed
     // to every new subscriber as if it were new.
@@ -158,7 +159,6 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       if (deviceId === null) return await refuse(null, topic, 'topic.invalid', `not a telemetry topic: ${topic}`, payload, receivedAt);
       const held = waitForRate(deviceId, receivedAt);
       if (held) await held;
-      await silence.heard(deviceId, receivedAt);
       const prepared = preparing.then(() => prepare(deviceId, topic, payload, flags, receivedAt));
       preparing = prepared.catch(() => undefined);
       const readings = await prepared;
