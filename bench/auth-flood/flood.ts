@@ -15,6 +15,7 @@ let answered = 0;
 let isStopped = false;
 process.stdin.on('end', () => (isStopped = true)).resume();
 const started = performance.now();
+const cpu = process.cpuUsage();
 const ticks = Math.round(plan.durationMs / TICK_MS);
 for (let tick = 0; tick < ticks && !isStopped; tick++) {
   const waitMs = started + tick * TICK_MS - performance.now();
@@ -31,6 +32,8 @@ for (let tick = 0; tick < ticks && !isStopped; tick++) {
   }
 }
 const elapsedMs = performance.now() - started;
+const used = process.cpuUsage(cpu);
+const cpuPct = ((used.user + used.system) / 1000 / elapsedMs) * 100;
 await new Promise((resolve) => setTimeout(resolve, plan.graceMs));
-process.stdout.write(JSON.stringify({ sent, perSecond: (sent / elapsedMs) * 1000, counts, pending: sent - answered }) + '\n');
+process.stdout.write(JSON.stringify({ sent, perSecond: (sent / elapsedMs) * 1000, counts, pending: sent - answered, cpuPct }) + '\n');
 process.exit(0);

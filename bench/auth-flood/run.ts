@@ -34,7 +34,7 @@ const here = new URL('.', import.meta.url).pathname;
 const UNBOUNDED = Number.MAX_SAFE_INTEGER;
 
 type Scenario = { label: string; isFlooded: boolean; throttle?: Partial<ThrottleSettings> };
-type FloodReport = { sent: number; perSecond: number; counts: Record<string, number>; pending: number };
+type FloodReport = { sent: number; perSecond: number; counts: Record<string, number>; pending: number; cpuPct: number };
 
 const scenarios: Scenario[] = [
   { label: '(a) no flood', isFlooded: false },
@@ -109,7 +109,7 @@ async function runScenario(scenario: Scenario) {
   // A timeout counts as the slowest possible answer in the percentiles; a refusal is reported apart.
   const sorted = [...accepted, ...Array<number>(timeouts).fill(Infinity)].sort((a, b) => a - b);
   const floodText = floodReport
-    ? `${floodReport.sent.toLocaleString('en')} (${Math.round(floodReport.perSecond)}/s): ${floodReport.counts['4'] ?? 0} bad credentials (4), ${floodReport.counts['5'] ?? 0} refused unchecked (5), ${floodReport.pending} unanswered`
+    ? `${floodReport.sent.toLocaleString('en')} (${Math.round(floodReport.perSecond)}/s): ${floodReport.counts['4'] ?? 0} bad credentials (4), ${floodReport.counts['5'] ?? 0} refused unchecked (5), ${floodReport.pending} unanswered; flood process CPU ${floodReport.cpuPct.toFixed(0)} %`
     : '—';
   return `| ${scenario.label} | ${formatMs(percentile(sorted, 50))} | ${formatMs(percentile(sorted, 95))} | ${formatMs(percentile(sorted, 99))} | ${formatMs(sorted[sorted.length - 1] ?? NaN)} | ${accepted.length} / ${device.outcomes.length} (${refused} refused, ${timeouts} timed out) | ${floodText} | ${checks.toLocaleString('en')} | ${cpuPct.toFixed(0)} % |`;
 }
