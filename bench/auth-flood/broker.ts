@@ -11,12 +11,12 @@ import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import type { ThrottleSettings } from '@coldchain/broker';
 import { SqliteOpsStore } from '@coldchain/storage';
 // bench/package.json does not list @coldchain/auth; the source is imported directly.
-import { hashSecret } from '../../packages/auth/src/index.ts';
+import { hashSecret, hashSecretWithScrypt } from '../../packages/auth/src/index.ts';
 
-type Plan = { dir: string; deviceId: string; secret: string; throttle?: Partial<ThrottleSettings> };
+type Plan = { dir: string; deviceId: string; secret: string; throttle?: Partial<ThrottleSettings>; isScryptHash?: boolean };
 const plan = JSON.parse(process.argv[2]!) as Plan;
 const ops = new SqliteOpsStore(join(plan.dir, 'ops.db'), 'FULL');
-await ops.createDevice({ id: plan.deviceId, secretHash: await hashSecret(plan.secret), publicKey: null, createdAt: Date.now() });
+await ops.createDevice({ id: plan.deviceId, secretHash: await (plan.isScryptHash ? hashSecretWithScrypt : hashSecret)(plan.secret), publicKey: null, createdAt: Date.now() });
 let checks = 0;
 const authenticate = createAuthenticator({
   // Unknown ids cost no scrypt; each look-up of the real device's hash is followed by one check.

@@ -1,2 +1,2 @@
-/** @coldchain/auth: secrets for devices and API tokens, hashed with scrypt and compared in constant time. */
-export { generateSecret, generateTraceCode, hashSecret, isSameToken, verifySecret } from './secrets.ts';
+/** @coldchain/auth: secrets for devices and API tokens, hashed for storage and compared in constant time. */
+export { generateSecret, generateTraceCode, hashSecret, hashSecretWithScrypt, isSameToken, verifySecret } from './secrets.ts';
