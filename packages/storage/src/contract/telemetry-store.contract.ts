@@ -70,6 +70,17 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       expect(back.map((r) => r.tempC)).toEqual([4.2]);
     });
 
+    it('keeps the first of repeated readings spread through a large batch, within and across the rows a store writes together', async () => {
+      // 300 readings where every 7th repeats an earlier time (one 50 rows back, so repeats fall both
+      // inside and across any grouping of rows a store makes when it writes), with another value.
+      const batch = Array.from({ length: 300 }, (_, i) => (i % 7 === 6 && i >= 50 ? reading('dev-a', T0 + (i - 50) * MIN, 30) : reading('dev-a', T0 + i * MIN, 4 + (i % 5) / 10)));
+      const repeats = batch.filter((r) => r.tempC === 30).length;
+      expect(await store.insertReadings(batch)).toEqual({ inserted: 300 - repeats, duplicates: repeats });
+      const back = await store.readingsBetween('dev-a', T0, T0 + 400 * MIN);
+      expect(back).toHaveLength(300 - repeats);
+      expect(back.some((r) => r.tempC === 30)).toBe(false);
+    });
+
     it('stores nothing twice when a whole upload is retried', async () => {
       const batch = Array.from({ length: 100 }, (_, i) => reading('dev-a', T0 + i * MIN, 4 + (i % 7) / 10));
       expect(await store.insertReadings(batch)).toEqual({ inserted: 100, duplicates: 0 });
