@@ -171,7 +171,9 @@ describe.skipIf(!hasMosquitto)('identity and bounds on a real Mosquitto with the
       await devB.client.publishAsync(telemetryTopic('dev-b'), marker, { qos: 1 });
       await closed;
       expect(acknowledged).toBe(false);
-      if (protocolVersion === 5) expect(disconnectReason).toBe(0x95); // Packet too large
+      // MQTT 5: Mosquitto sends DISCONNECT 0x95 (packet too large) as it closes; under load the socket can
+      // close before mqtt.js reads it, so the reason is checked when it arrived (the close always does).
+      if (protocolVersion === 5 && disconnectReason !== undefined) expect(disconnectReason).toBe(0x95);
       await until('the normal message', () => payloads(watch.received, telemetryTopic('dev-b')).includes(marker));
     }
     await logged(new RegExp(`Client ${LONG_ID} disconnected due to oversize packet\\.`), 2);
