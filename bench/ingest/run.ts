@@ -1,8 +1,8 @@
-// Ingest benchmark: sustained readings/s from publish to durable storage, QoS 1, messages of 10 readings,
-// through the embedded broker (aedes) and through Mosquitto, against the broker's raw QoS 1 pass-through
-// measured in the same run. Usage: npx tsx bench/ingest/run.ts [messages=20000] [runs=3] [connections=4]
-// Ingest runs as in production: pipelined acknowledgement (INGEST_MAX_UNACKED=1000), MQTT 3.1.1 on the
-// embedded broker and MQTT 5 on Mosquitto; one row per broker repeats the one-at-a-time consumer.
+// Ingest benchmark, from the device's side: readings stored per second with zero loss, timed from the
+// first publish to the last PUBACK (which now means durable), through the embedded broker (aedes, ingest
+// in its publish path) and through Mosquitto (ingest consuming over MQTT 5, pipelined), against the
+// broker's raw QoS 1 pass-through measured in the same run. QoS 1 messages of 10 readings.
+// Usage: npx tsx bench/ingest/run.ts [messages=20000] [runs=5] [publisher connections=4] [embedded|mosquitto|both]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -11,23 +11,37 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { buildBroker, createAuthenticator } from '@coldchain/broker';
+import type { TelemetrySink } from '@coldchain/broker';
 import { systemClock } from '@coldchain/bus';
-import { buildIngest } from '@coldchain/ingest';
+import { buildIngest, createIngestPipeline } from '@coldchain/ingest';
 import { TELEMETRY_FILTER } from '@coldchain/schemas';
 import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
 import type { SqliteSync } from '@coldchain/storage';
 
 const MESSAGES = Number(process.argv[2] ?? 20_000);
-const RUNS = Number(process.argv[3] ?? 3);
-// Connections on the shared subscription for the several-connections row (Mosquitto).
-const CONNECTIONS = Number(process.argv[4] ?? 4);
+const RUNS = Number(process.argv[3] ?? 5);
+const PUBLISHER_CONNECTIONS = Number(process.argv[4] ?? 4);
+const ONLY = process.argv[5] ?? 'both';
 const READINGS_PER_MESSAGE = 10;
+const TOTAL_READINGS = MESSAGES * READINGS_PER_MESSAGE;
 const SECRET = 'bench-service-secret-0123456789';
+const NO_RATE_LIMIT = { perSecond: 1e9, burst: 1e9 };
 const log = pino({ level: 'error' });
 const here = new URL('.', import.meta.url).pathname;
+const now = () => performance.timeOrigin + performance.now();
 
-type Broker = { hasSharedSubscriptions: boolean; protocolVersion: 4 | 5; name: string; url: string; username: string; password: string; rssKb(): number; stop(): Promise<void> };
-type Result = { readingsPerSecond: number; peakRssMb: number; brokerPeakRssMb: number; cpuUsPerMessage: number };
+type Published = { firstPublishAt: number; lastAckAt: number; acked: number };
+type Result = { readingsPerSecond: number; cpuUsPerMessage: number; peakRssMb: number };
+/** A broker under test: its URL and credentials, and how to put ingest behind it for one run. */
+type BrokerUnderTest = {
+  name: string;
+  url: string;
+  username: string;
+  password: string;
+  /** Starts ingest on `dir` for one run; returns how many readings it has stored, and a stop. */
+  startIngest(dir: string, sync: SqliteSync, offset: number): Promise<{ stored(): number; stop(): Promise<void> }>;
+  stop(): Promise<void>;
+};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -39,19 +53,53 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startAedes(): Promise<Broker> {
-  const broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async () => undefined, serviceSecret: SECRET }) });
-  const { port } = await broker.start();
-  // In-process: its memory is the benchmark process's own.
-  return { hasSharedSubscriptions: false, protocolVersion: 4, name: 'aedes (embedded)', url: `mqtt://127.0.0.1:${port}`, username: '_svc_bench', password: SECRET, rssKb: () => 0, stop: () => broker.stop() };
+function openStores(dir: string, sync: SqliteSync) {
+  return { telemetry: new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync), ops: new SqliteOpsStore(join(dir, 'ops.db'), sync) };
 }
 
-async function startMosquitto(): Promise<Broker> {
+/**
+ * The embedded broker as the all-in-one runs it. The sink is swapped per run: none for the raw
+ * pass-through (aedes acknowledges on receipt), ingest's pipeline for an ingest run.
+ */
+async function startEmbedded(): Promise<BrokerUnderTest> {
+  let sink: TelemetrySink | undefined;
+  const ingest: TelemetrySink = {
+    acceptTelemetry: (...args) => (sink ? sink.acceptTelemetry(...args) : Promise.resolve('stored')),
+    acceptStatus: async () => undefined,
+  };
+  const broker = buildBroker({ host: '127.0.0.1', port: 0, log, ingest, authenticate: createAuthenticator({ getDeviceSecretHash: async () => undefined, serviceSecret: SECRET }) });
+  const { port } = await broker.start();
+  return {
+    name: 'aedes (embedded), ingest in the publish path',
+    url: `mqtt://127.0.0.1:${port}`,
+    username: '_svc_bench',
+    password: SECRET,
+    async startIngest(dir, sync) {
+      const stores = openStores(dir, sync);
+      const pipeline = createIngestPipeline({ ...stores, clock: systemClock, log, rateLimit: NO_RATE_LIMIT });
+      pipeline.start();
+      sink = pipeline;
+      return {
+        stored: () => pipeline.stats().accepted,
+        async stop() {
+          sink = undefined;
+          await pipeline.stop();
+          await stores.telemetry.close();
+          await stores.ops.close();
+        },
+      };
+    },
+    stop: () => broker.stop(),
+  };
+}
+
+/** Debian's Mosquitto with the shipped queue settings; ingest consumes over MQTT 5 as in production. */
+async function startMosquitto(): Promise<BrokerUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-mosquitto-'));
   const port = await freePort();
   const shipped = readFileSync(new URL('../../deploy/mosquitto/mosquitto.conf', import.meta.url), 'utf8')
     .split('\n')
-    .filter((l) => /^(max_queued_messages|max_queued_bytes|max_inflight_messages|queue_qos0_messages)\b/.test(l.trim()));
+    .filter((l) => /^(max_queued_messages|max_queued_bytes|max_inflight_messages|queue_qos0_messages|max_packet_size)\b/.test(l.trim()));
   writeFileSync(join(dir, 'm.conf'), [`listener ${port} 127.0.0.1`, 'allow_anonymous true', ...shipped, ''].join('\n'));
   const child = spawn('/usr/sbin/mosquitto', ['-c', join(dir, 'm.conf')], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
@@ -63,18 +111,25 @@ async function startMosquitto(): Promise<Broker> {
     if (ok) break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  const rssKb = () => {
-    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  };
+  const url = `mqtt://127.0.0.1:${port}`;
   return {
-    hasSharedSubscriptions: true,
-    protocolVersion: 5,
-    name: 'Mosquitto 2 (shipped settings)',
-    url: `mqtt://127.0.0.1:${port}`,
+    name: 'Mosquitto 2 (shipped settings), ingest over MQTT 5',
+    url,
     username: '',
     password: '',
-    rssKb,
+    async startIngest(runDir, sync, offset) {
+      const stores = openStores(runDir, sync);
+      const ingest = buildIngest({ mqtt: { url, clientId: `coldchain-bench-ingest-${offset}`, isPersistent: false, protocolVersion: 5 }, ...stores, clock: systemClock, log, rateLimit: NO_RATE_LIMIT });
+      await ingest.start();
+      return {
+        stored: () => ingest.stats().accepted,
+        async stop() {
+          await ingest.stop();
+          await stores.telemetry.close();
+          await stores.ops.close();
+        },
+      };
+    },
     stop: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
@@ -85,18 +140,14 @@ async function startMosquitto(): Promise<Broker> {
 }
 
 /** Runs the publisher in its own process, so it has its own core as a real fleet would. */
-function publish(broker: Broker, count: number, offset: number): Promise<void> {
+function publish(broker: BrokerUnderTest, offset: number): Promise<Published> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'publisher.ts'), broker.url, String(count), broker.username, broker.password, String(offset)], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`publisher exited ${code}`))));
+    const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'publisher.ts'), broker.url, String(MESSAGES), broker.username, broker.password, String(offset), String(PUBLISHER_CONNECTIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as Published) : reject(new Error(`publisher exited ${code}`))));
   });
 }
-
-/** CPU time of this process (all its threads: broker when embedded, consumer, SQLite writer) per message since `since`. */
-const cpuPerMessage = (since: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / MESSAGES;
-};
 
 /** Samples this process's RSS until stopped; returns the peak in MB. */
 function sampleRss(): () => number {
@@ -108,105 +159,95 @@ function sampleRss(): () => number {
   };
 }
 
-/** Times from the first to the last of `total` events reported by `progress()`; polled every 5 ms. */
-async function rate(progress: () => number, total: number, work: Promise<void>): Promise<number> {
-  let first = 0;
-  let last = 0;
-  while (true) {
-    const done = progress();
-    const now = performance.now();
-    if (done > 0 && first === 0) first = now;
-    if (done >= total) {
-      last = now;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 5));
+/** Polls `progress` every 2 ms until it reaches `total` (bounded by `timeoutMs`); when it did, epoch ms. */
+async function reached(progress: () => number, total: number, timeoutMs = 120_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (progress() < total) {
+    if (Date.now() > deadline) throw new Error(`only ${progress()} of ${total} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 2));
   }
-  await work;
-  return ((total - 1) / (last - first)) * 1000;
+  return now();
 }
 
-async function baseline(broker: Broker, offset: number): Promise<Result> {
+/** Readings per second from the first publish to the later of the last PUBACK and `doneAt`. */
+const rateOf = (published: Published, doneAt: number) => ((TOTAL_READINGS - READINGS_PER_MESSAGE) / (Math.max(published.lastAckAt, doneAt) - published.firstPublishAt)) * 1000;
+
+/** The raw QoS 1 pass-through: publish → broker → a counting subscriber, timed to the last PUBACK and the last delivery. */
+async function baseline(broker: BrokerUnderTest, offset: number): Promise<Result> {
   const peak = sampleRss();
   const cpu = process.cpuUsage();
   let received = 0;
   const subscriber = await mqtt.connectAsync(broker.url, { clientId: `coldchain-bench-count-${offset}`, username: broker.username || undefined, password: broker.password || undefined, clean: true, reconnectPeriod: 0 });
   subscriber.on('message', () => received++);
   await subscriber.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
-  const messagesPerSecond = await rate(() => received, MESSAGES, publish(broker, MESSAGES, offset));
+  const publishing = publish(broker, offset);
+  const deliveredAt = await reached(() => received, MESSAGES);
+  const published = await publishing;
   await subscriber.endAsync();
-  return { readingsPerSecond: messagesPerSecond * READINGS_PER_MESSAGE, peakRssMb: peak(), brokerPeakRssMb: Math.round(broker.rssKb() / 1024), cpuUsPerMessage: cpuPerMessage(cpu) };
+  return { readingsPerSecond: rateOf(published, deliveredAt), cpuUsPerMessage: cpuPerMessage(cpu), peakRssMb: peak() };
 }
 
-async function ingestRun(broker: Broker, offset: number, sync: SqliteSync, options: { connections?: number; maxUnacked?: number } = {}): Promise<Result> {
-  const connections = options.connections ?? 1;
+/** Ingest behind the broker: timed to the last PUBACK, and (external broker) to the last reading stored. */
+async function ingestRun(broker: BrokerUnderTest, offset: number, sync: SqliteSync): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
-  const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync);
-  const ops = new SqliteOpsStore(join(dir, 'ops.db'), sync);
+  const ingest = await broker.startIngest(dir, sync, offset);
   const peak = sampleRss();
   const cpu = process.cpuUsage();
-  const ingest = buildIngest({
-    mqtt: { url: broker.url, clientId: `coldchain-bench-ingest-${offset}`, username: broker.username || undefined, password: broker.password || undefined, isPersistent: false, protocolVersion: broker.protocolVersion },
-    ...(options.maxUnacked ? { maxUnacked: options.maxUnacked } : {}),
-    ...(connections > 1 ? { connections, filter: `$share/bench/${TELEMETRY_FILTER}` } : {}),
-    telemetry,
-    ops,
-    clock: systemClock,
-    log,
-    rateLimit: { perSecond: 1e9, burst: 1e9 },
-  });
-  await ingest.start();
-  const readingsPerSecond = await rate(() => ingest.stats().accepted, MESSAGES * READINGS_PER_MESSAGE, publish(broker, MESSAGES, offset));
-  const stats = ingest.stats();
-  const cpuUsPerMessage = cpuPerMessage(cpu);
+  const publishing = publish(broker, offset);
+  const storedAt = await reached(() => ingest.stored(), TOTAL_READINGS);
+  const published = await publishing;
+  const result = { readingsPerSecond: rateOf(published, storedAt), cpuUsPerMessage: cpuPerMessage(cpu), peakRssMb: peak() };
   await ingest.stop();
-  await telemetry.close();
-  await ops.close();
+  // Zero loss, checked in the file: every acknowledged reading is there.
+  const check = new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync);
+  let rows = 0;
+  for (let d = 0; d < 100; d++) rows += (await check.readingsBetween(`bench-${d}`, 0, Number.MAX_SAFE_INTEGER, 10_000_000)).length;
+  await check.close();
   rmSync(dir, { recursive: true, force: true });
-  if (stats.accepted !== MESSAGES * READINGS_PER_MESSAGE || stats.rejected !== 0) throw new Error(`lost or refused readings: ${JSON.stringify(stats)}`);
-  return { readingsPerSecond, peakRssMb: peak(), brokerPeakRssMb: Math.round(broker.rssKb() / 1024), cpuUsPerMessage };
+  if (published.acked !== MESSAGES || rows !== TOTAL_READINGS) throw new Error(`lost readings: ${published.acked} of ${MESSAGES} acknowledged, ${rows} of ${TOTAL_READINGS} stored`);
+  return result;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** CPU time of this process (all its threads: broker, ingest, SQLite writer) per message since `since`. */
+const cpuPerMessage = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / MESSAGES;
+};
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rows: string[] = [];
+const medians: Record<string, number> = {};
 let offset = 0;
-for (const start of [startAedes, startMosquitto]) {
+for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY === 'embedded' ? [] : [startMosquitto])]) {
   const broker = await start();
-  const runs: Record<string, Result[]> = { baseline: [], full: [], normal: [], oneAtATime: [], shared: [] };
+  const runs: Record<'baseline' | 'full' | 'normal', Result[]> = { baseline: [], full: [], normal: [] };
   for (let i = 0; i < RUNS; i++) {
-    runs.baseline!.push(await baseline(broker, (offset += MESSAGES)));
-    runs.full!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL'));
-    runs.normal!.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL'));
-    runs.oneAtATime!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', { maxUnacked: 1 }));
-    if (broker.hasSharedSubscriptions) runs.shared!.push(await ingestRun(broker, (offset += MESSAGES), 'FULL', { connections: CONNECTIONS }));
+    runs.baseline.push(await baseline(broker, (offset += MESSAGES)));
+    runs.full.push(await ingestRun(broker, (offset += MESSAGES), 'FULL'));
+    runs.normal.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL'));
   }
   await broker.stop();
-  const base = median(runs.baseline!.map((r) => r.readingsPerSecond));
+  const base = median(runs.baseline.map((r) => r.readingsPerSecond));
   const line = (label: string, results: Result[]) => {
     const rps = median(results.map((r) => r.readingsPerSecond));
-    const peakRss = Math.max(...results.map((r) => r.peakRssMb));
-    const brokerRss = Math.max(...results.map((r) => r.brokerPeakRssMb));
-    const cpuUs = median(results.map((r) => r.cpuUsPerMessage));
+    medians[`${broker.name} ${label}`] = rps;
     // Each run against the baseline measured just before it: how far the ratio moves from run to run.
-    const ratios = results.map((r, i) => (r.readingsPerSecond / runs.baseline![i]!.readingsPerSecond) * 100);
-    const spread = `${Math.min(...ratios).toFixed(0)}–${Math.max(...ratios).toFixed(0)} %`;
-    rows.push(`| ${broker.name} | ${label} | ${Math.round(rps).toLocaleString('en')} | ${Math.round(rps / READINGS_PER_MESSAGE).toLocaleString('en')} | ${((rps / base) * 100).toFixed(0)} % | ${spread} | ${cpuUs.toFixed(0)} µs | ${peakRss} MB${brokerRss ? ` (+ broker ${brokerRss} MB)` : ''} |`);
+    const ratios = results.map((r, i) => (r.readingsPerSecond / runs.baseline[i]!.readingsPerSecond) * 100);
+    rows.push(`| ${broker.name} | ${label} | ${Math.round(rps).toLocaleString('en')} | ${((rps / base) * 100).toFixed(0)} % | ${ratios.map((r) => r.toFixed(0)).join(', ')} % | ${median(results.map((r) => r.cpuUsPerMessage)).toFixed(0)} µs | ${Math.max(...results.map((r) => r.peakRssMb))} MB |`);
   };
-  line('baseline: raw QoS 1 pass-through to a counting subscriber', runs.baseline!);
-  line('ingest → SQLite, synchronous=FULL (default)', runs.full!);
-  line('ingest → SQLite, synchronous=NORMAL', runs.normal!);
-  line('ingest → SQLite FULL, one message at a time (INGEST_MAX_UNACKED=1)', runs.oneAtATime!);
-  if (broker.hasSharedSubscriptions) line(`ingest, ${CONNECTIONS} connections on a shared subscription → SQLite FULL`, runs.shared!);
+  line('baseline: raw QoS 1 pass-through to a counting subscriber', runs.baseline);
+  line('ingest → SQLite, synchronous=FULL (default)', runs.full);
+  line('ingest → SQLite, synchronous=NORMAL', runs.normal);
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(
   [
-    `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run, median of ${RUNS} runs; ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; mosquitto ${spawnSync('/usr/sbin/mosquitto', ['-h']).stdout.toString().split('\n')[0]?.replace('mosquitto version ', '') ?? ''}`,
+    `npx tsx bench/ingest/run.ts ${MESSAGES} ${RUNS} ${PUBLISHER_CONNECTIONS} ${ONLY}`,
+    `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run from 100 devices over ${PUBLISHER_CONNECTIONS} publisher connections (child process), median of ${RUNS} runs, every run checked for zero loss; ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; mosquitto ${spawnSync('/usr/sbin/mosquitto', ['-h']).stdout.toString().split('\n')[0]?.replace('mosquitto version ', '') ?? ''}`,
     '',
-    '| broker | path | readings/s | messages/s | of baseline (medians) | of baseline, run by run | CPU per message (benchmark process) | peak RSS (benchmark process) |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| broker | path | readings/s, first publish → last PUBACK (and last stored) | of baseline (medians) | of baseline, run by run | CPU per message (benchmark process) | peak RSS (benchmark process) |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
   ].join('\n'),
