@@ -3,7 +3,7 @@ export { ApiCallError, createApiClient } from './api-client.ts';
 export type { ApiClient } from './api-client.ts';
 export { generateDeviceKeys, LoggerDevice } from './logger-device.ts';
 export type { AcFailure, JourneyPlan, PlannedHandoff, PlannedReading, ReeferCycling, Role, StagePlan } from './journey.ts';
-export { HUB_AC_FAILURE, LINE_HAUL_CYCLING, LYCHEE_JOURNEY, planJourney } from './journey.ts';
+export { HUB_AC_FAILURE, LINE_HAUL_CYCLING, LYCHEE_JOURNEY, planJourney, seededRandom } from './journey.ts';
 export type { JourneySpec, RoleOrgs } from './journey-runner.ts';
 export { JourneyRunner, replayJourney } from './journey-runner.ts';
 export { DEMO_ORGS, DEMO_ROLE_ORGS } from './demo-orgs.ts';

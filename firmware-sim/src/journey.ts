@@ -49,8 +49,8 @@ export type PlannedHandoff = { at: number; stage: StagePlan['stage'] | 'delivere
 /** A journey laid out in time: the handoffs and every reading the logger takes. */
 export type JourneyPlan = { startAt: number; endAt: number; handoffs: PlannedHandoff[]; readings: PlannedReading[] };
 
-/** A small deterministic PRNG (mulberry32), so a seed replays the same journey. */
-function random(seed: number): () => number {
+/** A small deterministic PRNG (mulberry32), so a seed replays the same journey (or test run). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -74,7 +74,7 @@ export function planJourney(options: {
   cycling?: ReeferCycling | null;
 }): JourneyPlan {
   const { startAt, seed, intervalMs = 5 * MIN, stages = LYCHEE_JOURNEY, acFailure = null, cycling = null } = options;
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const tauMs = 60 * MIN;
   const handoffs: PlannedHandoff[] = [];
   const readings: PlannedReading[] = [];

@@ -32,14 +32,5 @@ export function readingOf(spec: FleetSpec, d: number, m: number, k: number): { t
   return { ts: spec.firstTs + n * 1000, tempC: 2 + ((d * 31 + n) % 90) / 10, rhPct: 80 + ((d + m) % 20) };
 }
 
-/** A seeded generator (mulberry32), so a failing interruption point can be replayed with CRASH_SEED. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded generator, so a failing interruption point can be replayed with CRASH_SEED. */
+export { seededRandom } from '@coldchain/firmware-sim';

@@ -1,29 +1,15 @@
 import type { MqttClient } from 'mqtt';
-import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
-import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
+import type { MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt } from '@coldchain/bus';
 import { parseDeviceTopic, STATUS_FILTER, TELEMETRY_FILTER } from '@coldchain/schemas';
-import type { RateLimit } from '@coldchain/schemas';
-import type { OpsStore, TelemetryStore } from '@coldchain/storage';
 import { createIngestPipeline, IngestStoppingError } from './pipeline.ts';
-import type { IngestStats } from './pipeline.ts';
+import type { IngestPipelineDeps, IngestStats } from './pipeline.ts';
 
-/** What ingest needs when it consumes from an external broker: a broker connection, the stores, a clock, a logger. */
-export type IngestDeps = {
+/** What ingest needs when it consumes from an external broker: the pipeline's needs and a broker connection. */
+export type IngestDeps = IngestPipelineDeps & {
   mqtt: MqttConnectionOptions;
   /** Subscription filter; `$share/ingest/...` to share the stream between instances (Mosquitto, EMQX). */
   filter?: string;
-  telemetry: TelemetryStore;
-  ops: Pick<OpsStore, 'insertDeadLetter' | 'recordDeviceEvent' | 'getDevice'>;
-  clock: Clock;
-  log: Logger;
-  metrics?: Registry;
-  rateLimit?: RateLimit;
-  /** A device whose last message is older than this is silent: a `no_data` event (default 30 min). */
-  noDataAfterMs?: number;
-  /** How often silence is checked; it needs no new data to be noticed (default 60 s). */
-  noDataCheckMs?: number;
   /**
    * MQTT connections on the shared subscription (needs a `$share/...` filter). Messages from all of
    * them share commits (group commit); one connection already keeps `maxUnacked` messages in flight.
