@@ -156,6 +156,28 @@ export async function startIngestProcess(options: { dataDir: string; mqttUrl: st
 }
 
 /**
+ * Starts rules on their own as docker-compose.yml runs them (`node --import tsx services/rules/src/main.ts`)
+ * against `mqttUrl`, and waits for its `rules.started` line (it has no HTTP port).
+ */
+export async function startRulesProcess(options: { dataDir: string; mqttUrl: string; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServiceProcess> {
+  const env = { ...serviceEnv, DATA_DIR: options.dataDir, MQTT_URL: options.mqttUrl, ...options.env };
+  const service = spawnService('rules', ['node', '--import', 'tsx', 'services/rules/src/main.ts'], env);
+  await waitReady(service, "'rules.started' log line", async () => service.hasLogged('rules.started'), options.readyTimeoutMs ?? 45_000);
+  return service;
+}
+
+/**
+ * Starts the API on its own as docker-compose.yml runs it (`node --import tsx services/api/src/main.ts`)
+ * against `mqttUrl` on `httpPort`, and waits until `GET /healthz` answers.
+ */
+export async function startApiProcess(options: { dataDir: string; mqttUrl: string; httpPort: number; env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServiceProcess> {
+  const env = { ...serviceEnv, DATA_DIR: options.dataDir, MQTT_URL: options.mqttUrl, PORT: String(options.httpPort), ...options.env };
+  const service = spawnService('api', ['node', '--import', 'tsx', 'services/api/src/main.ts'], env);
+  await waitReady(service, 'answer on GET /healthz', async () => (await fetch(`http://127.0.0.1:${options.httpPort}/healthz`)).ok, options.readyTimeoutMs ?? 45_000);
+  return service;
+}
+
+/**
  * Stops a service the way a terminal's Ctrl-C does (the signal to every process of the group) and
  * waits; SIGKILLs the group after `timeoutMs`. Says whether it stopped by itself.
  */

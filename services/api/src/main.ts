@@ -56,6 +56,8 @@ runService({
     // Served at /metrics. Ingest and rules run without HTTP, so this process's metrics are the API's own.
     const metrics = new Registry();
     collectDefaultMetrics({ register: metrics });
+    // No outbox here: the rules process owns DATA_DIR/outbox.db (services/rules/src/main.ts), and an
+    // outbox file has one owner at a time. So GET /api/v1/notifications is the all-in-one's only.
     const api = buildApi({
       host: config.HOST,
       port: config.PORT,
