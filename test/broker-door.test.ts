@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '@coldchain/firmware-sim';
 import type { ApiClient } from '@coldchain/firmware-sim';
-import { telemetryTopic } from '@coldchain/schemas';
+import { statusTopic, telemetryTopic } from '@coldchain/schemas';
 import type { DeadLetter } from '@coldchain/storage';
 import { eventually, startAllInOne } from './helpers/all-in-one.ts';
 import type { RunningService } from './helpers/all-in-one.ts';
@@ -31,7 +31,7 @@ describe('the embedded broker at the door: identity bound, input bounded', () =>
   beforeAll(async () => {
     service = await startAllInOne();
     api = createApiClient(service.info.apiUrl, service.info.adminToken);
-    for (const id of ['door-a', 'door-b', 'door-c', 'door-d', 'door-e']) secrets[id] = await api.provisionDevice(id);
+    for (const id of ['door-a', 'door-b', 'door-c', 'door-d', 'door-e', 'door-f']) secrets[id] = await api.provisionDevice(id);
   });
   afterAll(async () => {
     await service?.stop();
@@ -107,6 +107,18 @@ describe('the embedded broker at the door: identity bound, input bounded', () =>
     expect(acked).toHaveLength(240);
     expect((await readings('door-e')).map((r) => r.sampledAt)).toEqual(backlog);
     expect(await deadLetters('door-e')).toEqual([]);
+  });
+
+  it("records a device's online status and its last will as device events, from the broker's publish path", async () => {
+    const client = await device('door-f', { will: { topic: statusTopic('door-f'), payload: Buffer.from('offline'), qos: 1, retain: true } });
+    await client.publishAsync(statusTopic('door-f'), 'online', { qos: 1, retain: true });
+    // Ended without a DISCONNECT, as a logger losing power: the broker publishes its last will.
+    client.stream.destroy();
+    const kinds = await eventually('online and offline on record', async () => {
+      const events = (await api.call<{ events: { kind: string }[] }>('GET', '/api/v1/devices/door-f/events')).events.map((e) => e.kind);
+      return events.includes('online') && events.includes('offline') ? events : undefined;
+    });
+    expect(kinds.filter((k) => k === 'online' || k === 'offline').sort()).toEqual(['offline', 'online']);
   });
 
   it('refuses a packet over the size limit at its header, before it is buffered, while another device is unaffected', async () => {

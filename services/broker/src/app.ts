@@ -157,6 +157,8 @@ export function buildBroker(deps: BrokerDeps) {
       if (deps.ingest) {
         const sink = deps.ingest;
         broker.on('publish', (packet) => {
+          // Every publish passes here (telemetry, $SYS, alerts): only status topics are parsed.
+          if (!packet.topic.endsWith('/status')) return;
           const topic = parseDeviceTopic(packet.topic);
           if (topic?.kind !== 'status' || refusedPayloads.has(packet.payload as Buffer)) return;
           sink.acceptStatus(topic.deviceId, packet.payload as Buffer).catch((error: unknown) => log.error({ err: error, deviceId: topic.deviceId }, 'broker.status_failed'));
