@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashSecret } from '@coldchain/auth';
 import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import { DEMO_ORGS } from '@coldchain/firmware-sim';
+import { Outbox } from '@coldchain/notify';
 import { buildRules } from '@coldchain/rules';
 import { telemetryTopic } from '@coldchain/schemas';
 import { SqliteOpsStore } from '@coldchain/storage';
@@ -127,5 +128,100 @@ describe('alert timers: reminders, escalation, silences, no-data, across a resta
     await publish([{ ts: T0 + 400 * MIN, tempC: 0.3 }]);
     await eventually('the device heard again', async () => ((await rules.tick()).dataBack.length === 1 ? true : undefined));
     expect((await alert('no_data'))!.status).toBe('resolved');
+  });
+});
+
+/**
+ * Routing follows custody (issue 9, item 6): an alert opened while the hub held the goods is reminded
+ * and escalated to whoever holds them when the timer fires, the hub staying on as the leg where the
+ * excursion began. Checked where the user would notice: the deliveries queued for each organisation's
+ * webhook in the real notification outbox.
+ */
+describe('alert timers: reminders and escalation follow the goods after a handoff', () => {
+  let dir: string;
+  let ops: SqliteOpsStore;
+  let outbox: Outbox;
+  let broker: ReturnType<typeof buildBroker>;
+  let rules: ReturnType<typeof buildRules>;
+  let url: string;
+  let now = Date.now();
+  const clock = { now: () => now };
+  const T0 = Math.floor((Date.now() - 2 * 86_400_000) / MIN) * MIN;
+  const hookOf = (orgId: string) => `http://127.0.0.1:9/hooks/${orgId}`;
+  const alertLow = async () => (await ops.listAlerts({ shipmentId: 'LZ-R1' })).find((a: Alert) => a.ruleId === 'low')!;
+  /** Organisations whose webhook has a delivery queued for this event type of the alert. */
+  async function notified(type: string, alertId: string): Promise<string[]> {
+    const deliveries = await outbox.list({ limit: 1000 });
+    return deliveries.filter((d) => d.key.startsWith(`${type}:alert:${alertId}:`)).map((d) => d.url.replace('http://127.0.0.1:9/hooks/', '')).sort();
+  }
+  async function publish(readings: { ts: number; tempC: number }[]) {
+    const client = await mqtt.connectAsync(url, { clientId: 'logger-r1', username: 'logger-r1', password: 'device-secret', reconnectPeriod: 0 });
+    await client.publishAsync(telemetryTopic('logger-r1'), JSON.stringify({ readings }), { qos: 1 });
+    await client.endAsync();
+  }
+  let deviceTime = T0 + 200 * MIN;
+  async function tickAlive() {
+    deviceTime += MIN;
+    const before = rules.stats().readings;
+    await publish([{ ts: deviceTime, tempC: 0.2 }]);
+    await eventually('the reading evaluated', async () => (rules.stats().readings > before ? true : undefined));
+    return rules.tick();
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldchain-routing-'));
+    ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+    // Not started: what is queued is what would be sent, and nothing leaves the machine.
+    outbox = new Outbox({ path: join(dir, 'outbox.db'), now: clock.now, sync: 'NORMAL' });
+    for (const org of [...DEMO_ORGS, { id: 'platform', name: '平台运营', nameEn: 'Platform', kind: 'platform' as const }]) {
+      await ops.upsertOrganisation({ ...org, createdAt: now });
+      await ops.setOrgChannels(org.id, [{ id: 'hook', type: 'webhook', url: hookOf(org.id), secret: 'webhook-secret-000001', lang: 'zh' }], now);
+    }
+    await ops.createDevice({ id: 'logger-r1', secretHash: await hashSecret('device-secret'), publicKey: null, createdAt: now });
+    await ops.createShipment(
+      { id: 'LZ-R1', traceCode: 'trace-code-routing-0001', profileId: 'lychee', shipperOrgId: 'hn-lychee-coop', deviceId: 'logger-r1', origin: '海口', destination: '武汉', boxes: 10, goodsValueCents: 100_000, freightCents: 10_000, startedAt: T0, deliveredAt: null, createdAt: now },
+      { shipmentId: 'LZ-R1', at: T0, stage: 'packhouse', toOrgId: 'hn-lychee-coop', station: null, probeTempC: null, recordedAt: now },
+    );
+    await ops.appendCustodyEvent({ shipmentId: 'LZ-R1', at: T0 + 60 * MIN, stage: 'hub', toOrgId: 'gz-baiyun-hub', station: '广州白云', probeTempC: null, recordedAt: now });
+    broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret: SECRET }) });
+    url = `mqtt://127.0.0.1:${(await broker.start()).port}`;
+    rules = buildRules({ mqtt: { url, clientId: 'coldchain-routing-rules', username: '_svc_rules', password: SECRET }, ops, clock, log, timerTickMs: 0, outbox });
+    await rules.start();
+    // The hub's cold room set too cold: below 1 °C for an hour while the hub holds the goods (tier 3).
+    await publish(Array.from({ length: 13 }, (_, i) => ({ ts: T0 + 120 * MIN + i * 5 * MIN, tempC: i === 0 ? 2 : 0.2 })));
+    await eventually('the low-temperature alert', async () => ((await alertLow())?.status === 'open' ? true : undefined));
+  });
+  afterAll(async () => {
+    await rules?.stop();
+    await broker?.stop();
+    await outbox?.close();
+    await ops?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens to the hub holding the goods; after the handoff the reminder goes to the line-haul carrier, the hub still told', async () => {
+    const opened = await alertLow();
+    expect(opened.routedTo).toEqual(['gz-baiyun-hub', 'hn-lychee-coop']);
+    expect(await notified('alert.opened', opened.id)).toEqual(['gz-baiyun-hub', 'hn-lychee-coop']);
+
+    // The hub loads the pallets onto the line-haul reefer: the goods change hands, the alert is still open.
+    await ops.appendCustodyEvent({ shipmentId: 'LZ-R1', at: T0 + 200 * MIN, stage: 'line_haul', toOrgId: 'nanbei-reefer', station: '广州白云', probeTempC: 0.4, recordedAt: now });
+    now += 4 * 60 * MIN + MIN;
+    expect((await tickAlive()).reminded).toEqual([opened.id]);
+
+    const reminded = await alertLow();
+    expect(reminded.routedTo).toEqual(['nanbei-reefer', 'gz-baiyun-hub', 'hn-lychee-coop']);
+    expect(await notified('alert.reminder', opened.id)).toEqual(['gz-baiyun-hub', 'hn-lychee-coop', 'nanbei-reefer']);
+    // Liability does not move with the goods: the excursion began in the hub's leg.
+    expect(reminded.attribution.orgId).toBe(opened.attribution.orgId);
+  });
+
+  it('escalates to the carrier holding the goods and the platform, the hub still told', async () => {
+    const before = await alertLow();
+    now = before.respondBy + MIN;
+    expect((await tickAlive()).escalated).toEqual([before.id]);
+
+    expect((await alertLow()).routedTo).toEqual(['nanbei-reefer', 'gz-baiyun-hub', 'hn-lychee-coop', 'platform']);
+    expect(await notified('alert.escalated', before.id)).toEqual(['gz-baiyun-hub', 'hn-lychee-coop', 'nanbei-reefer', 'platform']);
   });
 });

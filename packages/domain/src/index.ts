@@ -39,7 +39,7 @@ export type { OrgKind } from './organisations.ts';
 export { isLogisticsProvider, ORG_KINDS, PLATFORM_ORG_ID } from './organisations.ts';
 export type { ClaimDecision, ShipmentValue } from './claims.ts';
 export { claimAmountCents, decideClaim } from './claims.ts';
-export { routeAlert } from './routing.ts';
+export { routeAlert, routeOpenAlert } from './routing.ts';
 export type { CurvePoint } from './downsample.ts';
 export { downsampleMinMax } from './downsample.ts';
 export { unmonitoredMs } from './coverage.ts';

@@ -185,6 +185,11 @@ export interface OpsStore {
   getShipment(id: string): Promise<Shipment | undefined>;
   getShipmentByTraceCode(traceCode: string): Promise<Shipment | undefined>;
   listShipments(limit?: number): Promise<Shipment[]>;
+  /**
+   * Shipments not yet delivered, in id order, the first `limit` after `afterId` (null: from the start):
+   * a keyset page, so a scan of every live shipment holds one page at a time and skips none.
+   */
+  listLiveShipmentsAfter(afterId: string | null, limit: number): Promise<Shipment[]>;
   /** The shipment a device was with at device time `at`. */
   findShipmentForDevice(deviceId: string, at: number): Promise<Shipment | undefined>;
   /** A shipment of this device not delivered by `from` (it would overlap an open-ended one starting then). */
@@ -199,6 +204,12 @@ export interface OpsStore {
   updateAlert(alert: Alert): Promise<void>;
   getAlert(id: string): Promise<Alert | undefined>;
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
+  /**
+   * Alerts in one status (and kind), in id order, the first `limit` after `afterId` (null: from the
+   * start): a keyset page for scans of every open alert (the timers). Updating an alert does not move
+   * it, so a scan that updates what it reads sees each alert once.
+   */
+  listAlertsAfter(afterId: string | null, filter: { status: AlertStatus; kind?: AlertKind; limit: number }): Promise<Alert[]>;
 
   /** Files a claim unless one exists for (shipment, liable party); returns the stored one and whether it is new. */
   fileClaimOnce(claim: Claim): Promise<{ claim: Claim; isNew: boolean }>;

@@ -96,4 +96,8 @@ export const OPS_MIGRATIONS = [
    );
    CREATE INDEX profile_audit_profile ON profile_audit (profile_id, seq);
    CREATE TABLE org_response_times (org_id TEXT PRIMARY KEY REFERENCES organisations(id), response_ms TEXT NOT NULL);`,
+  // v9: the timers page through every open alert and every live shipment on each tick (issue 9), in id
+  // order, without walking the resolved alerts and delivered shipments that pile up behind them.
+  `CREATE INDEX alerts_status_id ON alerts (status, id);
+   CREATE INDEX shipments_live ON shipments (id) WHERE delivered_at IS NULL;`,
 ];

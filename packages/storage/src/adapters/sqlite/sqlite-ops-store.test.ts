@@ -196,6 +196,17 @@ describe('SqliteOpsStore', () => {
       expect((await ops.findShipmentForDevice('logger-01', T0 + HOUR))?.id).toBe('shp-1');
     });
 
+    it('pages through the shipments not yet delivered by id (keyset), skipping delivered ones', async () => {
+      for (const id of ['shp-e', 'shp-a', 'shp-d', 'shp-b', 'shp-c']) await createShipment(id);
+      await ops.appendCustodyEvent({ shipmentId: 'shp-b', at: T0 + 30 * HOUR, stage: 'delivered', toOrgId: null, station: '上海', probeTempC: 5, recordedAt: T0 + 30 * HOUR });
+
+      const first = await ops.listLiveShipmentsAfter(null, 2);
+      expect(first.map((s) => s.id)).toEqual(['shp-a', 'shp-c']);
+      expect((await ops.listLiveShipmentsAfter('shp-c', 2)).map((s) => s.id)).toEqual(['shp-d', 'shp-e']);
+      expect(await ops.listLiveShipmentsAfter('shp-e', 2)).toEqual([]);
+      expect(first[0]).toEqual(await ops.getShipment('shp-a'));
+    });
+
     it('lists custody events by time, ties in the order recorded', async () => {
       await createShipment('shp-1');
       const append = (at: number, stage: NewCustodyEvent['stage'], toOrgId: string) =>
@@ -265,6 +276,40 @@ describe('SqliteOpsStore', () => {
       expect(await ids({ shipmentId: 'shp-2' })).toEqual([reeferHigh.id]);
       expect(await ids({ shipmentId: 'shp-1', status: 'open' })).toEqual([hubHigh.id]);
       expect(await ids({ limit: 2 })).toEqual([hubLow.id, reeferHigh.id]);
+    });
+
+    it('pages through every alert of a status by id (keyset), however many, each once, also while updating them', async () => {
+      for (const id of ['shp-1', 'shp-2', 'shp-3']) await createShipment(id);
+      const open: Alert[] = [];
+      for (const id of ['shp-1', 'shp-2', 'shp-3']) {
+        for (const ruleId of ['high', 'low', 'trend', 'no_data']) open.push(alert(id, ruleId, { kind: ruleId === 'no_data' ? 'no_data' : 'excursion' }));
+      }
+      const done = alert('shp-1', 'high', { status: 'resolved', resolvedAt: T0 + 2 * HOUR, resolvedBy: 'hub' });
+      const seen = alert('shp-2', 'cycling', { status: 'acknowledged', acknowledgedAt: T0 + 2 * HOUR, acknowledgedBy: 'hub' });
+      for (const a of [...open, done, seen]) await ops.insertAlert(a);
+
+      // Pages of 5 over 12 open alerts, each alert updated (reminded) as it is read, as the timers do.
+      const visited: string[] = [];
+      const sizes: number[] = [];
+      let afterId: string | null = null;
+      for (;;) {
+        const page: Alert[] = await ops.listAlertsAfter(afterId, { status: 'open', limit: 5 });
+        sizes.push(page.length);
+        for (const a of page) {
+          visited.push(a.id);
+          await ops.updateAlert({ ...a, reminders: a.reminders + 1, updatedAt: T0 + 5 * HOUR });
+        }
+        if (page.length < 5) break;
+        afterId = page[page.length - 1]!.id;
+      }
+      expect(sizes).toEqual([5, 5, 2]);
+      expect(visited).toEqual(open.map((a) => a.id).sort());
+      expect((await ops.listAlerts({ status: 'open' })).every((a) => a.reminders === 1)).toBe(true);
+
+      const noData = await ops.listAlertsAfter(null, { status: 'open', kind: 'no_data', limit: 100 });
+      expect(noData.map((a) => a.id)).toEqual(open.filter((a) => a.kind === 'no_data').map((a) => a.id).sort());
+      expect((await ops.listAlertsAfter(null, { status: 'acknowledged', limit: 100 })).map((a) => a.id)).toEqual([seen.id]);
+      expect(await ops.listAlertsAfter(visited[visited.length - 1]!, { status: 'open', limit: 100 })).toEqual([]);
     });
   });
 

@@ -4,6 +4,8 @@ import type { CustodyEvent, Tier } from '@coldchain/domain';
 import type {
   Alert,
   AlertFilter,
+  AlertKind,
+  AlertStatus,
   Claim,
   DeadLetter,
   Device,
@@ -115,6 +117,11 @@ export class SqliteOpsStore implements OpsStore {
     return this.all('SELECT * FROM shipments ORDER BY started_at DESC, id LIMIT ?', limit).map(rowToShipment);
   }
 
+  async listLiveShipmentsAfter(afterId: string | null, limit: number): Promise<Shipment[]> {
+    // Every id sorts after '' (ids are non-empty): one statement for the first page and the next ones.
+    return this.all('SELECT * FROM shipments WHERE delivered_at IS NULL AND id > ? ORDER BY id LIMIT ?', afterId ?? '', limit).map(rowToShipment);
+  }
+
   async findShipmentForDevice(deviceId: string, at: number): Promise<Shipment | undefined> {
     const row = this.one(
       `SELECT * FROM shipments WHERE device_id = ? AND started_at <= ? AND (delivered_at IS NULL OR ? <= delivered_at)
@@ -196,6 +203,13 @@ export class SqliteOpsStore implements OpsStore {
     }
     const sql = `SELECT * FROM alerts ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY created_at DESC, id LIMIT ?`;
     return this.all(sql, ...params, filter.limit ?? 500).map(rowToAlert);
+  }
+
+  async listAlertsAfter(afterId: string | null, filter: { status: AlertStatus; kind?: AlertKind; limit: number }): Promise<Alert[]> {
+    const rows = filter.kind
+      ? this.all('SELECT * FROM alerts WHERE status = ? AND kind = ? AND id > ? ORDER BY id LIMIT ?', filter.status, filter.kind, afterId ?? '', filter.limit)
+      : this.all('SELECT * FROM alerts WHERE status = ? AND id > ? ORDER BY id LIMIT ?', filter.status, afterId ?? '', filter.limit);
+    return rows.map(rowToAlert);
   }
 
   async fileClaimOnce(c: Claim): Promise<{ claim: Claim; isNew: boolean }> {
