@@ -111,6 +111,23 @@ export function buildBroker(deps: BrokerDeps) {
     callback(null);
   };
 
+  // A flood of refused CONNECTs must not flood the log: one line per address and reason a minute, with
+  // how many were left out; the metric counts every one.
+  const refusalLogged = new Map<string, { at: number; suppressed: number }>();
+  function logRefusal(client: Client, username: string, code: string, reason: string): void {
+    const remoteAddress = (client.conn as Partial<Socket>).remoteAddress ?? '';
+    const key = `${code} ${remoteAddress}`;
+    const now = Date.now();
+    const last = refusalLogged.get(key);
+    if (last && now - last.at < 60_000) {
+      last.suppressed++;
+      return;
+    }
+    if (refusalLogged.size >= 10_000) refusalLogged.clear();
+    refusalLogged.set(key, { at: now, suppressed: 0 });
+    log.warn({ clientId: client.id.slice(0, 64), username: username.slice(0, 64), remoteAddress, code, reason, similarRefusalsNotLogged: last?.suppressed ?? 0 }, 'broker.connect_refused');
+  }
+
   async function authenticate(client: Client, username: string, password: string): Promise<AuthResult> {
     const remoteAddress = (client.conn as Partial<Socket>).remoteAddress ?? '';
     return deps.authenticate({ username, password, clientId: client.id, remoteAddress });
@@ -125,7 +142,7 @@ export function buildBroker(deps: BrokerDeps) {
             (result) => {
               if (!result.ok) {
                 connectsRefused.inc({ code: result.code });
-                log.warn({ clientId: client.id, username, code: result.code, reason: result.reason }, 'broker.connect_refused');
+                logRefusal(client, username ?? '', result.code, result.reason);
                 return done(authError(result.reason, result.returnCode), false);
               }
               principals.set(client, result.principal);

@@ -65,10 +65,25 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
   let inFlight = 0;
   let drained: (() => void) | undefined;
 
+  // A device sending the same bad message over and over gets one log line a minute per reason, with the
+  // count left out; every refusal is a dead letter and counted in the metrics.
+  const rejectionLogged = new Map<string, { at: number; suppressed: number }>();
+  function logRejection(deviceId: string | null, code: string, reason: string, at: number): void {
+    const key = `${deviceId} ${code}`;
+    const last = rejectionLogged.get(key);
+    if (last && at - last.at < 60_000) {
+      last.suppressed++;
+      return;
+    }
+    if (rejectionLogged.size >= 10_000) rejectionLogged.clear();
+    rejectionLogged.set(key, { at, suppressed: 0 });
+    log.warn({ deviceId, code, reason: reason.slice(0, 300), similarNotLogged: last?.suppressed ?? 0 }, 'ingest.rejected');
+  }
+
   async function refuse(deviceId: string | null, topic: string, code: string, reason: string, payload: Buffer, receivedAt: number): Promise<'refused'> {
     stats.rejected++;
     metrics.messagesRejected.inc({ reason: code });
-    log.warn({ deviceId, code, reason: reason.slice(0, 300) }, 'ingest.rejected');
+    logRejection(deviceId, code, reason, receivedAt);
     await recordDeadLetter(deps.ops, { deviceId, topic, code, reason, payload, receivedAt });
     return 'refused';
   }
