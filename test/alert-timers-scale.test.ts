@@ -62,7 +62,7 @@ describe(`alert timers at scale: ${FLEET} open alerts on ${FLEET} live shipments
         thresholdC: 15, direction: 'above', activeAt: T - 60 * MIN, firedAt: T - 50 * MIN, clearedAt: null, peakTempC: 18, outsideMs: 50 * MIN, degreeMinutes: 120,
         attribution: { status: 'attributed', orgId: 'gz-baiyun-hub', legIndex: 1, reason: { zh: '枢纽仓', en: 'hub' } },
         routedTo: ['gz-baiyun-hub', 'hn-lychee-coop', 'platform'], respondBy: T + 60 * MIN, acknowledgedAt: null, acknowledgedBy: null,
-        resolvedAt: null, resolvedBy: null, escalatedAt: null, lastNotifiedAt: T, reminders: 0, createdAt: T, updatedAt: T,
+        resolvedAt: null, resolvedBy: null, resolutionNote: null, escalatedAt: null, lastNotifiedAt: T, reminders: 0, createdAt: T, updatedAt: T,
       });
     }
     log.warn({ fleet: FLEET, seedMs: Math.round(performance.now() - seedStartedAt) }, 'scale.seeded');

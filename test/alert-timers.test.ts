@@ -10,7 +10,8 @@ import { DEMO_ORGS } from '@coldchain/firmware-sim';
 import { Outbox } from '@coldchain/notify';
 import { buildRules } from '@coldchain/rules';
 import { telemetryTopic } from '@coldchain/schemas';
-import { SqliteOpsStore } from '@coldchain/storage';
+import { buildApi } from '@coldchain/api';
+import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
 import type { Alert } from '@coldchain/storage';
 import { eventually } from './helpers/all-in-one.ts';
 
@@ -223,5 +224,103 @@ describe('alert timers: reminders and escalation follow the goods after a handof
 
     expect((await alertLow()).routedTo).toEqual(['nanbei-reefer', 'gz-baiyun-hub', 'hn-lychee-coop', 'platform']);
     expect(await notified('alert.escalated', before.id)).toEqual(['gz-baiyun-hub', 'hn-lychee-coop', 'nanbei-reefer', 'platform']);
+  });
+});
+
+/**
+ * An excursion stays in front of people until a person has seen it (issue 9, item 7): when the fruit is
+ * back in range the alert's condition clears, but the alert stays open ("cleared, awaiting
+ * acknowledgement"), is reminded like any unacknowledged alert, and only a person resolves it, with a
+ * note, through the API. A second excursion meanwhile is an alert of its own.
+ */
+describe('alert timers: an excursion that cleared by itself stays open until a person resolves it', () => {
+  let dir: string;
+  let ops: SqliteOpsStore;
+  let telemetry: SqliteTelemetryStore;
+  let broker: ReturnType<typeof buildBroker>;
+  let rules: ReturnType<typeof buildRules>;
+  let api: ReturnType<typeof buildApi>;
+  let url: string;
+  let now = Date.now();
+  const clock = { now: () => now };
+  const T0 = Math.floor((Date.now() - 2 * 86_400_000) / MIN) * MIN;
+  const ADMIN = 'admin-token-for-cleared-alerts-0001';
+  const highAlerts = async () => (await ops.listAlerts({ shipmentId: 'LZ-C1' })).filter((a: Alert) => a.ruleId === 'high').sort((a, b) => a.activeAt - b.activeAt);
+  async function publish(readings: { ts: number; tempC: number }[]) {
+    const before = rules.stats().readings;
+    const client = await mqtt.connectAsync(url, { clientId: 'logger-c1', username: 'logger-c1', password: 'device-secret', reconnectPeriod: 0 });
+    await client.publishAsync(telemetryTopic('logger-c1'), JSON.stringify({ readings }), { qos: 1 });
+    await client.endAsync();
+    await eventually('the readings evaluated', async () => (rules.stats().readings >= before + readings.length ? true : undefined));
+  }
+  const every5Min = (fromMin: number, temps: number[]) => temps.map((tempC, i) => ({ ts: T0 + (fromMin + 5 * i) * MIN, tempC }));
+  const resolve = (id: string, body?: object) =>
+    api.app.inject({ method: 'POST', url: `/api/v1/alerts/${id}/resolve`, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { payload: body } : {}) });
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldchain-cleared-'));
+    ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+    telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
+    for (const org of [...DEMO_ORGS, { id: 'platform', name: '平台运营', nameEn: 'Platform', kind: 'platform' as const }]) await ops.upsertOrganisation({ ...org, createdAt: now });
+    await ops.createDevice({ id: 'logger-c1', secretHash: await hashSecret('device-secret'), publicKey: null, createdAt: now });
+    await ops.createShipment(
+      { id: 'LZ-C1', traceCode: 'trace-code-cleared-0001', profileId: 'lychee', shipperOrgId: 'hn-lychee-coop', deviceId: 'logger-c1', origin: '海口', destination: '武汉', boxes: 10, goodsValueCents: 100_000, freightCents: 10_000, startedAt: T0, deliveredAt: null, createdAt: now },
+      { shipmentId: 'LZ-C1', at: T0, stage: 'packhouse', toOrgId: 'hn-lychee-coop', station: null, probeTempC: null, recordedAt: now },
+    );
+    await ops.appendCustodyEvent({ shipmentId: 'LZ-C1', at: T0 + 60 * MIN, stage: 'hub', toOrgId: 'gz-baiyun-hub', station: '广州白云', probeTempC: 4.2, recordedAt: now });
+    broker = buildBroker({ host: '127.0.0.1', port: 0, log, authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret: SECRET }) });
+    url = `mqtt://127.0.0.1:${(await broker.start()).port}`;
+    rules = buildRules({ mqtt: { url, clientId: 'coldchain-cleared-rules', username: '_svc_rules', password: SECRET }, ops, clock, log, timerTickMs: 0 });
+    await rules.start();
+    api = buildApi({ host: '127.0.0.1', port: 0, ops, telemetry, adminToken: ADMIN, clock, log });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await rules?.stop();
+    await broker?.stop();
+    await ops?.close();
+    await telemetry?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('clears the condition when the fruit is back in range, but leaves the alert open and unacknowledged', async () => {
+    // The hub's cold room fails for 40 min, then is repaired: the fruit is back under 14.5 °C for an hour.
+    await publish(every5Min(90, [4, 4, 18, 18, 18, 18, 18, 18, 18, 18, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4]));
+    const [alert] = await highAlerts();
+    expect(alert).toMatchObject({ kind: 'excursion', tier: 1, status: 'open', conditionState: 'cleared', acknowledgedAt: null, resolvedAt: null, resolvedBy: null, resolutionNote: null });
+    expect(alert!.clearedAt).toBeGreaterThan(alert!.activeAt);
+    expect(alert!.attribution.orgId).toBe('gz-baiyun-hub');
+  });
+
+  it('keeps reminding the cleared alert while nobody has acknowledged it', async () => {
+    const [alert] = await highAlerts();
+    now += 16 * MIN;
+    expect((await rules.tick()).reminded).toContain(alert!.id);
+    expect((await highAlerts())[0]).toMatchObject({ status: 'open', conditionState: 'cleared', reminders: 1 });
+  });
+
+  it('opens a new alert for a second excursion, the first one still waiting to be seen', async () => {
+    await publish(every5Min(200, [18, 18, 18, 18]));
+    const [first, second] = await highAlerts();
+    expect(second).toBeDefined();
+    expect(second!.id).not.toBe(first!.id);
+    expect(second).toMatchObject({ status: 'open', conditionState: 'firing' });
+    expect(first).toMatchObject({ status: 'open', conditionState: 'cleared' });
+  });
+
+  it('is resolved only by hand, with a note; then the reminders stop', async () => {
+    const [first] = await highAlerts();
+    const refused = await resolve(first!.id, { by: '白云仓值班' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('body.note');
+    expect((await highAlerts())[0]!.status).toBe('open');
+
+    const resolved = await resolve(first!.id, { by: '白云仓值班', note: '冷库空调已修复，抽检果温 4 °C，货物可继续发运' });
+    expect(resolved.statusCode).toBe(200);
+    expect((await highAlerts())[0]).toMatchObject({ status: 'resolved', resolvedBy: '白云仓值班', resolutionNote: '冷库空调已修复，抽检果温 4 °C，货物可继续发运', acknowledgedBy: '白云仓值班' });
+
+    now += 16 * MIN;
+    const report = await rules.tick();
+    expect(report.reminded).not.toContain(first!.id);
   });
 });

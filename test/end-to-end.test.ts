@@ -69,6 +69,8 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
     expect(alert.activeAt).toBeGreaterThan(hubStart + HUB_AC_FAILURE.afterHubStartMs);
     expect(alert.activeAt).toBeLessThan(hubStart + HUB_AC_FAILURE.afterHubStartMs + HUB_AC_FAILURE.durationMs);
     expect(alert.firedAt - alert.activeAt).toBeGreaterThanOrEqual(10 * 60_000);
+    // Back in range after the repair, but nobody has seen it yet: it stays open for the hub (issue 9, item 7).
+    expect(alert).toMatchObject({ conditionState: 'cleared', status: 'open', resolvedAt: null, resolvedBy: null });
   });
 
   it('attributes the excursion to the hub warehouse, with the reason in words', async () => {

@@ -159,6 +159,7 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
     acknowledgedBy: null,
     resolvedAt: null,
     resolvedBy: null,
+    resolutionNote: null,
     createdAt: firedAt,
     updatedAt: clearedAt,
   };
@@ -255,6 +256,7 @@ async function seedHubWarning(ops: OpsStore, now: number): Promise<SeededWarning
     acknowledgedBy: null,
     resolvedAt: null,
     resolvedBy: null,
+    resolutionNote: null,
     escalatedAt: null,
     lastNotifiedAt: seenAt,
     reminders: 0,

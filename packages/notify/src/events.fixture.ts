@@ -36,6 +36,7 @@ export function sampleAlert(overrides: Partial<Alert> = {}): Alert {
     acknowledgedBy: null,
     resolvedAt: null,
     resolvedBy: null,
+    resolutionNote: null,
     escalatedAt: null,
     lastNotifiedAt: null,
     reminders: 0,

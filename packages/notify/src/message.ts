@@ -88,6 +88,7 @@ const LABELS = {
   respondBy: { zh: '响应时限', en: 'Respond by' },
   acknowledgedBy: { zh: '确认人', en: 'Acknowledged by' },
   resolvedBy: { zh: '处理人', en: 'Resolved by' },
+  resolutionNote: { zh: '处理说明', en: 'Note' },
   liable: { zh: '责任方', en: 'Liable party' },
   amount: { zh: '索赔金额', en: 'Amount' },
   reason: { zh: '原因', en: 'Reason' },
@@ -145,6 +146,7 @@ function describeAlert(event: NotifyAlertEvent, options: MessageOptions, lang: L
   }
   if (event.type === 'alert.resolved' && alert.resolvedAt !== null) {
     fields.push({ label: label('resolvedBy'), value: `${alert.resolvedBy ?? '-'} · ${beijing(alert.resolvedAt, lang)}` });
+    if (alert.resolutionNote) fields.push({ label: label('resolutionNote'), value: clip(alert.resolutionNote), isLong: true });
   }
   const isOver = event.type === 'alert.cleared' || event.type === 'alert.resolved';
   const isQuiet = event.type === 'alert.acknowledged' || event.type === 'alert.silenced';

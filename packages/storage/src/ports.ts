@@ -85,6 +85,8 @@ export type Alert = {
   acknowledgedBy: string | null;
   resolvedAt: number | null;
   resolvedBy: string | null;
+  /** What the person who resolved the alert did or found (required when resolving by hand). */
+  resolutionNote: string | null;
   /** Server time the platform was added for a missed response deadline. */
   escalatedAt: number | null;
   /** Server time of the last notification (first one or reminder). */
@@ -198,7 +200,11 @@ export interface OpsStore {
   appendCustodyEvent(event: NewCustodyEvent): Promise<CustodyEvent>;
   listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]>;
 
-  /** The alert not yet resolved for (shipment, rule), if any: an alert's identity. */
+  /**
+   * The alert of (shipment, rule) whose condition is still firing and that nobody resolved, if any: an
+   * alert's identity. An alert that cleared and awaits acknowledgement is not it: a new excursion of the
+   * same rule is an alert of its own.
+   */
   findUnresolvedAlert(shipmentId: string, ruleId: string): Promise<Alert | undefined>;
   insertAlert(alert: Alert): Promise<void>;
   updateAlert(alert: Alert): Promise<void>;

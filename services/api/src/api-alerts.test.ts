@@ -29,7 +29,7 @@ function alert(shipmentId: string, ruleId: string, routedTo: string[], overrides
     thresholdC: 15, direction: 'above', activeAt: T0 + HOUR, firedAt: T0 + HOUR + 10 * MIN, clearedAt: null,
     peakTempC: 21.4, outsideMs: 30 * MIN, degreeMinutes: 96,
     attribution: { status: 'attributed', orgId: routedTo[0]!, legIndex: 0, reason: { zh: '原因', en: 'reason' } },
-    routedTo, respondBy: T0 + 2 * HOUR + 10 * MIN, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null,
+    routedTo, respondBy: T0 + 2 * HOUR + 10 * MIN, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, resolutionNote: null,
     createdAt: T0 + HOUR + 10 * MIN, updatedAt: T0 + HOUR + 10 * MIN, ...overrides,
   };
 }
@@ -55,12 +55,12 @@ describe('alerts, claims and dead letters API', () => {
 
     const resolved = await api.call('POST', `/api/v1/alerts/${a.id}/resolve`, { by: '调度', note: '空调已修复' });
     expect(resolved.status).toBe(200);
-    expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: '调度', acknowledgedBy: '海口南港值班' });
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: '调度', acknowledgedBy: '海口南港值班', resolutionNote: '空调已修复' });
     expect(resolved.body.resolvedAt).toBeGreaterThanOrEqual(acked.body.acknowledgedAt);
-    expect(await api.ops.getAlert(a.id)).toMatchObject({ status: 'resolved', resolvedBy: '调度', resolvedAt: resolved.body.resolvedAt });
+    expect(await api.ops.getAlert(a.id)).toMatchObject({ status: 'resolved', resolvedBy: '调度', resolvedAt: resolved.body.resolvedAt, resolutionNote: '空调已修复' });
 
     for (const action of ['resolve', 'ack']) {
-      const refused = await api.call('POST', `/api/v1/alerts/${a.id}/${action}`, { by: 'late' });
+      const refused = await api.call('POST', `/api/v1/alerts/${a.id}/${action}`, { by: 'late', note: 'again' });
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe('alert.resolved');
     }
@@ -71,13 +71,28 @@ describe('alerts, claims and dead letters API', () => {
     const a = alert('shp-1', 'high', ['org-hub']);
     await api.ops.insertAlert(a);
 
-    const resolved = await api.call('POST', `/api/v1/alerts/${a.id}/resolve`, {});
+    const resolved = await api.call('POST', `/api/v1/alerts/${a.id}/resolve`, { note: '  货物已转入备用冷库  ' });
     expect(resolved.status).toBe(200);
+    expect(resolved.body.resolutionNote).toBe('货物已转入备用冷库');
     expect(resolved.body.status).toBe('resolved');
     expect(resolved.body.acknowledgedAt).toBe(resolved.body.resolvedAt);
     expect(resolved.body.resolvedBy).toEqual(expect.any(String));
     // Resolving frees the alert identity: the rule may raise a new alert for the shipment.
     expect(await api.ops.findUnresolvedAlert('shp-1', 'high')).toBeUndefined();
+  });
+
+  it('refuses to resolve without a note, naming the field and the rule, and leaves the alert as it was', async () => {
+    // An excursion that cleared by itself, nobody has seen it yet.
+    const a = alert('shp-1', 'high', ['org-hub'], { conditionState: 'cleared', clearedAt: T0 + 2 * HOUR });
+    await api.ops.insertAlert(a);
+    for (const body of [undefined, {}, { by: '调度' }, { note: '' }, { note: '   \n ' }, { note: 42 }]) {
+      const refused = await api.call('POST', `/api/v1/alerts/${a.id}/resolve`, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(refused.body.error.code).toBe('request.invalid');
+      expect(refused.body.error.message).toContain('body.note');
+      expect(refused.body.error.message).toContain('a note is required to resolve an alert');
+    }
+    expect(await api.ops.getAlert(a.id)).toEqual(a);
   });
 
   it('acknowledges an alert posted without a body: every body field is optional', async () => {
@@ -93,7 +108,7 @@ describe('alerts, claims and dead letters API', () => {
 
   it('answers 404 alert.not_found for an unknown alert', async () => {
     for (const action of ['ack', 'resolve']) {
-      const response = await api.call('POST', `/api/v1/alerts/${randomUUID()}/${action}`, {});
+      const response = await api.call('POST', `/api/v1/alerts/${randomUUID()}/${action}`, { note: 'n' });
       expect(response.status).toBe(404);
       expect(response.body.error.code).toBe('alert.not_found');
     }

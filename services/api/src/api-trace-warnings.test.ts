@@ -16,7 +16,7 @@ describe('the consumer verdict counts excursions only, not warnings or no-data a
         id: randomUUID(), shipmentId: 'shp-w1', deviceId: 'logger-w1', ruleId, kind, message: { zh: '预警', en: 'warning' }, escalatedAt: null, lastNotifiedAt: null, reminders: 0,
         tier: 3, status: 'open', conditionState: 'firing', thresholdC: 15, direction: 'above', activeAt: T0 + HOUR_MS, firedAt: T0 + HOUR_MS, clearedAt: null,
         peakTempC: 8, outsideMs: 0, degreeMinutes: 0, attribution: { status: 'indeterminate', orgId: null, legIndex: 0, reason: { zh: '预警，不涉及责任认定', en: 'no liability' } },
-        routedTo: ['org-coop'], respondBy: T0 + 25 * HOUR_MS, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, createdAt: T0, updatedAt: T0,
+        routedTo: ['org-coop'], respondBy: T0 + 25 * HOUR_MS, acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, resolutionNote: null, createdAt: T0, updatedAt: T0,
       });
     }
     return { traceCode: created.body.traceCode as string };

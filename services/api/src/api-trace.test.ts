@@ -73,6 +73,7 @@ async function seedTracedShipment({ call, ops, telemetry }: TestApi): Promise<{ 
     acknowledgedBy: null,
     resolvedAt: null,
     resolvedBy: null,
+    resolutionNote: null,
     createdAt: T0 + 11 * HOUR + 10 * MIN,
     updatedAt: T0 + 13 * HOUR,
   });

@@ -28,8 +28,8 @@ export type ExcursionUpdate = {
 
 /**
  * Carries out what the state machine decided: opens the alert (one per shipment and rule), keeps its
- * measures current, files the claim once the excursion crosses the profile's threshold, and clears
- * the alert when the excursion ends. Publishes each change on the bus.
+ * measures current, files the claim once the excursion crosses the profile's threshold, and marks
+ * the alert's condition cleared when the excursion ends (a person resolves it). Publishes each change on the bus.
  */
 export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink; clock: Clock; log: Logger }) {
   const { ops, clock, log } = deps;
@@ -96,6 +96,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       acknowledgedBy: null,
       resolvedAt: null,
       resolvedBy: null,
+      resolutionNote: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -151,22 +152,22 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       return alert.id;
     },
 
-    /** The excursion ended: the alert's condition is cleared, and the alert resolved if nobody did. */
+    /**
+     * The excursion ended: the alert's condition is cleared, and the alert stays as it is (open, or
+     * acknowledged) until a person resolves it with a note. An excursion is a loss someone may have to
+     * pay for: it stays in front of people until a person has seen it (issue 9, item 7; derived state
+     * "cleared, awaiting acknowledgement", as ThingsBoard's CLEARED_UNACK), and the timers keep
+     * reminding and escalating it while it is unacknowledged. Warnings and no-data alerts still clear
+     * themselves (warning-recorder.ts; docs/decisions/0011-alerts-stay-until-seen.md).
+     */
     async recordCleared(update: ExcursionUpdate, clearedAt: number, reason: string): Promise<void> {
       if (!update.alertId) return;
       const alert = await ops.getAlert(update.alertId);
       if (!alert) return;
       const now = clock.now();
-      const cleared: Alert = {
-        ...alert,
-        ...measures(update.state),
-        conditionState: 'cleared',
-        clearedAt,
-        ...(alert.status === 'resolved' ? {} : { status: 'resolved' as const, resolvedAt: now, resolvedBy: `system: ${reason}` }),
-        updatedAt: now,
-      };
+      const cleared: Alert = { ...alert, ...measures(update.state), conditionState: 'cleared', clearedAt, updatedAt: now };
       await ops.updateAlert(cleared);
-      log.info({ alertId: alert.id, shipmentId: alert.shipmentId, ruleId: alert.ruleId }, 'alert.cleared');
+      log.info({ alertId: alert.id, shipmentId: alert.shipmentId, ruleId: alert.ruleId, status: alert.status, reason }, 'alert.cleared');
       await publishAlert('alert.cleared', cleared);
     },
   };

@@ -72,6 +72,7 @@ export function createWarningRecorder(deps: { ops: OpsStore; events: EventSink; 
         acknowledgedBy: null,
         resolvedAt: null,
         resolvedBy: null,
+        resolutionNote: null,
         escalatedAt: null,
         lastNotifiedAt: now,
         reminders: 0,
@@ -84,7 +85,14 @@ export function createWarningRecorder(deps: { ops: OpsStore; events: EventSink; 
       return alert.id;
     },
 
-    /** The condition is gone: the open alert for (shipment, rule) is cleared and resolved. */
+    /**
+     * The condition is gone: the open alert for (shipment, rule) is cleared and resolved by the system.
+     * Unlike an excursion (excursion-recorder.ts), a warning is a forecast and a no-data alert a
+     * logger's silence: neither is a loss anyone pays for, the excursion that may follow raises its own
+     * alert, and the hours without readings stay on record as unmonitored time. Keeping them open after
+     * they cleared would bury the excursions under stale forecasts
+     * (docs/decisions/0011-alerts-stay-until-seen.md).
+     */
     async clear(shipmentId: string, ruleId: string, at: number, reason: string): Promise<void> {
       const alert = await ops.findUnresolvedAlert(shipmentId, ruleId);
       if (!alert) return;

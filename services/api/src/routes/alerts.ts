@@ -7,6 +7,20 @@ import { ApiError } from '../errors.ts';
 // The body is optional: fastify passes null when a POST has none.
 const actorBody = z.object({ by: z.string().min(1).max(200).optional(), note: z.string().max(2000).optional() }).nullish();
 
+const NOTE_RULE = 'a note is required to resolve an alert: say what was done or found (non-empty text, at most 2,000 characters)';
+/**
+ * Resolving by hand needs a note (issue 9, item 7): the alert may be an excursion someone pays for, and
+ * whoever reads it later must see why it was closed. A missing body is read as `{}`, so the answer still
+ * names the field: `body.note: ...`.
+ */
+const resolveBody = z.preprocess(
+  (body) => body ?? {},
+  z.object({
+    by: z.string().min(1).max(200).optional(),
+    note: z.string({ error: NOTE_RULE }).trim().min(1, { error: NOTE_RULE }).max(2000, { error: NOTE_RULE }),
+  }),
+);
+
 /** Alerts: list, acknowledge, resolve, and the live stream (server-sent events). */
 export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: RouteContext): void {
   const security = [{ bearer: [] }];
@@ -53,15 +67,25 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
 
   app.post(
     '/api/v1/alerts/:id/resolve',
-    { preHandler: requireAdmin, schema: { summary: 'Resolve an alert', tags: ['alerts'], security, params: z.object({ id: z.string() }), body: actorBody } },
+    {
+      preHandler: requireAdmin,
+      schema: {
+        summary: 'Resolve an alert by hand, with a note saying what was done (required); it counts as acknowledged too',
+        tags: ['alerts'],
+        security,
+        params: z.object({ id: z.string() }),
+        body: resolveBody,
+      },
+    },
     async (request) =>
       transition(request.params.id, 'alert.resolved', (alert, now) => ({
         ...alert,
         status: 'resolved',
         acknowledgedAt: alert.acknowledgedAt ?? now,
-        acknowledgedBy: alert.acknowledgedBy ?? request.body?.by ?? 'admin',
+        acknowledgedBy: alert.acknowledgedBy ?? request.body.by ?? 'admin',
         resolvedAt: now,
-        resolvedBy: request.body?.by ?? 'admin',
+        resolvedBy: request.body.by ?? 'admin',
+        resolutionNote: request.body.note,
       })),
   );
 

@@ -100,4 +100,11 @@ export const OPS_MIGRATIONS = [
   // order, without walking the resolved alerts and delivered shipments that pile up behind them.
   `CREATE INDEX alerts_status_id ON alerts (status, id);
    CREATE INDEX shipments_live ON shipments (id) WHERE delivered_at IS NULL;`,
+  // v10: an excursion that cleared by itself stays open until a person acknowledges it (issue 9, item 7;
+  // docs/decisions/0011). Resolving by hand keeps the person's note. The identity of an alert is the firing
+  // one of (shipment, rule): a cleared alert awaiting acknowledgement does not absorb the next excursion,
+  // which is an alert of its own, with its own onset, measures and liable party.
+  `ALTER TABLE alerts ADD COLUMN resolution_note TEXT;
+   DROP INDEX alerts_identity;
+   CREATE UNIQUE INDEX alerts_identity ON alerts (shipment_id, rule_id) WHERE status != 'resolved' AND condition_state = 'firing';`,
 ];

@@ -69,7 +69,7 @@ function alert(shipmentId: string, ruleId: string, overrides: Partial<Alert> = {
     acknowledgedAt: null,
     acknowledgedBy: null,
     resolvedAt: null,
-    resolvedBy: null,
+    resolvedBy: null, resolutionNote: null,
     createdAt: T0 + HOUR + 10 * MIN,
     updatedAt: T0 + HOUR + 10 * MIN,
     ...overrides,
@@ -253,6 +253,25 @@ describe('SqliteOpsStore', () => {
       await ops.insertAlert(second);
       expect((await ops.findUnresolvedAlert('shp-1', 'high'))?.id).toBe(second.id);
       expect((await ops.getAlert(first.id))?.status).toBe('resolved');
+    });
+
+    it('lets a new excursion of the same rule open beside a cleared alert still awaiting acknowledgement, and keeps a resolution note', async () => {
+      await createShipment('shp-1');
+      const first = alert('shp-1', 'high');
+      await ops.insertAlert(first);
+      // The condition cleared by itself; nobody has seen it: still open, no longer the rule's identity.
+      await ops.updateAlert({ ...first, conditionState: 'cleared', clearedAt: T0 + 2 * HOUR });
+      expect(await ops.findUnresolvedAlert('shp-1', 'high')).toBeUndefined();
+      const second = alert('shp-1', 'high', { activeAt: T0 + 5 * HOUR });
+      await ops.insertAlert(second);
+      expect((await ops.findUnresolvedAlert('shp-1', 'high'))?.id).toBe(second.id);
+      // Still one firing alert per (shipment, rule).
+      await expect(ops.insertAlert(alert('shp-1', 'high'))).rejects.toThrow(/UNIQUE constraint/);
+      expect((await ops.listAlerts({ shipmentId: 'shp-1', status: 'open' })).map((a) => a.id).sort()).toEqual([first.id, second.id].sort());
+
+      await ops.updateAlert({ ...first, conditionState: 'cleared', status: 'resolved', resolvedAt: T0 + 6 * HOUR, resolvedBy: 'hub', resolutionNote: '冷库门已修好，货物复检正常' });
+      expect(await ops.getAlert(first.id)).toMatchObject({ status: 'resolved', resolutionNote: '冷库门已修好，货物复检正常' });
+      expect((await ops.getAlert(second.id))?.resolutionNote).toBeNull();
     });
 
     it('filters the alert list by routed organisation, status and shipment, newest first', async () => {

@@ -159,7 +159,7 @@ export class SqliteOpsStore implements OpsStore {
   }
 
   async findUnresolvedAlert(shipmentId: string, ruleId: string): Promise<Alert | undefined> {
-    const row = this.one("SELECT * FROM alerts WHERE shipment_id = ? AND rule_id = ? AND status != 'resolved'", shipmentId, ruleId);
+    const row = this.one("SELECT * FROM alerts WHERE shipment_id = ? AND rule_id = ? AND status != 'resolved' AND condition_state = 'firing'", shipmentId, ruleId);
     return row && rowToAlert(row);
   }
 
