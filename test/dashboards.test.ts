@@ -241,7 +241,9 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       const row = alertRow(api!.seeded.alertId);
       await row.waitFor();
       expect(await row.locator('[data-col="tier"]').innerText()).toBe('一级');
-      expect(await row.locator('[data-col="status"]').innerText()).toContain('未处理');
+      // The fruit is back in range, but nobody at the hub has seen the alert: it waits for them, marked so.
+      expect(await row.locator('[data-col="status"]').innerText()).toContain('已恢复，待确认');
+      expect(await row.locator('[data-col="status"]').innerText()).not.toContain('仍在超标');
       expect(await row.locator('[data-col="shipment"]').innerText()).toContain(api!.seeded.shipmentId);
       expect(await row.locator('[data-col="peak"]').innerText()).toBe(`${api!.seeded.excursion.peakTempC.toFixed(1)}\u00a0°C`);
       expect(await row.locator('[data-col="outside"]').innerText()).toBe(`${Math.round(api!.seeded.excursion.outsideMs / 60_000)} 分钟`);
@@ -363,6 +365,65 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       await publishAlertEvent(bus!, { type: 'alert.escalated', at: now + 2000, alert: escalated });
       await expect.poll(() => row.locator('[data-col="status"]').innerText(), { timeout: 5000 }).toContain('已升级至平台');
       expect(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+    });
+
+    it('shows an excursion back in range as "cleared, awaiting acknowledgement", and resolves it only with a note', async () => {
+      // The last-mile station picked: its own alert, back in range before anyone looked.
+      const seededAlert = (await api!.ops.getAlert(api!.seeded.alertId))!;
+      const now = Date.now();
+      const cleared: Alert = {
+        ...seededAlert,
+        id: randomUUID(),
+        shipmentId: api!.seeded.warning.shipmentId,
+        status: 'open',
+        conditionState: 'cleared',
+        activeAt: now - 50 * 60_000,
+        firedAt: now - 40 * 60_000,
+        clearedAt: now - 5 * 60_000,
+        routedTo: [SEED_ORGS.lastMile.id, SEED_ORGS.shipper.id, 'platform'],
+        respondBy: now + 20 * 60_000,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        escalatedAt: null,
+        reminders: 0,
+        createdAt: now - 40 * 60_000,
+        updatedAt: now,
+      };
+      await api!.ops.insertAlert(cleared);
+      await publishAlertEvent(bus!, { type: 'alert.cleared', at: now, alert: cleared });
+
+      const row = alertRow(cleared.id);
+      await row.waitFor();
+      const status = await row.locator('[data-col="status"]').innerText();
+      expect(status).toContain('已恢复，待确认');
+      expect(status).not.toContain('仍在超标');
+      // Not drawn like a firing alert: the firing one on this station keeps the red.
+      const firing = page.locator('tr[data-status="open"][data-condition="firing"]').first();
+      const badgeColour = (r: typeof row) => r.locator('[data-col="status"] .badge').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+      expect(await badgeColour(row)).not.toBe(await badgeColour(firing));
+
+      // Resolve asks for a note, and refuses without one: nothing reaches the API.
+      await row.getByRole('button', { name: '解决' }).click();
+      const note = row.getByLabel('处理说明（必填）');
+      await note.waitFor();
+      await row.getByRole('button', { name: '确认解决' }).click();
+      await row.getByRole('alert').filter({ hasText: '请填写处理说明后再解决' }).waitFor();
+      await note.fill('   ');
+      await row.getByRole('button', { name: '确认解决' }).click();
+      expect(await note.getAttribute('aria-invalid')).toBe('true');
+      expect((await api!.ops.getAlert(cleared.id))!.status).toBe('open');
+
+      await note.fill('已联系收货人，抽检果温 4.1 °C，货物正常');
+      await row.getByRole('button', { name: '确认解决' }).click();
+      // Resolved alerts are hidden unless asked for.
+      await row.waitFor({ state: 'detached' });
+      expect(await api!.ops.getAlert(cleared.id)).toMatchObject({ status: 'resolved', resolutionNote: '已联系收货人，抽检果温 4.1 °C，货物正常' });
+
+      await page.locator('#show-resolved').check();
+      await row.waitFor();
+      expect(await row.locator('[data-col="respond-by"]').innerText()).toContain('说明：已联系收货人，抽检果温 4.1 °C，货物正常');
+      await page.locator('#show-resolved').uncheck();
+      await row.waitFor({ state: 'detached' });
     });
 
     it('switches to English', async () => {

@@ -14,6 +14,7 @@
  *   attribution: { status: 'attributed' | 'indeterminate', orgId: string | null, legIndex: number | null, reason: LocalizedText },
  *   routedTo: string[], respondBy: number,
  *   acknowledgedAt: number | null, acknowledgedBy: string | null, resolvedAt: number | null, resolvedBy: string | null,
+ *   resolutionNote: string | null,
  *   escalatedAt: number | null, lastNotifiedAt: number | null, reminders: number,
  *   createdAt: number, updatedAt: number,
  * }} Alert
@@ -109,10 +110,11 @@ export function createAdminApi(token) {
     /**
      * @param {string} id
      * @param {string} by
+     * @param {string} note what was done or found (the API refuses an empty one)
      * @returns {Promise<Alert>}
      */
-    resolve(id, by) {
-      return call('POST', `/api/v1/alerts/${encodeURIComponent(id)}/resolve`, by ? { by } : {});
+    resolve(id, by, note) {
+      return call('POST', `/api/v1/alerts/${encodeURIComponent(id)}/resolve`, by ? { by, note } : { note });
     },
     /** @returns {Promise<Silence[]>} silences active now or to come */
     async listSilences() {

@@ -11,6 +11,7 @@ import { nextSilenceChangeAt, silenceOf } from './silences.js';
 /** @typedef {import('./admin-api.js').Silence} Silence */
 
 const STATUS_ORDER = { open: 0, acknowledged: 1, resolved: 2 };
+const CONDITION_ORDER = { firing: 0, cleared: 1 };
 
 export function createAlertBoard() {
   /** @type {Map<string, Alert>} */
@@ -86,14 +87,15 @@ export function createAlertBoard() {
     },
 
     /**
-     * Most urgent first: open before acknowledged before resolved, then tier 1 first, then the newest.
+     * Most urgent first: open before acknowledged before resolved, still out of range before back in
+     * range, then tier 1 first, then the newest.
      * @param {boolean} showResolved
      * @returns {Alert[]}
      */
     alerts(showResolved) {
       return [...alerts.values()]
         .filter((a) => showResolved || a.status !== 'resolved')
-        .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.tier - b.tier || b.createdAt - a.createdAt);
+        .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || CONDITION_ORDER[a.conditionState] - CONDITION_ORDER[b.conditionState] || a.tier - b.tier || b.createdAt - a.createdAt);
     },
 
     /** @returns {Claim[]} newest first */

@@ -2,7 +2,8 @@
 /**
  * The live alerts table: one row per alert, with its deadline ticking and the actions a station takes.
  * Excursions carry their measures and liability; warnings and no-data alerts carry a message instead,
- * and warnings are drawn quieter than excursions.
+ * and warnings are drawn quieter than excursions. An excursion back in range that nobody has seen yet
+ * is "cleared, awaiting acknowledgement", not firing and not done; resolving asks for a note.
  */
 import { h } from '../dom.js';
 import { pick, t } from '../i18n.js';
@@ -32,8 +33,21 @@ const COLUMNS = ['console.col.tier', 'console.col.status', 'console.col.shipment
  *   onAcknowledge: (alert: Alert) => void,
  *   onResolve: (alert: Alert) => void,
  *   onSilence: (alert: Alert) => void,
+ *   resolving: Map<string, ResolveDraft>,
+ *   onNoteInput: (alert: Alert, note: string) => void,
+ *   onConfirmResolve: (alert: Alert) => void,
+ *   onCancelResolve: (alert: Alert) => void,
  * }} AlertRowContext
+ * @typedef {{ note: string, isRefused: boolean }} ResolveDraft the note being written, and whether an empty one was refused
  */
+
+/**
+ * Cleared by itself, not yet acknowledged by anyone (ThingsBoard's CLEARED_UNACK): derived, not stored.
+ * @param {Alert} alert
+ */
+export function isClearedUnacknowledged(alert) {
+  return alert.status === 'open' && alert.conditionState === 'cleared';
+}
 
 /**
  * @param {Alert[]} alerts
@@ -62,16 +76,19 @@ function renderRow(alert, context) {
   const isOverdue = alert.status === 'open' && alert.respondBy < context.now;
   const isExcursion = alert.kind === 'excursion';
   const silence = alert.status === 'resolved' ? undefined : context.silenceOf(alert);
+  const draft = alert.status === 'resolved' ? undefined : context.resolving.get(alert.id);
   return h(
     'tr',
     {
       'data-alert-id': alert.id,
       'data-status': alert.status,
+      'data-condition': alert.conditionState,
       'data-kind': alert.kind,
       class: [
         `tier-${alert.tier}`,
         `status-${alert.status}`,
         `kind-${alert.kind}`,
+        isClearedUnacknowledged(alert) ? 'is-cleared-unacked' : '',
         isOverdue ? 'is-overdue' : '',
         silence ? 'is-silenced' : '',
         context.isFresh(alert.id) ? 'is-new' : '',
@@ -106,9 +123,10 @@ function renderRow(alert, context) {
       alert.status === 'open'
         ? h('button', { type: 'button', class: 'button', disabled: isBusy, onclick: () => context.onAcknowledge(alert) }, t('console.action.ack'))
         : null,
-      alert.status !== 'resolved'
-        ? h('button', { type: 'button', class: 'button button-quiet', disabled: isBusy, onclick: () => context.onResolve(alert) }, t('console.action.resolve'))
+      alert.status !== 'resolved' && !draft
+        ? h('button', { type: 'button', class: 'button button-quiet', 'data-action': 'resolve', disabled: isBusy, onclick: () => context.onResolve(alert) }, t('console.action.resolve'))
         : null,
+      draft ? resolveForm(alert, draft, isBusy, context) : null,
       alert.status !== 'resolved' && !silence
         ? h(
             'button',
@@ -131,8 +149,10 @@ function statusCell(alert, silence, now) {
   const condition = alert.kind === 'excursion' ? t(`console.condition.${alert.conditionState}`) : t(`console.condition.${alert.kind}.${alert.conditionState}`);
   const reminders = alert.reminders ?? 0;
   return [
-    h('span', { class: `badge ${statusClass[alert.status]}` }, t(`console.status.${alert.status}`)),
-    h('span', { class: `condition condition-${alert.conditionState}` }, condition),
+    // Back in range but unseen: one state of its own, neither "still out of range" nor done.
+    ...(isClearedUnacknowledged(alert)
+      ? [h('span', { class: 'badge badge-cleared' }, t('console.status.clearedUnacked'))]
+      : [h('span', { class: `badge ${statusClass[alert.status]}` }, t(`console.status.${alert.status}`)), h('span', { class: `condition condition-${alert.conditionState}` }, condition)]),
     alert.escalatedAt
       ? h('span', { class: 'flag' }, h('span', { class: 'badge badge-escalated', title: t('console.escalatedAt', { time: formatDateTime(alert.escalatedAt) }) }, t('console.escalated')))
       : null,
@@ -188,7 +208,10 @@ function messageCell(alert) {
  */
 function respondByCell(alert, now) {
   if (alert.status === 'resolved' && alert.resolvedAt !== null) {
-    return h('span', { class: 'sub' }, t('console.resolvedBy', { by: alert.resolvedBy ?? '—', time: formatDateTime(alert.resolvedAt) }));
+    return [
+      h('span', { class: 'sub' }, t('console.resolvedBy', { by: alert.resolvedBy ?? '—', time: formatDateTime(alert.resolvedAt) })),
+      alert.resolutionNote ? h('span', { class: 'sub resolution-note' }, t('console.resolutionNote', { note: alert.resolutionNote })) : null,
+    ];
   }
   if (alert.status === 'acknowledged' && alert.acknowledgedAt !== null) {
     return h('span', { class: 'sub' }, t('console.ackedBy', { by: alert.acknowledgedBy ?? '—', time: formatDateTime(alert.acknowledgedAt) }));
@@ -196,4 +219,46 @@ function respondByCell(alert, now) {
   const countdown = h('span', { class: 'countdown' });
   showDeadline(countdown, alert.respondBy, now);
   return [countdown, h('span', { class: 'sub' }, formatDateTime(alert.respondBy))];
+}
+
+/**
+ * Resolving by hand needs a note (the API refuses without one): what was done or found, for whoever reads
+ * the alert later. An empty note is refused here first, with the reason beside the field.
+ * @param {Alert} alert
+ * @param {ResolveDraft} draft
+ * @param {boolean} isBusy
+ * @param {AlertRowContext} context
+ */
+function resolveForm(alert, draft, isBusy, context) {
+  const errorId = `resolve-error-${alert.id}`;
+  return h(
+    'form',
+    {
+      class: 'resolve-form',
+      'data-role': 'resolve-form',
+      novalidate: true,
+      onsubmit: (/** @type {Event} */ event) => {
+        event.preventDefault();
+        context.onConfirmResolve(alert);
+      },
+    },
+    h(
+      'label',
+      { class: 'field' },
+      t('console.resolve.noteLabel'),
+      h('textarea', {
+        name: 'note',
+        rows: 2,
+        maxlength: 2000,
+        'data-alert-id': alert.id,
+        placeholder: t('console.resolve.notePlaceholder'),
+        'aria-invalid': draft.isRefused ? 'true' : 'false',
+        'aria-describedby': draft.isRefused ? errorId : undefined,
+        oninput: (/** @type {Event} */ event) => context.onNoteInput(alert, /** @type {HTMLTextAreaElement} */ (event.target).value),
+      }, draft.note),
+    ),
+    draft.isRefused ? h('span', { class: 'error', id: errorId, role: 'alert' }, t('console.resolve.noteRequired')) : null,
+    h('button', { type: 'submit', class: 'button', disabled: isBusy }, t('console.resolve.confirm')),
+    h('button', { type: 'button', class: 'button button-quiet', disabled: isBusy, onclick: () => context.onCancelResolve(alert) }, t('console.resolve.cancel')),
+  );
 }

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * The station console (`/console`): sign in with the admin token, pick a station, and work the alerts
- * routed to it as they are pushed (server-sent events): acknowledge, resolve, silence for a while,
- * follow the claims.
+ * routed to it as they are pushed (server-sent events): acknowledge, resolve with a note, silence for a
+ * while, follow the claims.
  */
 import { byId, replaceContent } from '../dom.js';
 import { onLangChange, t } from '../i18n.js';
@@ -51,6 +51,9 @@ let orgs = [];
 let shipments = new Map();
 /** @type {Set<string>} */
 const busyIds = new Set();
+/** Resolve forms open, by alert id: the note being written survives the redraws live events cause. */
+/** @type {Map<string, import('./alerts-table.js').ResolveDraft>} */
+const resolving = new Map();
 /** @type {(() => void) | undefined} */
 let closeStream;
 /** @type {StreamState} */
@@ -73,6 +76,10 @@ function showNotice(message) {
 function renderBoard() {
   const now = Date.now();
   const alerts = board.alerts(settings.showResolved);
+  // A redraw replaces the rows: keep the operator typing in a note where they were.
+  const typing = document.activeElement instanceof HTMLTextAreaElement ? document.activeElement : undefined;
+  const typingIn = typing?.dataset.alertId;
+  const caret = typing ? [typing.selectionStart, typing.selectionEnd] : undefined;
   replaceContent(
     alertsBox,
     renderAlertsTable(alerts, {
@@ -82,11 +89,28 @@ function renderBoard() {
       busyIds,
       isFresh: (id) => board.isFresh(id, now, FRESH_MS),
       silenceOf: (alert) => board.silenceOf(alert, now),
-      onAcknowledge: (alert) => act(alert, 'acknowledge'),
-      onResolve: (alert) => act(alert, 'resolve'),
+      onAcknowledge: (alert) => acknowledge(alert),
+      onResolve: (alert) => openResolve(alert),
       onSilence: (alert) => silence(alert),
+      resolving,
+      onNoteInput: (alert, note) => {
+        const draft = resolving.get(alert.id);
+        if (draft) draft.note = note;
+      },
+      onConfirmResolve: (alert) => resolve(alert),
+      onCancelResolve: (alert) => {
+        resolving.delete(alert.id);
+        renderBoard();
+      },
     }),
   );
+  if (typingIn) {
+    const field = alertsBox.querySelector(`textarea[data-alert-id="${CSS.escape(typingIn)}"]`);
+    if (field instanceof HTMLTextAreaElement) {
+      field.focus();
+      if (caret) field.setSelectionRange(caret[0], caret[1]);
+    }
+  }
   // Draw again when a silence starts or runs out, so no row stays marked silenced after it ended.
   clearTimeout(silenceTimer);
   const nextChangeAt = board.nextSilenceChangeAt(now);
@@ -122,12 +146,42 @@ async function whileBusy(alert, work) {
   }
 }
 
+/** @param {Alert} alert */
+async function acknowledge(alert) {
+  await whileBusy(alert, async (client) => board.upsertAlert(await client.acknowledge(alert.id, settings.operator)));
+}
+
 /**
+ * Opens the alert's resolve form: resolving by hand needs a note (what was done or found).
  * @param {Alert} alert
- * @param {'acknowledge' | 'resolve'} action
  */
-async function act(alert, action) {
-  await whileBusy(alert, async (client) => board.upsertAlert(await client[action](alert.id, settings.operator)));
+function openResolve(alert) {
+  if (!resolving.has(alert.id)) resolving.set(alert.id, { note: '', isRefused: false });
+  renderBoard();
+  const field = alertsBox.querySelector(`textarea[data-alert-id="${CSS.escape(alert.id)}"]`);
+  if (field instanceof HTMLTextAreaElement) field.focus();
+}
+
+/**
+ * Resolves with the note written; an empty note is refused here, as the API would refuse it.
+ * @param {Alert} alert
+ */
+async function resolve(alert) {
+  const draft = resolving.get(alert.id);
+  if (!draft) return;
+  const note = draft.note.trim();
+  if (!note) {
+    draft.isRefused = true;
+    renderBoard();
+    const field = alertsBox.querySelector(`textarea[data-alert-id="${CSS.escape(alert.id)}"]`);
+    if (field instanceof HTMLTextAreaElement) field.focus();
+    return;
+  }
+  draft.isRefused = false;
+  await whileBusy(alert, async (client) => {
+    board.upsertAlert(await client.resolve(alert.id, settings.operator, note));
+    resolving.delete(alert.id);
+  });
 }
 
 /**
@@ -223,6 +277,7 @@ function signOut(isRefused) {
   settings.token = '';
   board.reset([], []);
   board.resetSilences([]);
+  resolving.clear();
   workspace.hidden = true;
   signOutButton.hidden = true;
   liveStatus.hidden = true;
