@@ -113,6 +113,37 @@ export type Claim = {
   respondBy: number;
 };
 
+/** What the platform decided on a review: who is liable (null: nobody), why, who decided, and when. */
+export type ReviewDecision = {
+  liableOrgId: string | null;
+  reason: string;
+  decidedBy: string;
+  decidedAt: number;
+  /** The claim the decision filed, if one was due. */
+  claimId: string | null;
+};
+
+/**
+ * An excursion whose attribution is indeterminate (a gap in the data over a handoff or the onset): no
+ * automatic claim; a person at the platform decides who is liable. One per alert.
+ */
+export type Review = {
+  id: string;
+  shipmentId: string;
+  alertId: string;
+  /** Why the attribution could not be made, in both languages (the attribution's reason). */
+  reason: LocalizedText;
+  state: 'open' | 'decided';
+  createdAt: number;
+  decision: ReviewDecision | null;
+};
+
+/** What deciding a review did: decided now (with the claim filed, if any), decided before, or no such review. */
+export type ReviewOutcome =
+  | { status: 'decided'; review: Review; claim: { claim: Claim; isNew: boolean } | null }
+  | { status: 'already_decided'; review: Review }
+  | { status: 'not_found' };
+
 export type DeadLetter = {
   id: number;
   deviceId: string | null;
@@ -220,6 +251,18 @@ export interface OpsStore {
   /** Files a claim unless one exists for (shipment, liable party); returns the stored one and whether it is new. */
   fileClaimOnce(claim: Claim): Promise<{ claim: Claim; isNew: boolean }>;
   listClaims(filter?: { shipmentId?: string; orgId?: string }): Promise<Claim[]>;
+
+  /** Opens the review of an alert unless it has one; returns the stored one and whether it is new. */
+  openReviewOnce(review: Review): Promise<{ review: Review; isNew: boolean }>;
+  getReview(id: string): Promise<Review | undefined>;
+  getReviewForAlert(alertId: string): Promise<Review | undefined>;
+  /** Reviews, newest first. */
+  listReviews(filter?: { state?: Review['state']; shipmentId?: string; limit?: number }): Promise<Review[]>;
+  /**
+   * Decides an open review and, in the same transaction, files `claim` unless one exists for (shipment,
+   * liable party): a review is decided once, and a claim never without its decision.
+   */
+  decideReview(id: string, decision: Omit<ReviewDecision, 'claimId'>, claim: Claim | null): Promise<ReviewOutcome>;
 
   insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter>;
   listDeadLetters(filter?: { deviceId?: string; limit?: number }): Promise<DeadLetter[]>;

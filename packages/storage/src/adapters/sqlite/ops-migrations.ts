@@ -107,4 +107,15 @@ export const OPS_MIGRATIONS = [
   `ALTER TABLE alerts ADD COLUMN resolution_note TEXT;
    DROP INDEX alerts_identity;
    CREATE UNIQUE INDEX alerts_identity ON alerts (shipment_id, rule_id) WHERE status != 'resolved' AND condition_state = 'firing';`,
+  // v11: the review queue (issue 9, item 4): an excursion whose attribution is indeterminate waits for the
+  // platform's decision (who is liable, or nobody; why; who decided), one review per alert.
+  `CREATE TABLE reviews (
+     id TEXT PRIMARY KEY,
+     shipment_id TEXT NOT NULL REFERENCES shipments(id),
+     alert_id TEXT NOT NULL UNIQUE REFERENCES alerts(id),
+     reason TEXT NOT NULL, state TEXT NOT NULL, created_at INTEGER NOT NULL,
+     liable_org_id TEXT REFERENCES organisations(id), decision_reason TEXT, decided_by TEXT, decided_at INTEGER,
+     claim_id TEXT REFERENCES claims(id)
+   );
+   CREATE INDEX reviews_created ON reviews (created_at);`,
 ];

@@ -1,5 +1,5 @@
 import type { Attribution, CustodyEvent, LocalizedText, OrgKind, Stage, Tier } from '@coldchain/domain';
-import type { Alert, Claim, DeadLetter, Organisation, Shipment } from '../../ports.ts';
+import type { Alert, Claim, DeadLetter, Organisation, Review, Shipment } from '../../ports.ts';
 
 /** A row as better-sqlite3 returns it. */
 export type Row = Record<string, unknown>;
@@ -148,5 +148,21 @@ export function rowToDeadLetter(r: Row): DeadLetter {
     payload: str(r.payload),
     payloadBytes: num(r.payload_bytes),
     receivedAt: num(r.received_at),
+  };
+}
+
+export function rowToReview(r: Row): Review {
+  const decidedAt = numOrNull(r.decided_at);
+  return {
+    id: str(r.id),
+    shipmentId: str(r.shipment_id),
+    alertId: str(r.alert_id),
+    reason: JSON.parse(str(r.reason)) as LocalizedText,
+    state: str(r.state) as Review['state'],
+    createdAt: num(r.created_at),
+    decision:
+      decidedAt === null
+        ? null
+        : { liableOrgId: strOrNull(r.liable_org_id), reason: str(r.decision_reason), decidedBy: str(r.decided_by), decidedAt, claimId: strOrNull(r.claim_id) },
   };
 }

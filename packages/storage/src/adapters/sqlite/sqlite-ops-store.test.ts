@@ -69,7 +69,8 @@ function alert(shipmentId: string, ruleId: string, overrides: Partial<Alert> = {
     acknowledgedAt: null,
     acknowledgedBy: null,
     resolvedAt: null,
-    resolvedBy: null, resolutionNote: null,
+    resolvedBy: null,
+    resolutionNote: null,
     createdAt: T0 + HOUR + 10 * MIN,
     updatedAt: T0 + HOUR + 10 * MIN,
     ...overrides,
@@ -348,6 +349,43 @@ describe('SqliteOpsStore', () => {
       expect((await ops.listClaims({ shipmentId: 'shp-1' })).map((c) => c.id)).toEqual([onCarrier.id, original.id]);
       expect(await ops.listClaims({ orgId: 'org-hub' })).toEqual([original]);
       expect(await ops.listClaims({ shipmentId: 'shp-other' })).toEqual([]);
+    });
+  });
+
+  describe('reviews', () => {
+    const gap = { zh: '缺口覆盖交接，需人工复核', en: 'a gap over a handoff; flagged for review' };
+
+    it('opens one review per alert, decides it once, and files the claim with the decision', async () => {
+      await createShipment('shp-1');
+      const a = alert('shp-1', 'high');
+      await ops.insertAlert(a);
+      const review = { id: randomUUID(), shipmentId: 'shp-1', alertId: a.id, reason: gap, state: 'open' as const, createdAt: T0 + 2 * HOUR, decision: null };
+      expect(await ops.openReviewOnce(review)).toEqual({ review, isNew: true });
+      expect(await ops.openReviewOnce({ ...review, id: randomUUID(), createdAt: T0 + 3 * HOUR })).toEqual({ review, isNew: false });
+      expect(await ops.getReviewForAlert(a.id)).toEqual(review);
+      expect(await ops.listReviews({ state: 'open' })).toEqual([review]);
+
+      const decision = { liableOrgId: 'org-hub', reason: '枢纽仓温控记录显示空调故障', decidedBy: 'platform-ops', decidedAt: T0 + 5 * HOUR };
+      const c = claim('shp-1', a.id, 'org-hub');
+      const outcome = await ops.decideReview(review.id, decision, c);
+      expect(outcome).toEqual({ status: 'decided', review: { ...review, state: 'decided', decision: { ...decision, claimId: c.id } }, claim: { claim: c, isNew: true } });
+
+      // Decided once: a second decision changes nothing and files nothing.
+      const again = await ops.decideReview(review.id, { ...decision, liableOrgId: 'org-reefer' }, claim('shp-1', a.id, 'org-reefer'));
+      expect(again).toMatchObject({ status: 'already_decided', review: { decision: { liableOrgId: 'org-hub' } } });
+      expect((await ops.listClaims({ shipmentId: 'shp-1' })).map((x) => x.liableOrgId)).toEqual(['org-hub']);
+      expect(await ops.listReviews({ state: 'open' })).toEqual([]);
+      expect(await ops.decideReview(randomUUID(), decision, null)).toEqual({ status: 'not_found' });
+    });
+
+    it('keeps a decision that nobody is liable, with no claim', async () => {
+      await createShipment('shp-1');
+      const a = alert('shp-1', 'high');
+      await ops.insertAlert(a);
+      const { review } = await ops.openReviewOnce({ id: randomUUID(), shipmentId: 'shp-1', alertId: a.id, reason: gap, state: 'open', createdAt: T0, decision: null });
+      const outcome = await ops.decideReview(review.id, { liableOrgId: null, reason: '果实复检正常', decidedBy: 'platform-ops', decidedAt: T0 + HOUR }, null);
+      expect(outcome).toMatchObject({ status: 'decided', claim: null, review: { state: 'decided', decision: { liableOrgId: null, reason: '果实复检正常', claimId: null } } });
+      expect(await ops.listClaims()).toEqual([]);
     });
   });
 

@@ -12,6 +12,9 @@ import type {
   DeviceEvent,
   NotificationChannel,
   ProfileChange,
+  Review,
+  ReviewDecision,
+  ReviewOutcome,
   RuleStateRow,
   Silence,
   NewCustodyEvent,
@@ -22,7 +25,7 @@ import type {
 import type { SqliteSync } from './open-database.ts';
 import { openDatabase } from './open-database.ts';
 import { OPS_MIGRATIONS } from './ops-migrations.ts';
-import { alertToRow, rowToAlert, rowToClaim, rowToCustodyEvent, rowToDeadLetter, rowToOrg, rowToShipment } from './ops-rows.ts';
+import { alertToRow, rowToAlert, rowToClaim, rowToCustodyEvent, rowToDeadLetter, rowToOrg, rowToReview, rowToShipment } from './ops-rows.ts';
 import type { Row } from './ops-rows.ts';
 
 /** The embedded operational store on SQLite. */
@@ -213,17 +216,20 @@ export class SqliteOpsStore implements OpsStore {
   }
 
   async fileClaimOnce(c: Claim): Promise<{ claim: Claim; isNew: boolean }> {
-    return this.db.transaction(() => {
-      const result = this
-        .statement(
-          `INSERT OR IGNORE INTO claims (id, shipment_id, alert_id, liable_org_id, amount_cents, goods_share_cents,
-             freight_cents, currency, status, reason, filed_at, respond_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(c.id, c.shipmentId, c.alertId, c.liableOrgId, c.amountCents, c.goodsShareCents, c.freightCents,
-          c.currency, c.status, JSON.stringify(c.reason), c.filedAt, c.respondBy);
-      const row = this.one('SELECT * FROM claims WHERE shipment_id = ? AND liable_org_id = ?', c.shipmentId, c.liableOrgId)!;
-      return { claim: rowToClaim(row), isNew: result.changes === 1 };
-    })();
+    return this.db.transaction(() => this.insertClaimOnce(c))();
+  }
+
+  /** Files a claim unless one exists for (shipment, liable party); call inside a transaction. */
+  private insertClaimOnce(c: Claim): { claim: Claim; isNew: boolean } {
+    const result = this
+      .statement(
+        `INSERT OR IGNORE INTO claims (id, shipment_id, alert_id, liable_org_id, amount_cents, goods_share_cents,
+           freight_cents, currency, status, reason, filed_at, respond_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(c.id, c.shipmentId, c.alertId, c.liableOrgId, c.amountCents, c.goodsShareCents, c.freightCents,
+        c.currency, c.status, JSON.stringify(c.reason), c.filedAt, c.respondBy);
+    const row = this.one('SELECT * FROM claims WHERE shipment_id = ? AND liable_org_id = ?', c.shipmentId, c.liableOrgId)!;
+    return { claim: rowToClaim(row), isNew: result.changes === 1 };
   }
 
   async listClaims(filter: { shipmentId?: string; orgId?: string } = {}): Promise<Claim[]> {
@@ -231,6 +237,48 @@ export class SqliteOpsStore implements OpsStore {
       `SELECT * FROM claims WHERE (? IS NULL OR shipment_id = ?) AND (? IS NULL OR liable_org_id = ?) ORDER BY filed_at DESC`,
       filter.shipmentId ?? null, filter.shipmentId ?? null, filter.orgId ?? null, filter.orgId ?? null,
     ).map(rowToClaim);
+  }
+
+  async openReviewOnce(r: Review): Promise<{ review: Review; isNew: boolean }> {
+    return this.db.transaction(() => {
+      const result = this
+        .statement('INSERT OR IGNORE INTO reviews (id, shipment_id, alert_id, reason, state, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+        .run(r.id, r.shipmentId, r.alertId, JSON.stringify(r.reason), 'open', r.createdAt);
+      return { review: rowToReview(this.one('SELECT * FROM reviews WHERE alert_id = ?', r.alertId)!), isNew: result.changes === 1 };
+    })();
+  }
+
+  async getReview(id: string): Promise<Review | undefined> {
+    const row = this.one('SELECT * FROM reviews WHERE id = ?', id);
+    return row && rowToReview(row);
+  }
+
+  async getReviewForAlert(alertId: string): Promise<Review | undefined> {
+    const row = this.one('SELECT * FROM reviews WHERE alert_id = ?', alertId);
+    return row && rowToReview(row);
+  }
+
+  async listReviews(filter: { state?: Review['state']; shipmentId?: string; limit?: number } = {}): Promise<Review[]> {
+    return this.all(
+      'SELECT * FROM reviews WHERE (? IS NULL OR state = ?) AND (? IS NULL OR shipment_id = ?) ORDER BY created_at DESC, id LIMIT ?',
+      filter.state ?? null, filter.state ?? null, filter.shipmentId ?? null, filter.shipmentId ?? null, filter.limit ?? 500,
+    ).map(rowToReview);
+  }
+
+  async decideReview(id: string, decision: Omit<ReviewDecision, 'claimId'>, claim: Claim | null): Promise<ReviewOutcome> {
+    return this.db.transaction((): ReviewOutcome => {
+      const row = this.one('SELECT * FROM reviews WHERE id = ?', id);
+      if (!row) return { status: 'not_found' };
+      if (row.state !== 'open') return { status: 'already_decided', review: rowToReview(row) };
+      const filed = claim ? this.insertClaimOnce(claim) : null;
+      this
+        .statement(
+          `UPDATE reviews SET state = 'decided', liable_org_id = ?, decision_reason = ?, decided_by = ?, decided_at = ?, claim_id = ?
+           WHERE id = ? AND state = 'open'`,
+        )
+        .run(decision.liableOrgId, decision.reason, decision.decidedBy, decision.decidedAt, filed?.claim.id ?? null, id);
+      return { status: 'decided', review: rowToReview(this.one('SELECT * FROM reviews WHERE id = ?', id)!), claim: filed };
+    })();
   }
 
   async insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter> {
