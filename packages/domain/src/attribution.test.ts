@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeExcursion, type Attribution, type AttributionInput } from './attribution.ts';
+import { attributeByReview, attributeExcursion, type Attribution, type AttributionInput } from './attribution.ts';
 import { buildLegs, type CustodyEvent, type Stage } from './custody.ts';
 import { LYCHEE, type TemperatureLimit } from './profiles.ts';
 
@@ -334,5 +334,25 @@ describe('attributeExcursion', () => {
       expect(reason.zh).not.toContain('超过 1 °C');
       expect(reason.zh).toContain('低于 1 °C');
     });
+  });
+});
+
+describe('attributeByReview: the platform names the liable custodian when the data could not', () => {
+  const reviewed = buildLegs([handoff(0, 'packhouse', 'org-farm'), handoff(60, 'first_mile', 'org-van'), handoff(180, 'hub', 'org-hub'), handoff(300, 'line_haul', 'org-reefer')]);
+
+  it.each([
+    ['org-hub', 2],
+    ['org-farm', 0],
+    ['org-reefer', 3],
+  ])('attributes to %s, the custodian of leg %i, with the reviewer\'s reason in both languages', (orgId, legIndex) => {
+    const attribution = attributeByReview({ legs: reviewed, liableOrgId: orgId, reason: '仓库温控日志显示空调停机', orgName: ORG_NAMES[orgId as keyof typeof ORG_NAMES] });
+    expect(attribution).toMatchObject({ status: 'attributed', orgId, legIndex });
+    expect(attribution!.reason.zh).toContain('平台复核认定');
+    expect(attribution!.reason.zh).toContain('仓库温控日志显示空调停机');
+    expect(attribution!.reason.en).toContain(ORG_NAMES[orgId as keyof typeof ORG_NAMES].en);
+  });
+
+  it('refuses an organisation that never held the goods', () => {
+    expect(attributeByReview({ legs: reviewed, liableOrgId: 'org-courier', reason: 'x', orgName: ORG_NAMES['org-courier'] })).toBeUndefined();
   });
 });

@@ -197,3 +197,22 @@ function attributeWarmHandoff(legs: readonly Leg[], limit: TemperatureLimit, leg
     },
   };
 }
+
+/**
+ * The attribution a platform's review decision stands for (issue 9, item 4): when the data could not place
+ * the onset, a person names the liable custodian and says why. The party must have held the goods (a
+ * custodian of one of the shipment's legs); undefined when it did not. The leg is its first one.
+ */
+export function attributeByReview(input: { legs: readonly Leg[]; liableOrgId: string; reason: string; orgName: LocalizedText }): Attribution | undefined {
+  const leg = input.legs.find((l) => l.custodianOrgId === input.liableOrgId);
+  if (!leg) return undefined;
+  return {
+    status: 'attributed',
+    orgId: leg.custodianOrgId,
+    legIndex: leg.index,
+    reason: {
+      zh: `数据不足以自动判定责任，平台复核认定由${input.orgName.zh}承担：${input.reason}`,
+      en: `the data could not place the onset; on review the platform found ${input.orgName.en} liable: ${input.reason}`,
+    },
+  };
+}

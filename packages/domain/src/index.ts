@@ -34,7 +34,7 @@ export { evaluateReading, excessC, initialRuleState } from './excursion-machine.
 export type { CustodyEvent, Leg, Stage } from './custody.ts';
 export { buildLegs, currentLeg, legAt, STAGE_NAMES, STAGES } from './custody.ts';
 export type { Attribution, AttributionInput } from './attribution.ts';
-export { attributeExcursion } from './attribution.ts';
+export { attributeByReview, attributeExcursion } from './attribution.ts';
 export type { OrgKind } from './organisations.ts';
 export { isLogisticsProvider, ORG_KINDS, PLATFORM_ORG_ID } from './organisations.ts';
 export type { ClaimDecision, ShipmentValue } from './claims.ts';

@@ -24,6 +24,7 @@ import { registerShipmentRoutes } from './routes/shipments.ts';
 import { registerTraceRoutes } from './routes/trace.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerProfileRoutes } from './routes/profiles.ts';
+import { registerReviewRoutes } from './routes/reviews.ts';
 
 /** What the API needs. */
 export type ApiDeps = {
@@ -128,6 +129,7 @@ export function buildApi(deps: ApiDeps) {
     registerTraceRoutes(context);
     registerNotificationRoutes(context, deps.outbox);
     registerProfileRoutes(context);
+    registerReviewRoutes(context);
     await registerDashboardRoutes(context);
   });
 

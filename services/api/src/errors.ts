@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   'alert.not_found': 404,
   'alert.resolved': 409,
   'trace.not_found': 404,
+  'review.not_found': 404,
+  'review.decided': 409,
   'internal': 500,
 } as const;
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { AlertEvent, ClaimEvent, MqttConnectionOptions } from '@coldchain/bus';
-import { closeMqtt, connectMqtt, publishAlertEvent } from '@coldchain/bus';
+import { closeMqtt, connectMqtt, publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
 import { ALERTS_FILTER, CLAIMS_FILTER } from '@coldchain/schemas';
 
 /** An event for the live dashboards. */
@@ -44,6 +44,11 @@ export function createLiveFeed(deps: { mqtt?: MqttConnectionOptions; log: Logger
     },
     async publishAlert(event: AlertEvent): Promise<void> {
       if (client) await publishAlertEvent(client, event);
+      else deliver(event);
+    },
+    /** A claim the API filed (a review's decision), on each named organisation's claims topic. */
+    async publishClaim(event: ClaimEvent, orgIds: readonly string[]): Promise<void> {
+      if (client) await publishClaimEvent(client, event, orgIds);
       else deliver(event);
     },
     subscribe(listener: (event: FeedEvent) => void): () => void {

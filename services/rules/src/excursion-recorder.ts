@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
+  attributeByReview,
   attributeExcursion,
   buildLegs,
   currentLeg,
@@ -10,7 +11,7 @@ import {
   PLATFORM_ORG_ID,
   routeAlert,
 } from '@coldchain/domain';
-import type { LocalizedText, ProductProfile, RuleState, TemperatureLimit } from '@coldchain/domain';
+import type { Attribution, LocalizedText, ProductProfile, RuleState, TemperatureLimit } from '@coldchain/domain';
 import type { AlertEventType, Clock } from '@coldchain/bus';
 import type { EventSink } from './event-sink.ts';
 import type { Alert, OpsStore, Shipment } from '@coldchain/storage';
@@ -103,16 +104,44 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     await ops.insertAlert(alert);
     log.info({ alertId: alert.id, shipmentId: shipment.id, ruleId: limit.id, tier: alert.tier, routedTo: alert.routedTo, attribution: attribution.status }, 'alert.opened');
     await publishAlert('alert.opened', alert);
+    if (attribution.status === 'indeterminate') await openReview(alert, now);
     return alert;
   }
 
+  /**
+   * The data could not place the onset (DESIGN.md: a gap over a handoff or the onset): no automatic
+   * claim; the excursion waits in the platform's review queue (`GET /api/v1/reviews`), where a person
+   * decides who is liable, if anyone, and why.
+   */
+  async function openReview(alert: Alert, now: number): Promise<void> {
+    const { review, isNew } = await ops.openReviewOnce({ id: randomUUID(), shipmentId: alert.shipmentId, alertId: alert.id, reason: alert.attribution.reason, state: 'open', createdAt: now, decision: null });
+    if (isNew) log.info({ reviewId: review.id, alertId: alert.id, shipmentId: alert.shipmentId }, 'review.opened');
+  }
+
+  /**
+   * Who is liable for the alert's excursion: its attribution, or, where that was indeterminate, what the
+   * platform decided on review (a decision made while the excursion still ran files the claim once the
+   * excursion crosses the threshold).
+   */
+  async function liability(alert: Alert): Promise<Attribution> {
+    if (alert.attribution.status === 'attributed') return alert.attribution;
+    const decided = (await ops.getReviewForAlert(alert.id))?.decision;
+    if (!decided?.liableOrgId) return alert.attribution;
+    const org = await ops.getOrganisation(decided.liableOrgId);
+    const legs = buildLegs(await ops.listCustodyEvents(alert.shipmentId));
+    return attributeByReview({ legs, liableOrgId: decided.liableOrgId, reason: decided.reason, orgName: { zh: org?.name ?? decided.liableOrgId, en: org?.nameEn ?? decided.liableOrgId } }) ?? alert.attribution;
+  }
+
   async function fileClaimIfDue(alert: Alert, update: ExcursionUpdate): Promise<void> {
-    const liable = alert.attribution.orgId ? await ops.getOrganisation(alert.attribution.orgId) : undefined;
+    // Below the claim threshold nothing is filed whoever is liable: skip the review lookup.
+    if (!update.limit.isClaimable || alert.outsideMs < update.profile.claim.minOutsideMs) return;
+    const attribution = await liability(alert);
+    const liable = attribution.orgId ? await ops.getOrganisation(attribution.orgId) : undefined;
     const decision = decideClaim({
       profile: update.profile,
       limit: update.limit,
       outsideMs: alert.outsideMs,
-      attribution: alert.attribution,
+      attribution,
       liableOrgKind: liable?.kind ?? null,
       value: update.shipment,
     });
@@ -128,7 +157,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       freightCents: decision.freightCents,
       currency: 'CNY',
       status: 'filed',
-      reason: alert.attribution.reason,
+      reason: attribution.reason,
       filedAt: now,
       // Plan document: the carrier must answer a claim within 2 hours.
       respondBy: now + 2 * 60 * 60_000,
