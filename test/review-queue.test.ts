@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, HUB_AC_FAILURE, planJourney, replayJourney } from '@coldchain/firmware-sim';
+import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, HUB_AC_FAILURE, JourneyRunner, planJourney, replayJourney } from '@coldchain/firmware-sim';
 import type { ApiClient, JourneySpec } from '@coldchain/firmware-sim';
 import type { Alert, Claim, Review } from '@coldchain/storage';
 import { eventually, startAllInOne } from './helpers/all-in-one.ts';
@@ -129,6 +129,35 @@ describe('review queue: an excursion the data cannot attribute is decided by the
     expect(await claimsOf(decidedForNobody.shipmentId)).toEqual([]);
     expect(await reviewOf(decidedForNobody.shipmentId)).toMatchObject({ state: 'decided', decision: { liableOrgId: null, reason: '到货抽检果实完好，不予索赔', decidedBy: 'admin', claimId: null } });
     expect((await api.call<{ reviews: ReviewView[] }>('GET', '/api/v1/reviews?state=open')).reviews).toEqual([]);
+  });
+
+  it('decided while the excursion is still below the claim threshold, files the claim when the excursion crosses it', async () => {
+    const spec = gapOverHandoff('LZ-REV-EARLY', 33);
+    const runner = new JourneyRunner(spec, api, service.info.mqttUrl);
+    await runner.start();
+    try {
+      // Half an hour into the excursion (onset at 6 h, the first reading after the gap): under the hour
+      // that makes a lychee excursion a claim.
+      await runner.advanceTo(START + 6 * HOUR + 30 * 60_000);
+      const review = await eventually('the review', async () => (await api.call<{ reviews: ReviewView[] }>('GET', `/api/v1/reviews?shipmentId=${spec.shipmentId}`)).reviews[0]);
+      const decided = await decide(review.id, { liableOrgId: 'gz-baiyun-hub', reason: '枢纽仓温控日志显示空调停机' });
+      expect(decided.status).toBe(200);
+      expect(decided.body.claim).toBeNull();
+      expect(await claimsOf(spec.shipmentId)).toEqual([]);
+
+      await runner.advanceTo(spec.plan.endAt);
+    } finally {
+      await runner.stop();
+    }
+    const claims = await eventually('the claim filed by rules', async () => {
+      const filed = await claimsOf(spec.shipmentId);
+      return filed.length > 0 ? filed : undefined;
+    });
+    expect(claims).toHaveLength(1);
+    expect(claims[0]).toMatchObject({ liableOrgId: 'gz-baiyun-hub', amountCents: spec.goodsValueCents + spec.freightCents });
+    expect(claims[0]!.reason.zh).toContain('枢纽仓温控日志显示空调停机');
+    // The review keeps its decision; the claim came later, from the rules service.
+    expect((await reviewOf(spec.shipmentId)).decision).toMatchObject({ liableOrgId: 'gz-baiyun-hub', claimId: null });
   });
 
   it('needs the admin token, and answers 404 for an unknown review', async () => {
