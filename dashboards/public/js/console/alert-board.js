@@ -87,15 +87,15 @@ export function createAlertBoard() {
     },
 
     /**
-     * Most urgent first: open before acknowledged before resolved, still out of range before back in
-     * range, then tier 1 first, then the newest.
+     * Most urgent first: open before acknowledged before resolved, then tier 1 first, still out of range
+     * before back in range, then the newest.
      * @param {boolean} showResolved
      * @returns {Alert[]}
      */
     alerts(showResolved) {
       return [...alerts.values()]
         .filter((a) => showResolved || a.status !== 'resolved')
-        .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || CONDITION_ORDER[a.conditionState] - CONDITION_ORDER[b.conditionState] || a.tier - b.tier || b.createdAt - a.createdAt);
+        .sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status] || a.tier - b.tier || CONDITION_ORDER[a.conditionState] - CONDITION_ORDER[b.conditionState] || b.createdAt - a.createdAt);
     },
 
     /** @returns {Claim[]} newest first */

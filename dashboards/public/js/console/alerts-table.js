@@ -258,7 +258,11 @@ function resolveForm(alert, draft, isBusy, context) {
       }, draft.note),
     ),
     draft.isRefused ? h('span', { class: 'error', id: errorId, role: 'alert' }, t('console.resolve.noteRequired')) : null,
-    h('button', { type: 'submit', class: 'button', disabled: isBusy }, t('console.resolve.confirm')),
-    h('button', { type: 'button', class: 'button button-quiet', disabled: isBusy, onclick: () => context.onCancelResolve(alert) }, t('console.resolve.cancel')),
+    h(
+      'span',
+      { class: 'resolve-buttons' },
+      h('button', { type: 'submit', class: 'button', disabled: isBusy }, t('console.resolve.confirm')),
+      h('button', { type: 'button', class: 'button button-quiet', disabled: isBusy, onclick: () => context.onCancelResolve(alert) }, t('console.resolve.cancel')),
+    ),
   );
 }
