@@ -90,7 +90,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         outbox.start();
         stopped.unshift(async () => outbox.close());
         const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
-        const rules = buildRules({ mqtt: mqtt('rules'), ops, clock, log: log.child({ service: 'rules' }), outbox, publicUrl });
+        const rules = buildRules({ mqtt: mqtt('rules'), ops, telemetry, clock, log: log.child({ service: 'rules' }), outbox, publicUrl });
         await rules.start();
         stopped.unshift(() => rules.stop());
 

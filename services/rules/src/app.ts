@@ -8,12 +8,13 @@ import { decodeTelemetry, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } f
 import type { Reading } from '@coldchain/schemas';
 import type { Outbox } from '@coldchain/notify';
 import { createProfileCatalog } from '@coldchain/storage';
-import type { OpsStore, Shipment } from '@coldchain/storage';
+import type { OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
 import { createExcursionRecorder } from './excursion-recorder.ts';
 import { createAlertScheduler } from './alert-scheduler.ts';
 import { createEventSink } from './event-sink.ts';
 import { createNotifier } from './notifier.ts';
-import { createRuleStatePersistence } from './rule-state-persistence.ts';
+import { createRuleStatePersistence, CURSOR_RULE_ID } from './rule-state-persistence.ts';
+import { createStoreReplay } from './store-replay.ts';
 import type { Tracked } from './rule-state-persistence.ts';
 import { createWarningRecorder } from './warning-recorder.ts';
 import { evaluateWarnings, initialWarningState } from './warning-tracker.ts';
@@ -23,6 +24,11 @@ import type { WarningState } from './warning-tracker.ts';
 export type RulesDeps = {
   mqtt: MqttConnectionOptions;
   ops: OpsStore;
+  /**
+   * The stored readings, the source of truth: late data is re-judged from them, and a start catches up
+   * from them (issue 9, items 1 and 2). Without it, late readings are only counted.
+   */
+  telemetry?: Pick<TelemetryStore, 'readingsBetween'>;
   clock: Clock;
   log: Logger;
   /** How often the timers (reminders, escalation, no-data) tick; 0 = only when `tick()` is called. */
@@ -42,10 +48,10 @@ export type RulesDeps = {
 const SHIPMENT_CACHE_MS = 30_000;
 
 /** What evaluation needs of a shipment; the whole one is read when an alert is raised or updated. */
-type ShipmentRef = { id: string; profileId: string; startedAt: number; deliveredAt: number | null };
+export type ShipmentRef = { id: string; profileId: string; startedAt: number; deliveredAt: number | null };
 
 /** Everything the rules service keeps for one device. */
-type DeviceRecord = {
+export type DeviceRecord = {
   lastHeardAt: number;
   shipment: ShipmentRef | null;
   shipmentAt: number;
@@ -53,6 +59,8 @@ type DeviceRecord = {
   shipmentId: string | null;
   limits: Record<string, Tracked>;
   warning: WarningState | null;
+  /** Device time of the last reading evaluated on this shipment. */
+  cursorAt: number | null;
 };
 
 /** The key a rule state is stored under. */
@@ -61,7 +69,7 @@ function stateKey(deviceId: string, shipmentId: string, ruleId: string): string 
 }
 
 /** Counters since start, for metrics and tests. */
-export type RulesStats = { readings: number; evaluated: number; late: number; unassigned: number; transitions: number };
+export type RulesStats = { readings: number; evaluated: number; late: number; unassigned: number; transitions: number; rejudged: number; caughtUp: number };
 
 /**
  * Rules: consumes the same telemetry stream as ingest (its own persistent session), and evaluates each
@@ -79,7 +87,14 @@ export function buildRules(deps: RulesDeps) {
   const profiles = createProfileCatalog(ops, () => deps.clock.now());
   const persistence = createRuleStatePersistence(ops, () => deps.clock.now(), log);
   const deviceKey = createDeviceKeyCache(ops, () => deps.clock.now());
-  const stats: RulesStats = { readings: 0, evaluated: 0, late: 0, unassigned: 0, transitions: 0 };
+  const stats: RulesStats = { readings: 0, evaluated: 0, late: 0, unassigned: 0, transitions: 0, rejudged: 0, caughtUp: 0 };
+  // Message handling, re-judging and catching up take turns: each reads and writes a device's states.
+  let lane: Promise<unknown> = Promise.resolve();
+  const serial = <T>(work: () => Promise<T>): Promise<T> => {
+    const done = lane.then(work);
+    lane = done.catch(() => undefined);
+    return done;
+  };
   const notify = deps.outbox ? createNotifier({ ops, profiles, outbox: deps.outbox, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', now: () => deps.clock.now(), log, groupIntervalMs: deps.groupIntervalMs }) : undefined;
   const events = createEventSink({ bus: () => publisher, notify, log });
   const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
@@ -89,7 +104,7 @@ export function buildRules(deps: RulesDeps) {
   function recordFor(deviceId: string): DeviceRecord {
     let record = devices.get(deviceId);
     if (!record) {
-      record = { lastHeardAt: 0, shipment: null, shipmentAt: 0, shipmentId: null, limits: {}, warning: null };
+      record = { lastHeardAt: 0, shipment: null, shipmentAt: 0, shipmentId: null, limits: {}, warning: null, cursorAt: null };
       devices.set(deviceId, record);
     }
     return record;
@@ -106,6 +121,7 @@ export function buildRules(deps: RulesDeps) {
       record.shipmentId = ref.id;
       record.limits = {};
       record.warning = null;
+      record.cursorAt = null;
     }
     let full: Shipment | undefined;
     const loadShipment = async () => (full ??= (await ops.getShipment(ref.id))!);
@@ -136,12 +152,20 @@ export function buildRules(deps: RulesDeps) {
     }
     if (isLate) {
       stats.late++;
+      // Older than what the states have passed: judged again from the store, once per burst.
+      replay?.schedule(deviceId, ref, reading);
       return;
     }
+    record.cursorAt = reading.sampledAt;
+    persistence.markDirty(stateKey(deviceId, ref.id, CURSOR_RULE_ID), deviceId, ref.id, CURSOR_RULE_ID, { state: { ...initialRuleState(), lastReadingAt: reading.sampledAt }, alertId: null });
     record.warning ??= initialWarningState();
     await evaluateWarnings({ state: record.warning, sample: reading, shipmentId: ref.id, loadShipment, deviceId, profile, limitStates, recorder: warningRecorder });
     stats.evaluated++;
   }
+
+  const replay = deps.telemetry
+    ? createStoreReplay({ telemetry: deps.telemetry, ops, profiles, recorder, persistence, log, serial, stats, evaluate, recordFor, stateKey })
+    : undefined;
 
   async function handle(topic: string, payload: Buffer): Promise<void> {
     const parsedTopic = parseDeviceTopic(topic);
@@ -190,12 +214,17 @@ export function buildRules(deps: RulesDeps) {
         if (record.shipmentId !== shipmentId) {
           record.shipmentId = shipmentId;
           record.limits = {};
+          record.cursorAt = null;
         }
-        record.limits[ruleId] = saved;
+        if (ruleId === CURSOR_RULE_ID) record.cursorAt = saved.state.lastReadingAt;
+        else record.limits[ruleId] = saved;
       }
       persistence.start(deps.stateFlushMs ?? 1000);
       publisher = await connectMqtt({ ...deps.mqtt, clientId: `${deps.mqtt.clientId}-pub`, isPersistent: false });
-      client = await connectMqtt(deps.mqtt, { handle, onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });
+      // Catch up from the store before any message is handled (they wait in the lane): nothing depends
+      // on the broker having kept a queue for this client.
+      if (replay) void serial(() => replay.catchUp()).catch((error: unknown) => log.error({ err: error }, 'rules.catch_up_failed'));
+      client = await connectMqtt(deps.mqtt, { handle: (topic, payload) => serial(() => handle(topic, payload)), onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });
       await client.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
       log.info({ filter: TELEMETRY_FILTER }, 'rules.subscribed');
       if ((deps.timerTickMs ?? 10_000) > 0) scheduler.start(deps.timerTickMs ?? 10_000);
@@ -205,7 +234,13 @@ export function buildRules(deps: RulesDeps) {
     },
     /** Runs the timers once now (tests drive them with an injected clock). */
     tick: () => scheduler.tick(),
+    /** Resolves once what is queued (catch-up, messages, re-judging due now) has run (for tests). */
+    settled: async () => {
+      await replay?.flush();
+      await serial(async () => undefined);
+    },
     async stop(): Promise<void> {
+      replay?.cancel();
       await scheduler.stop();
       await closeMqtt(client);
       notify?.flushAll();
@@ -216,6 +251,7 @@ export function buildRules(deps: RulesDeps) {
     },
     /** Dies as a killed process would: no clean DISCONNECT, no last write of the states (for tests). */
     async crash(): Promise<void> {
+      replay?.cancel();
       await scheduler.stop();
       await persistence.stop(false);
       await closeMqtt(client, true);

@@ -15,6 +15,7 @@ import type { Attribution, LocalizedText, ProductProfile, RuleState, Temperature
 import type { AlertEventType, Clock } from '@coldchain/bus';
 import type { EventSink } from './event-sink.ts';
 import type { Alert, OpsStore, Shipment } from '@coldchain/storage';
+import type { Episode } from './excursion-replay.ts';
 
 /** The excursion a rule's state machine is tracking, as the recorder needs it. */
 export type ExcursionUpdate = {
@@ -45,7 +46,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
   }
 
   /** Opens the alert for a newly firing excursion, or adopts the unresolved one for the same identity. */
-  async function open(update: ExcursionUpdate): Promise<Alert> {
+  async function open(update: ExcursionUpdate, isFromLateData = false): Promise<Alert> {
     const { shipment, profile, limit, state } = update;
     const now = clock.now();
     const existing = await ops.findUnresolvedAlert(shipment.id, limit.id);
@@ -72,7 +73,8 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       deviceId: update.deviceId,
       ruleId: limit.id,
       kind: 'excursion',
-      message: null,
+      // Onset (device time) vs when the server learnt of it: a buffered upload can be hours late.
+      message: isFromLateData ? lateNote(activeAt, now) : null,
       escalatedAt: null,
       lastNotifiedAt: now,
       reminders: 0,
@@ -167,7 +169,42 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     await deps.events.claim({ type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);
   }
 
+  /**
+   * Sets the alert of (shipment, rule) to what a replay of the stored readings found (issue 9, item 1):
+   * opens it (routed as if live, saying it comes from late data) when the in-order run would have,
+   * moves its onset and attribution to the first excursion's, takes the last one's measures and
+   * condition, and files the claim if the in-order run would have. Returns the alert id the live state
+   * keeps (null once the last excursion cleared), as the streaming path does.
+   */
+  async function reconcile(update: Omit<ExcursionUpdate, 'state'>, episodes: readonly Episode[]): Promise<string | null> {
+    const first = episodes[0];
+    const last = episodes.at(-1);
+    if (!first || !last) return update.alertId;
+    const { shipment, limit, profile } = update;
+    let alert = update.alertId ? await ops.getAlert(update.alertId) : undefined;
+    if (alert?.status === 'resolved') alert = undefined;
+    alert ??= await ops.findUnresolvedAlert(shipment.id, limit.id);
+    const now = clock.now();
+    if (!alert) {
+      alert = await open({ ...update, state: first.fired, alertId: null }, true);
+    } else if (alert.activeAt !== first.fired.activeAt) {
+      const activeAt = first.fired.activeAt ?? first.fired.lastReadingAt!;
+      const legs = buildLegs(await ops.listCustodyEvents(shipment.id));
+      const attribution = attributeExcursion({ legs, limit, activeAt, previousReadingAt: first.fired.previousReadingAt, maxGapMs: profile.maxReadingGapMs, orgNames: await orgNames() });
+      log.info({ alertId: alert.id, shipmentId: shipment.id, ruleId: limit.id, previousActiveAt: alert.activeAt, activeAt, attribution: attribution.status }, 'alert.onset_moved');
+      alert = { ...alert, activeAt, firedAt: first.fired.firedAt ?? activeAt, attribution, message: lateNote(activeAt, now) };
+    }
+    const isNewlyCleared = last.cleared !== null && alert.conditionState !== 'cleared';
+    alert = { ...alert, ...measures(last.last), conditionState: last.cleared ? 'cleared' : 'firing', clearedAt: last.cleared?.at ?? null, updatedAt: now };
+    await ops.updateAlert(alert);
+    if (isNewlyCleared) await publishAlert('alert.cleared', alert);
+    const maxOutsideMs = Math.max(...episodes.map((e) => e.maxOutsideMs));
+    await fileClaimIfDue({ ...alert, outsideMs: maxOutsideMs }, { ...update, state: last.last });
+    return last.cleared ? null : alert.id;
+  }
+
   return {
+    reconcile,
     /** The excursion is firing: open or update its alert, file the claim when due. Returns the alert id. */
     async recordFiring(update: ExcursionUpdate, isNewlyFiring: boolean): Promise<string> {
       let alert = update.alertId && !isNewlyFiring ? await ops.getAlert(update.alertId) : undefined;
@@ -199,6 +236,14 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       log.info({ alertId: alert.id, shipmentId: alert.shipmentId, ruleId: alert.ruleId, status: alert.status, reason }, 'alert.cleared');
       await publishAlert('alert.cleared', cleared);
     },
+  };
+}
+
+function lateNote(activeAt: number, knownAt: number): LocalizedText {
+  const at = (t: number) => new Date(t).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return {
+    zh: `由迟到的缓存数据发现：超温始于 ${at(activeAt)}（设备时间），${at(knownAt)} 才收到`,
+    en: `Raised from late data: the excursion began at ${at(activeAt)} (device time), known at ${at(knownAt)}`,
   };
 }
 

@@ -27,9 +27,9 @@ runService({
   async start(config, log) {
     const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
     // Embedded SQLite under DATA_DIR for now; the PostgreSQL operational adapter arrives in a later issue
-    // and will be chosen here. Rules read no telemetry store: readings reach them on the bus.
+    // and will be chosen here. Rules only read the telemetry store (ingest writes it): readings reach
+    // them on the bus, and late data is re-judged and a start catches up from the store (issue 9).
     const { telemetry, ops } = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now());
-    await telemetry.close();
 
     // The notification outbox belongs to this process: rules are the only ones that enqueue (alerts and
     // claims). The file has one owner at a time (the Outbox marks attempts left unfinished as interrupted
@@ -45,6 +45,7 @@ runService({
     const rules = buildRules({
       mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_rules', password: serviceSecret },
       ops,
+      telemetry,
       clock: systemClock,
       log,
       outbox,
@@ -56,6 +57,7 @@ runService({
       await rules.stop();
       await outbox.close();
       await ops.close();
+      await telemetry.close();
       throw new StartupError(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_rules: ${(error as Error).message}`);
     }
     log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, dataDir: config.DATA_DIR }, 'rules.started');
@@ -66,6 +68,7 @@ runService({
         await rules.stop();
         await outbox.close();
         await ops.close();
+        await telemetry.close();
       },
     };
   },

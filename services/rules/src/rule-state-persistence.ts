@@ -2,6 +2,12 @@ import type { Logger } from 'pino';
 import type { RuleState } from '@coldchain/domain';
 import type { OpsStore } from '@coldchain/storage';
 
+/**
+ * The pseudo-rule under which a device's last evaluated reading (device time) is kept, whatever its
+ * rules' states: where a restart catches up from the store (issue 9, item 2).
+ */
+export const CURSOR_RULE_ID = '@cursor';
+
 /** A rule's streaming state for one device on one shipment, and the alert it has open. */
 export type Tracked = { state: RuleState; alertId: string | null };
 
@@ -22,7 +28,7 @@ export function createRuleStatePersistence(ops: Pick<OpsStore, 'saveRuleStates' 
       deviceId: d.deviceId,
       shipmentId: d.shipmentId,
       ruleId: d.ruleId,
-      state: d.tracked.state.state === 'inactive' && d.tracked.alertId === null ? null : JSON.stringify(d.tracked),
+      state: d.ruleId !== CURSOR_RULE_ID && d.tracked.state.state === 'inactive' && d.tracked.alertId === null ? null : JSON.stringify(d.tracked),
       updatedAt: now(),
     }));
     dirty.clear();
