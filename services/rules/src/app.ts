@@ -223,7 +223,10 @@ export function buildRules(deps: RulesDeps) {
       publisher = await connectMqtt({ ...deps.mqtt, clientId: `${deps.mqtt.clientId}-pub`, isPersistent: false });
       // Catch up from the store before any message is handled (they wait in the lane): nothing depends
       // on the broker having kept a queue for this client.
-      if (replay) void serial(() => replay.catchUp()).catch((error: unknown) => log.error({ err: error }, 'rules.catch_up_failed'));
+      if (replay) void serial(async () => {
+        await replay.catchUp();
+        await persistence.flush();
+      }).catch((error: unknown) => log.error({ err: error }, 'rules.catch_up_failed'));
       client = await connectMqtt(deps.mqtt, { handle: (topic, payload) => serial(() => handle(topic, payload)), onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });
       await client.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
       log.info({ filter: TELEMETRY_FILTER }, 'rules.subscribed');

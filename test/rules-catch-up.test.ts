@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashSecret } from '@coldchain/auth';
+import { buildBroker, createAuthenticator } from '@coldchain/broker';
+import { systemClock } from '@coldchain/bus';
+import { DEMO_ORGS } from '@coldchain/firmware-sim';
+import { createIngestPipeline } from '@coldchain/ingest';
+import { buildRules } from '@coldchain/rules';
+import { telemetryTopic } from '@coldchain/schemas';
+import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import type { Alert } from '@coldchain/storage';
+import { eventually } from './helpers/all-in-one.ts';
+
+const MIN = 60_000;
+const SECRET = 'service-secret-for-catch-up-tests';
+const log = pino({ level: 'warn' });
+
+describe('rules killed while readings keep arriving and being stored, started again (issue 9, item 2)', () => {
+  let dir: string;
+  let ops: SqliteOpsStore;
+  let telemetry: SqliteTelemetryStore;
+  let broker: ReturnType<typeof buildBroker>;
+  let pipeline: ReturnType<typeof createIngestPipeline>;
+  let url: string;
+  const T0 = Math.floor((Date.now() - 86_400_000) / MIN) * MIN;
+  // 4 °C, then 18 °C from 2 h to 3 h 20 min (on the reefer's leg), then 4 °C again: one excursion over
+  // lychee's 15 °C high limit, long enough for a claim.
+  const minutes = Array.from({ length: 241 }, (_, m) => m);
+  const tempAt = (m: number) => (m >= 120 && m < 200 ? 18 : 4);
+
+  // Each run gets a client id of its own: a new session, so no broker queue carries anything over.
+  let run = 0;
+  const newRules = () => buildRules({ mqtt: { url, clientId: `coldchain-catch-up-rules-${++run}`, username: '_svc_rules', password: SECRET }, ops, telemetry, clock: systemClock, log, timerTickMs: 0, stateFlushMs: 20 });
+  async function publish(deviceId: string, from: number, to: number) {
+    const client = await mqtt.connectAsync(url, { clientId: deviceId, username: deviceId, password: 'device-secret', reconnectPeriod: 0 });
+    const due = minutes.filter((m) => m >= from && m < to);
+    for (let i = 0; i < due.length; i += 10) {
+      const readings = due.slice(i, i + 10).map((m) => ({ ts: T0 + m * MIN, tempC: tempAt(m) }));
+      await client.publishAsync(telemetryTopic(deviceId), JSON.stringify({ readings }), { qos: 1 });
+    }
+    await client.endAsync();
+  }
+  const excursions = async (shipmentId: string) => ops.listAlerts({ shipmentId, kind: 'excursion' });
+  const outcome = (alert: Alert) => ({ ruleId: alert.ruleId, activeAt: alert.activeAt, firedAt: alert.firedAt, clearedAt: alert.clearedAt, conditionState: alert.conditionState, outsideMs: alert.outsideMs, peakTempC: alert.peakTempC, degreeMinutes: alert.degreeMinutes, attribution: alert.attribution, routedTo: alert.routedTo });
+
+  async function addShipment(id: string, deviceId: string) {
+    const now = Date.now();
+    await ops.createDevice({ id: deviceId, secretHash: await hashSecret('device-secret'), publicKey: null, createdAt: now });
+    await ops.createShipment(
+      { id, traceCode: `trace-code-${id.toLowerCase()}-0001`, profileId: 'lychee', shipperOrgId: 'hn-lychee-coop', deviceId, origin: '海口', destination: '武汉', boxes: 10, goodsValueCents: 200_000, freightCents: 20_000, startedAt: T0, deliveredAt: null, createdAt: now },
+      { shipmentId: id, at: T0, stage: 'packhouse', toOrgId: 'hn-lychee-coop', station: null, probeTempC: null, recordedAt: now },
+    );
+    await ops.appendCustodyEvent({ shipmentId: id, at: T0 + 60 * MIN, stage: 'line_haul', toOrgId: 'nanbei-reefer', station: null, probeTempC: null, recordedAt: now });
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldchain-catch-up-'));
+    ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+    telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
+    const now = Date.now();
+    for (const org of [...DEMO_ORGS, { id: 'platform', name: '平台运营', nameEn: 'Platform', kind: 'platform' as const }]) await ops.upsertOrganisation({ ...org, createdAt: now });
+    await addShipment('LZ-CU-1', 'logger-cu-1');
+    await addShipment('LZ-CK-1', 'logger-ck-1');
+    // Ingest in the broker's publish path, as in the all-in-one: a PUBACK follows the commit.
+    pipeline = createIngestPipeline({ telemetry, ops, clock: systemClock, log, rateLimit: { perSecond: 100_000, burst: 100_000 } });
+    pipeline.start();
+    broker = buildBroker({ host: '127.0.0.1', port: 0, log, ingest: pipeline, authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret: SECRET }) });
+    url = `mqtt://127.0.0.1:${(await broker.start()).port}`;
+  });
+  afterAll(async () => {
+    await broker?.stop();
+    await pipeline?.stop();
+    await telemetry?.close();
+    await ops?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same alert and claim as an uninterrupted run, none twice', async () => {
+    // The uninterrupted run, for comparison.
+    let rules = newRules();
+    await rules.start();
+    await publish('logger-cu-1', 0, 241);
+    await eventually('the uninterrupted run evaluated', async () => (rules.stats().evaluated === minutes.length ? true : undefined));
+    const [expected] = await excursions('LZ-CU-1');
+    expect(expected).toMatchObject({ ruleId: 'high', activeAt: T0 + 120 * MIN, conditionState: 'cleared' });
+    const expectedClaims = await ops.listClaims({ shipmentId: 'LZ-CU-1' });
+    expect(expectedClaims).toHaveLength(1);
+
+    // Killed 10 minutes into the excursion (pending: no alert yet); the readings go on being stored.
+    await publish('logger-ck-1', 0, 130);
+    await eventually('the first part evaluated', async () => (rules.stats().evaluated === minutes.length + 130 ? true : undefined));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a state flush (every 20 ms) has run
+    await rules.crash();
+    await publish('logger-ck-1', 130, 241);
+    expect(await excursions('LZ-CK-1')).toEqual([]);
+
+    // Started with a new session: only the store has what came meanwhile.
+    rules = newRules();
+    await rules.start();
+    await rules.settled();
+    expect(rules.stats().caughtUp).toBe(241 - 130);
+    const alerts = await excursions('LZ-CK-1');
+    expect(alerts.map(outcome)).toEqual([outcome(expected!)]);
+    const claims = await ops.listClaims({ shipmentId: 'LZ-CK-1' });
+    expect(claims.map((c) => [c.liableOrgId, c.amountCents])).toEqual(expectedClaims.map((c) => [c.liableOrgId, c.amountCents]));
+
+    // Killed and started again with nothing new: nothing is judged twice, nothing raised again.
+    await rules.crash();
+    rules = newRules();
+    await rules.start();
+    await rules.settled();
+    expect(rules.stats().caughtUp).toBe(0);
+    expect((await excursions('LZ-CK-1')).map((a) => a.id)).toEqual(alerts.map((a) => a.id));
+    expect(await ops.listClaims({ shipmentId: 'LZ-CK-1' })).toHaveLength(1);
+    await rules.stop();
+  });
+});
