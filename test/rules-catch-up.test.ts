@@ -65,6 +65,7 @@ describe('rules killed while readings keep arriving and being stored, started ag
     for (const org of [...DEMO_ORGS, { id: 'platform', name: '平台运营', nameEn: 'Platform', kind: 'platform' as const }]) await ops.upsertOrganisation({ ...org, createdAt: now });
     await addShipment('LZ-CU-1', 'logger-cu-1');
     await addShipment('LZ-CK-1', 'logger-ck-1');
+    await addShipment('LZ-CL-1', 'logger-cl-1');
     // Ingest in the broker's publish path, as in the all-in-one: a PUBACK follows the commit.
     pipeline = createIngestPipeline({ telemetry, ops, clock: systemClock, log, rateLimit: { perSecond: 100_000, burst: 100_000 } });
     pipeline.start();
@@ -79,15 +80,18 @@ describe('rules killed while readings keep arriving and being stored, started ag
     rmSync(dir, { recursive: true, force: true });
   });
 
+  let expected: Alert | undefined;
+  let expectedClaims: Awaited<ReturnType<SqliteOpsStore['listClaims']>> = [];
+
   it('gives the same alert and claim as an uninterrupted run, none twice', async () => {
     // The uninterrupted run, for comparison.
     let rules = newRules();
     await rules.start();
     await publish('logger-cu-1', 0, 241);
     await eventually('the uninterrupted run evaluated', async () => (rules.stats().evaluated === minutes.length ? true : undefined));
-    const [expected] = await excursions('LZ-CU-1');
+    [expected] = await excursions('LZ-CU-1');
     expect(expected).toMatchObject({ ruleId: 'high', activeAt: T0 + 120 * MIN, conditionState: 'cleared' });
-    const expectedClaims = await ops.listClaims({ shipmentId: 'LZ-CU-1' });
+    expectedClaims = await ops.listClaims({ shipmentId: 'LZ-CU-1' });
     expect(expectedClaims).toHaveLength(1);
 
     // Killed 10 minutes into the excursion (pending: no alert yet); the readings go on being stored.
@@ -116,6 +120,24 @@ describe('rules killed while readings keep arriving and being stored, started ag
     expect(rules.stats().caughtUp).toBe(0);
     expect((await excursions('LZ-CK-1')).map((a) => a.id)).toEqual(alerts.map((a) => a.id));
     expect(await ops.listClaims({ shipmentId: 'LZ-CK-1' })).toHaveLength(1);
+    await rules.stop();
+  });
+
+  it('judges a backlog uploaded after newer readings as if in order, in one re-judgement for its 20 messages (issue 9, item 1)', async () => {
+    const rules = newRules();
+    await rules.start();
+    await rules.settled();
+    await publish('logger-cl-1', 200, 241);
+    await eventually('the live readings evaluated', async () => (rules.stats().evaluated === 41 ? true : undefined));
+    await publish('logger-cl-1', 0, 200);
+    await eventually('the backlog judged', async () => ((await ops.listClaims({ shipmentId: 'LZ-CL-1' })).length === 1 ? true : undefined));
+    await rules.settled();
+    expect(rules.stats()).toMatchObject({ late: 200, rejudged: 1 });
+    const alerts = await excursions('LZ-CL-1');
+    expect(alerts.map(outcome)).toEqual([{ ...outcome(expected!) }]);
+    expect(alerts[0]!.message?.en).toContain('late data');
+    const claims = await ops.listClaims({ shipmentId: 'LZ-CL-1' });
+    expect(claims.map((c) => [c.liableOrgId, c.amountCents])).toEqual(expectedClaims.map((c) => [c.liableOrgId, c.amountCents]));
     await rules.stop();
   });
 });

@@ -63,23 +63,24 @@ export function createStoreReplay(deps: {
     for await (const page of storedAfter(deviceId, shipment.startedAt, to)) for (const r of page) byTime.set(r.sampledAt, r);
     for (const r of held) if (r.sampledAt >= shipment.startedAt && r.sampledAt <= to && !byTime.has(r.sampledAt)) byTime.set(r.sampledAt, r);
     const readings = [...byTime.values()].sort((a, b) => a.sampledAt - b.sampledAt);
+    deps.stats.rejudged++;
     const record = deps.recordFor(deviceId);
-    if (record.shipmentId !== shipment.id) {
-      record.shipmentId = shipment.id;
-      record.limits = {};
-      record.warning = null;
-    }
+    // Late data of an earlier shipment of this logger: its alerts are put right, the states of the
+    // shipment the logger travels with now are left as they are.
+    const isCurrent = record.shipmentId === shipment.id || record.shipmentId === null;
+    if (record.shipmentId === null) record.shipmentId = shipment.id;
     for (const limit of profile.limits) {
       const { state, episodes } = replayLimit(limit, readings, profile.maxReadingGapMs);
-      const alertId = await deps.recorder.reconcile({ shipment, deviceId, profile, limit, alertId: record.limits[limit.id]?.alertId ?? null }, episodes);
+      const alertId = await deps.recorder.reconcile({ shipment, deviceId, profile, limit, alertId: isCurrent ? (record.limits[limit.id]?.alertId ?? null) : null }, episodes);
+      if (!isCurrent) continue;
       const next = { state, alertId };
       record.limits[limit.id] = next;
       deps.persistence.markDirty(deps.stateKey(deviceId, shipment.id, limit.id), deviceId, shipment.id, limit.id, next);
     }
+    if (!isCurrent) return;
     const lastAt = readings.at(-1)?.sampledAt ?? null;
     if (lastAt !== null && (record.cursorAt === null || lastAt > record.cursorAt)) record.cursorAt = lastAt;
     if (record.cursorAt !== null) deps.persistence.markDirty(deps.stateKey(deviceId, shipment.id, CURSOR_RULE_ID), deviceId, shipment.id, CURSOR_RULE_ID, { state: { ...initialRuleState(), lastReadingAt: record.cursorAt }, alertId: null });
-    deps.stats.rejudged++;
     log.info({ deviceId, shipmentId: shipment.id, readings: readings.length, lateHeard: held.length }, 'rules.rejudged');
   }
 
