@@ -1,12 +1,39 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, HUB_AC_FAILURE, JourneyRunner, planJourney, replayJourney } from '@coldchain/firmware-sim';
 import type { ApiClient, JourneySpec } from '@coldchain/firmware-sim';
+import { verifyWebhookSignature } from '@coldchain/notify';
 import type { Alert, Claim, Review } from '@coldchain/storage';
 import { eventually, startAllInOne } from './helpers/all-in-one.ts';
 import type { RunningService } from './helpers/all-in-one.ts';
 
 const HOUR = 3_600_000;
 const START = Math.floor((Date.now() - 3 * 86_400_000) / HOUR) * HOUR;
+
+const HOOK_SECRET = 'hub-webhook-secret-review-0001';
+type Received = { path: string; headers: Record<string, string | string[] | undefined>; body: string };
+type HookEvent = { type: string; claim?: { id: string } };
+
+/** A real HTTP receiver on loopback port 0: the hub's signed webhook. */
+async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
+  const received: Received[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      received.push({ path: request.url ?? '', headers: request.headers, body });
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, received, server };
+}
+/** The events of one receipt: one event, or a shipment's events grouped. */
+const eventsOf = (body: string): HookEvent[] => {
+  const parsed = JSON.parse(body) as HookEvent & { events?: HookEvent[] };
+  return parsed.type === 'notification.group' ? parsed.events! : [parsed];
+};
 
 type ReviewView = Review & { shipment: { id: string; origin: string; destination: string } | null; alert: Alert | null };
 
@@ -28,6 +55,7 @@ function gapOverHandoff(id: string, seed: number): JourneySpec {
 describe('review queue: an excursion the data cannot attribute is decided by the platform', () => {
   let service: RunningService;
   let api: ApiClient;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const decidedForHub = gapOverHandoff('LZ-REV-HUB', 31);
   const decidedForNobody = gapOverHandoff('LZ-REV-NONE', 32);
 
@@ -52,6 +80,8 @@ describe('review queue: an excursion the data cannot attribute is decided by the
     api = createApiClient(service.info.apiUrl, service.info.adminToken);
     for (const org of DEMO_ORGS) await api.upsertOrganisation(org);
     await api.upsertOrganisation({ id: 'sz-other-hub', name: '深圳另一冷库', nameEn: 'Another Shenzhen hub', kind: 'warehouse' });
+    receiver = await startReceiver();
+    await api.call('PUT', '/api/v1/organisations/gz-baiyun-hub/channels', { channels: [{ id: 'ops-webhook', type: 'webhook', url: `${receiver.url}/hook`, secret: HOOK_SECRET }] });
     for (const spec of [decidedForHub, decidedForNobody]) {
       await replayJourney(spec, api, service.info.mqttUrl);
       await eventually(`${spec.shipmentId} stored and its excursion cleared`, async () => {
@@ -63,6 +93,7 @@ describe('review queue: an excursion the data cannot attribute is decided by the
   });
   afterAll(async () => {
     await service?.stop();
+    receiver?.server.close();
   });
 
   it('puts the excursion in the review queue with its shipment, alert and reason, and files no claim on its own', async () => {
@@ -108,6 +139,14 @@ describe('review queue: an excursion the data cannot attribute is decided by the
     });
     expect(claims[0]!.reason.zh).toContain(reason);
     expect(decided.body.claim).toEqual(claims[0]);
+
+    // The hub is told through its webhook, signed, exactly once (the API files the claim; the rules'
+    // outbox delivers it).
+    const claimReceipts = () => receiver.received.filter((r) => r.path === '/hook' && eventsOf(r.body).some((e) => e.type === 'claim.filed' && e.claim?.id === claims[0]!.id));
+    const [receipt] = await eventually('the claim at the hub webhook', async () => (claimReceipts().length > 0 ? claimReceipts() : undefined));
+    expect(verifyWebhookSignature(HOOK_SECRET, String(receipt!.headers['x-coldchain-timestamp']), receipt!.body, String(receipt!.headers['x-coldchain-signature']), Date.now()).ok).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(claimReceipts()).toHaveLength(1);
     expect(await reviewOf(decidedForHub.shipmentId)).toMatchObject({
       state: 'decided',
       decision: { liableOrgId: 'gz-baiyun-hub', reason, decidedBy: '平台值班 李工', claimId: claims[0]!.id },

@@ -1,16 +1,17 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { evaluateReading, initialRuleState } from '@coldchain/domain';
+import { evaluateReading, initialRuleState, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { RuleState, Tier } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
-import { decodeTelemetry, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { claimsTopic, decodeTelemetry, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { Outbox } from '@coldchain/notify';
 import { createProfileCatalog } from '@coldchain/storage';
 import type { OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
 import { createExcursionRecorder } from './excursion-recorder.ts';
 import { createAlertScheduler } from './alert-scheduler.ts';
+import { createClaimRelay } from './claim-relay.ts';
 import { createEventSink } from './event-sink.ts';
 import { createNotifier } from './notifier.ts';
 import { createRuleStatePersistence, CURSOR_RULE_ID } from './rule-state-persistence.ts';
@@ -46,6 +47,8 @@ export type RulesDeps = {
 
 
 const SHIPMENT_CACHE_MS = 30_000;
+/** Where rules hear the claims the API files on a review's decision (it names the platform on every claim). */
+const REVIEW_CLAIMS_TOPIC = claimsTopic(PLATFORM_ORG_ID);
 
 /** What evaluation needs of a shipment; the whole one is read when an alert is raised or updated. */
 export type ShipmentRef = { id: string; profileId: string; startedAt: number; deliveredAt: number | null };
@@ -166,6 +169,35 @@ export function buildRules(deps: RulesDeps) {
   const replay = deps.telemetry
     ? createStoreReplay({ telemetry: deps.telemetry, ops, profiles, recorder, persistence, log, serial, stats, evaluate, recordFor, stateKey })
     : undefined;
+  const relayClaim = notify ? createClaimRelay({ ops, notify, log }) : undefined;
+
+  // One catch-up queued at a time: reconnects in a row while one waits in the lane add nothing to it.
+  // Cleared when it starts, so what is stored during a running catch-up is read by the next one.
+  let isCatchUpQueued = false;
+  /**
+   * Catches each live shipment's device up from its cursor in the store, in the lane (after what is
+   * being handled, before what arrives next): on start, and after every reconnect of the consuming
+   * connection (issue 9, item 2, "after any gap in what it received"): what was stored while rules were
+   * cut off is judged whether or not the broker kept a queue for them. Messages the broker did keep come
+   * after it and are older than the cursor by then: judged again as late data, once per device.
+   */
+  function queueCatchUp(reason: 'start' | 'reconnect'): void {
+    if (!replay || isCatchUpQueued) return;
+    isCatchUpQueued = true;
+    void serial(async () => {
+      isCatchUpQueued = false;
+      const before = stats.caughtUp;
+      await replay.catchUp();
+      await persistence.flush();
+      log.info({ reason, readings: stats.caughtUp - before }, 'rules.caught_up');
+    }).catch((error: unknown) => log.error({ err: error, reason }, 'rules.catch_up_failed'));
+  }
+
+  /** One handler per message kind: telemetry, and the claims of review decisions. */
+  async function dispatch(topic: string, payload: Buffer): Promise<void> {
+    if (topic === REVIEW_CLAIMS_TOPIC) return relayClaim?.(payload);
+    return handle(topic, payload);
+  }
 
   async function handle(topic: string, payload: Buffer): Promise<void> {
     const parsedTopic = parseDeviceTopic(topic);
@@ -223,13 +255,16 @@ export function buildRules(deps: RulesDeps) {
       publisher = await connectMqtt({ ...deps.mqtt, clientId: `${deps.mqtt.clientId}-pub`, isPersistent: false });
       // Catch up from the store before any message is handled (they wait in the lane): nothing depends
       // on the broker having kept a queue for this client.
-      if (replay) void serial(async () => {
-        await replay.catchUp();
-        await persistence.flush();
-      }).catch((error: unknown) => log.error({ err: error }, 'rules.catch_up_failed'));
-      client = await connectMqtt(deps.mqtt, { handle: (topic, payload) => serial(() => handle(topic, payload)), onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });
-      await client.subscribeAsync(TELEMETRY_FILTER, { qos: 1 });
-      log.info({ filter: TELEMETRY_FILTER }, 'rules.subscribed');
+      queueCatchUp('start');
+      const consuming = await connectMqtt(deps.mqtt, { handle: (topic, payload) => serial(() => dispatch(topic, payload)), onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });
+      client = consuming;
+      // connectMqtt resolved on the first CONNACK: every 'connect' from here on is a reconnect.
+      consuming.on('connect', () => {
+        if (client === consuming) queueCatchUp('reconnect');
+      });
+      const filters = relayClaim ? [TELEMETRY_FILTER, REVIEW_CLAIMS_TOPIC] : [TELEMETRY_FILTER];
+      await consuming.subscribeAsync(filters, { qos: 1 });
+      log.info({ filters }, 'rules.subscribed');
       if ((deps.timerTickMs ?? 10_000) > 0) scheduler.start(deps.timerTickMs ?? 10_000);
     },
     stats(): RulesStats {

@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { ClaimEvent } from '@coldchain/bus';
+import type { OpsStore } from '@coldchain/storage';
+
+/** Claim ids relayed by this process, kept to skip a message the broker delivers again (QoS 1). */
+const MAX_REMEMBERED = 10_000;
+
+/**
+ * Claims the API files when the platform decides a review (issue 9, item 4) reach the carrier's
+ * channels through the rules' outbox (item 5): the outbox file has one owner, the rules process, so the
+ * API only publishes `claim.filed` on the bus, always on the platform's claims topic among others. Rules
+ * hear that copy on their consuming session (persistent: a claim filed while rules are down waits for
+ * them on a broker that keeps its queue) and hand the stored claim to the notifier, which keys each
+ * delivery as for the claims rules file themselves (`deliveryKey`: claim id and destination); the outbox
+ * inserts a key once, so a message heard twice is one delivery. Rules' own claims come back on the same
+ * topic and are skipped here: the notifier had them when they were filed.
+ */
+export function createClaimRelay(deps: { ops: Pick<OpsStore, 'listReviews' | 'listClaims'>; notify: (event: ClaimEvent) => Promise<void>; log: Logger }) {
+  const relayed = new Set<string>();
+  return async function relayClaim(payload: Buffer): Promise<void> {
+    let heard: Partial<ClaimEvent>;
+    try {
+      heard = JSON.parse(payload.toString('utf8')) as Partial<ClaimEvent>;
+    } catch (error) {
+      deps.log.warn({ err: error }, 'rules.claim_event_unreadable');
+      return;
+    }
+    const claimId = heard.claim?.id;
+    const shipmentId = heard.claim?.shipmentId;
+    if (heard.type !== 'claim.filed' || typeof claimId !== 'string' || typeof shipmentId !== 'string' || relayed.has(claimId)) return;
+    // The store, not the message, says what was filed and by whom: only a review's decision is relayed.
+    const reviews = await deps.ops.listReviews({ shipmentId });
+    if (!reviews.some((review) => review.decision?.claimId === claimId)) return;
+    const claim = (await deps.ops.listClaims({ shipmentId })).find((c) => c.id === claimId);
+    if (!claim) return;
+    await deps.notify({ type: 'claim.filed', at: typeof heard.at === 'number' ? heard.at : claim.filedAt, claim });
+    if (relayed.size >= MAX_REMEMBERED) relayed.delete(relayed.values().next().value!);
+    relayed.add(claimId);
+    deps.log.info({ claimId, shipmentId, liableOrgId: claim.liableOrgId }, 'rules.review_claim_notified');
+  };
+}
