@@ -181,6 +181,8 @@ export async function seedLycheeShipment(ops: OpsStore, telemetry: TelemetryStor
     filedAt: firedAt + LYCHEE.claim.minOutsideMs,
     // Plan document: the carrier must answer a claim within 2 hours.
     respondBy: firedAt + LYCHEE.claim.minOutsideMs + 2 * HOUR,
+    withdrawnAt: null,
+    withdrawnReason: null,
   });
 
   return {

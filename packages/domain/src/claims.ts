@@ -1,4 +1,5 @@
 import type { Attribution } from './attribution.ts';
+import type { LocalizedText } from './text.ts';
 import type { OrgKind } from './organisations.ts';
 import { isLogisticsProvider } from './organisations.ts';
 import type { ProductProfile, TemperatureLimit } from './profiles.ts';
@@ -37,4 +38,15 @@ export function decideClaim(input: {
   if (liableOrgKind === null || !isLogisticsProvider(liableOrgKind)) return { shouldFile: false, why: 'not_logistics' };
   const { goodsShareCents, amountCents } = claimAmountCents(value, profile.claim.damagedShare);
   return { shouldFile: true, liableOrgId: attribution.orgId, amountCents, goodsShareCents, freightCents: value.freightCents };
+}
+
+/**
+ * Why a claim filed on live data is withdrawn once late readings place the onset in another custodian's
+ * leg (issue 9, item 1): the claim is kept, marked withdrawn, and the liable party's claim is filed instead.
+ */
+export function claimWithdrawalReason(stage: LocalizedText, holder: LocalizedText): LocalizedText {
+  return {
+    zh: `迟到的缓存数据显示超标开始于由${holder.zh}持有的「${stage.zh}」段；索赔转由${holder.zh}承担`,
+    en: `late readings show the excursion began in the ${stage.en} leg held by ${holder.en}; the claim passes to ${holder.en}`,
+  };
 }

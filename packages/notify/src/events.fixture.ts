@@ -64,6 +64,8 @@ export function sampleClaimEvent(): NotifyClaimEvent {
     reason: { zh: '超标开始于干线冷运段', en: 'the excursion began in the line-haul leg' },
     filedAt: T0 + 60 * 60_000,
     respondBy: T0 + 3 * 60 * 60_000,
+    withdrawnAt: null,
+    withdrawnReason: null,
   };
   return { type: 'claim.filed', at: claim.filedAt, claim };
 }

@@ -106,11 +106,20 @@ export type Claim = {
   goodsShareCents: number;
   freightCents: number;
   currency: 'CNY';
-  status: 'filed';
+  /**
+   * `filed`, then `withdrawn` when a re-judgement on late data (issue 9, item 1) proves another party
+   * liable: a claim is withdrawn, never deleted. `withdrawn` is the first state beyond `filed`; issue 13
+   * brings the full lifecycle (accepted, disputed, paid).
+   */
+  status: 'filed' | 'withdrawn';
   /** Why this party is liable, in both languages (the attribution's reason). */
   reason: LocalizedText;
   filedAt: number;
   respondBy: number;
+  /** When the claim was withdrawn, or null while it stands. */
+  withdrawnAt: number | null;
+  /** Why it was withdrawn, in both languages, or null while it stands. */
+  withdrawnReason: LocalizedText | null;
 };
 
 /** What the platform decided on a review: who is liable (null: nobody), why, who decided, and when. */
@@ -251,6 +260,8 @@ export interface OpsStore {
   /** Files a claim unless one exists for (shipment, liable party); returns the stored one and whether it is new. */
   fileClaimOnce(claim: Claim): Promise<{ claim: Claim; isNew: boolean }>;
   listClaims(filter?: { shipmentId?: string; orgId?: string }): Promise<Claim[]>;
+  /** Withdraws a filed claim (kept, with when and why); returns it, or undefined unless it was `filed`. */
+  withdrawClaim(id: string, withdrawnAt: number, reason: LocalizedText): Promise<Claim | undefined>;
 
   /** Opens the review of an alert unless it has one; returns the stored one and whether it is new. */
   openReviewOnce(review: Review): Promise<{ review: Review; isNew: boolean }>;

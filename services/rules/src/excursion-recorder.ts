@@ -4,18 +4,23 @@ import {
   attributeByReview,
   attributeExcursion,
   buildLegs,
+  claimWithdrawalReason,
   currentLeg,
   decideClaim,
   responseMsFor,
   legAt,
   PLATFORM_ORG_ID,
   routeAlert,
+  STAGE_NAMES,
 } from '@coldchain/domain';
 import type { Attribution, LocalizedText, ProductProfile, RuleState, TemperatureLimit } from '@coldchain/domain';
 import type { AlertEventType, Clock } from '@coldchain/bus';
 import type { EventSink } from './event-sink.ts';
 import type { Alert, OpsStore, Shipment } from '@coldchain/storage';
 import type { Episode } from './excursion-replay.ts';
+
+/** Who closes a review that a re-judgement on late data settled (`decidedBy`). */
+export const LATE_DATA_DECIDER = 'system: late data';
 
 /** The excursion a rule's state machine is tracking, as the recorder needs it. */
 export type ExcursionUpdate = {
@@ -163,6 +168,8 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       filedAt: now,
       // Plan document: the carrier must answer a claim within 2 hours.
       respondBy: now + 2 * 60 * 60_000,
+      withdrawnAt: null,
+      withdrawnReason: null,
     });
     if (!isNew) return;
     log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, amountCents: claim.amountCents }, 'claim.filed');
@@ -198,9 +205,44 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     alert = { ...alert, ...measures(last.last), conditionState: last.cleared ? 'cleared' : 'firing', clearedAt: last.cleared?.at ?? null, updatedAt: now };
     await ops.updateAlert(alert);
     if (isNewlyCleared) await publishAlert('alert.cleared', alert);
+    if (alert.attribution.status === 'indeterminate') await openReview(alert, now);
+    else await settleByLateData(alert, now);
     const maxOutsideMs = Math.max(...episodes.map((e) => e.maxOutsideMs));
     await fileClaimIfDue({ ...alert, outsideMs: maxOutsideMs }, { ...update, state: last.last });
     return last.cleared ? null : alert.id;
+  }
+
+  /**
+   * The re-judgement placed the onset in a custodian's leg (issue 9, item 1): a review opened while the
+   * attribution was indeterminate is closed as superseded (the claim, if due, is filed by the normal
+   * path), and claims of this alert filed against another party are withdrawn, kept with the reason.
+   * Where a person decided the review, that decision and the claims of the alert are left alone.
+   */
+  async function settleByLateData(alert: Alert, now: number): Promise<void> {
+    const { attribution } = alert;
+    if (attribution.status !== 'attributed') return;
+    const review = await ops.getReviewForAlert(alert.id);
+    if (review?.state === 'open') {
+      const outcome = await ops.decideReview(
+        review.id,
+        { liableOrgId: attribution.orgId, reason: `superseded: late readings settle the attribution: ${attribution.reason.en}`, decidedBy: LATE_DATA_DECIDER, decidedAt: now },
+        null,
+      );
+      if (outcome.status !== 'decided') return;
+      log.info({ reviewId: review.id, alertId: alert.id, shipmentId: alert.shipmentId, liableOrgId: attribution.orgId }, 'review.superseded');
+    } else if (review?.decision && review.decision.decidedBy !== LATE_DATA_DECIDER) {
+      return;
+    }
+    const stale = (await ops.listClaims({ shipmentId: alert.shipmentId })).filter((c) => c.alertId === alert.id && c.status === 'filed' && c.liableOrgId !== attribution.orgId);
+    if (stale.length === 0) return;
+    const leg = buildLegs(await ops.listCustodyEvents(alert.shipmentId)).find((l) => l.index === attribution.legIndex);
+    const holder = (await orgNames())[attribution.orgId] ?? { zh: attribution.orgId, en: attribution.orgId };
+    const stage = leg ? STAGE_NAMES[leg.stage] : { zh: '未知', en: 'unknown' };
+    const reason = claimWithdrawalReason(stage, holder);
+    for (const claim of stale) {
+      const withdrawn = await ops.withdrawClaim(claim.id, now, reason);
+      if (withdrawn) log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, nowLiableOrgId: attribution.orgId }, 'claim.withdrawn');
+    }
   }
 
   return {

@@ -36,7 +36,7 @@ export function registerRecordRoutes({ app, ops, clock, requireAdmin }: RouteCon
 
   app.get(
     '/api/v1/claims',
-    { preHandler: requireAdmin, schema: { summary: 'Claims filed, newest first', tags: ['claims'], security, querystring: z.object({ shipmentId: z.string().optional(), orgId: z.string().optional() }) } },
+    { preHandler: requireAdmin, schema: { summary: 'Claims, newest first: filed, or withdrawn (when and why) after late data put the excursion on another party', tags: ['claims'], security, querystring: z.object({ shipmentId: z.string().optional(), orgId: z.string().optional() }) } },
     async (request) => ({ claims: await ops.listClaims(request.query) }),
   );
 

@@ -120,6 +120,8 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, requireA
       reason: attribution.reason,
       filedAt: now,
       respondBy: now + CLAIM_RESPONSE_MS,
+      withdrawnAt: null,
+      withdrawnReason: null,
     };
   }
 }

@@ -118,4 +118,9 @@ export const OPS_MIGRATIONS = [
      claim_id TEXT REFERENCES claims(id)
    );
    CREATE INDEX reviews_created ON reviews (created_at);`,
+  // v12: a claim filed on live data that a re-judgement on late data puts on another party is withdrawn,
+  // never deleted (issue 9, item 1): when and why are kept. `withdrawn` is the first claim state beyond
+  // `filed`; issue 13 brings the full lifecycle.
+  `ALTER TABLE claims ADD COLUMN withdrawn_at INTEGER;
+   ALTER TABLE claims ADD COLUMN withdrawn_reason TEXT;`,
 ];

@@ -131,10 +131,12 @@ export function rowToClaim(r: Row): Claim {
     goodsShareCents: num(r.goods_share_cents),
     freightCents: num(r.freight_cents),
     currency: 'CNY',
-    status: 'filed',
+    status: str(r.status) as Claim['status'],
     reason: parseLocalized(str(r.reason)),
     filedAt: num(r.filed_at),
     respondBy: num(r.respond_by),
+    withdrawnAt: numOrNull(r.withdrawn_at),
+    withdrawnReason: r.withdrawn_reason === null || r.withdrawn_reason === undefined ? null : (JSON.parse(str(r.withdrawn_reason)) as LocalizedText),
   };
 }
 

@@ -91,6 +91,8 @@ function claim(shipmentId: string, alertId: string, liableOrgId: string, overrid
     reason: { zh: '枢纽仓空调故障', en: 'hub air-conditioning failure' },
     filedAt: T0 + 3 * HOUR,
     respondBy: T0 + 5 * HOUR,
+    withdrawnAt: null,
+    withdrawnReason: null,
     ...overrides,
   };
 }
@@ -349,6 +351,20 @@ describe('SqliteOpsStore', () => {
       expect((await ops.listClaims({ shipmentId: 'shp-1' })).map((c) => c.id)).toEqual([onCarrier.id, original.id]);
       expect(await ops.listClaims({ orgId: 'org-hub' })).toEqual([original]);
       expect(await ops.listClaims({ shipmentId: 'shp-other' })).toEqual([]);
+    });
+
+    it('withdraws a filed claim once, keeping it with when and why', async () => {
+      await createShipment('shp-1');
+      const a = alert('shp-1', 'high');
+      await ops.insertAlert(a);
+      const filed = claim('shp-1', a.id, 'org-reefer');
+      await ops.fileClaimOnce(filed);
+      const why = { zh: '迟到数据显示超标始于枢纽仓', en: 'late readings show the excursion began in the hub' };
+
+      const withdrawn = { ...filed, status: 'withdrawn' as const, withdrawnAt: T0 + 6 * HOUR, withdrawnReason: why };
+      expect(await ops.withdrawClaim(filed.id, T0 + 6 * HOUR, why)).toEqual(withdrawn);
+      expect(await ops.withdrawClaim(filed.id, T0 + 7 * HOUR, why)).toBeUndefined();
+      expect(await ops.listClaims({ shipmentId: 'shp-1' })).toEqual([withdrawn]);
     });
   });
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { CustodyEvent, Tier } from '@coldchain/domain';
+import type { CustodyEvent, LocalizedText, Tier } from '@coldchain/domain';
 import type {
   Alert,
   AlertFilter,
@@ -237,6 +237,14 @@ export class SqliteOpsStore implements OpsStore {
       `SELECT * FROM claims WHERE (? IS NULL OR shipment_id = ?) AND (? IS NULL OR liable_org_id = ?) ORDER BY filed_at DESC`,
       filter.shipmentId ?? null, filter.shipmentId ?? null, filter.orgId ?? null, filter.orgId ?? null,
     ).map(rowToClaim);
+  }
+
+  async withdrawClaim(id: string, withdrawnAt: number, reason: LocalizedText): Promise<Claim | undefined> {
+    const result = this
+      .statement(`UPDATE claims SET status = 'withdrawn', withdrawn_at = ?, withdrawn_reason = ? WHERE id = ? AND status = 'filed'`)
+      .run(withdrawnAt, JSON.stringify(reason), id);
+    if (result.changes !== 1) return undefined;
+    return rowToClaim(this.one('SELECT * FROM claims WHERE id = ?', id)!);
   }
 
   async openReviewOnce(r: Review): Promise<{ review: Review; isNew: boolean }> {
