@@ -17,9 +17,9 @@ import { createNotifier } from './notifier.ts';
 import { createRuleStatePersistence, CURSOR_RULE_ID } from './rule-state-persistence.ts';
 import { createStoreReplay } from './store-replay.ts';
 import type { Tracked } from './rule-state-persistence.ts';
+import type { DeviceRecord, RulesStats, ShipmentRef } from './rules-types.ts';
 import { createWarningRecorder } from './warning-recorder.ts';
 import { evaluateWarnings, initialWarningState } from './warning-tracker.ts';
-import type { WarningState } from './warning-tracker.ts';
 
 /** What the rules service needs. */
 export type RulesDeps = {
@@ -50,29 +50,11 @@ const SHIPMENT_CACHE_MS = 30_000;
 /** Where rules hear the claims the API files on a review's decision (it names the platform on every claim). */
 const REVIEW_CLAIMS_TOPIC = claimsTopic(PLATFORM_ORG_ID);
 
-/** What evaluation needs of a shipment; the whole one is read when an alert is raised or updated. */
-export type ShipmentRef = { id: string; profileId: string; startedAt: number; deliveredAt: number | null };
-
-/** Everything the rules service keeps for one device. */
-export type DeviceRecord = {
-  lastHeardAt: number;
-  shipment: ShipmentRef | null;
-  shipmentAt: number;
-  /** The shipment the states below belong to. */
-  shipmentId: string | null;
-  limits: Record<string, Tracked>;
-  warning: WarningState | null;
-  /** Device time of the last reading evaluated on this shipment. */
-  cursorAt: number | null;
-};
-
 /** The key a rule state is stored under. */
 function stateKey(deviceId: string, shipmentId: string, ruleId: string): string {
   return `${deviceId}\u0000${shipmentId}\u0000${ruleId}`;
 }
 
-/** Counters since start, for metrics and tests. */
-export type RulesStats = { readings: number; evaluated: number; late: number; unassigned: number; transitions: number; rejudged: number; caughtUp: number };
 
 /**
  * Rules: consumes the same telemetry stream as ingest (its own persistent session), and evaluates each

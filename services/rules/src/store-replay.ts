@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { OpsStore, ProfileCatalog, StoredReading, TelemetryStore } from '@coldchain/storage';
 import type { Reading } from '@coldchain/schemas';
-import type { DeviceRecord, RulesStats, ShipmentRef } from './app.ts';
+import type { DeviceRecord, RulesStats, ShipmentRef } from './rules-types.ts';
 import type { ExcursionRecorder } from './excursion-recorder.ts';
 import { replayLimit } from './excursion-replay.ts';
 import type { RuleStatePersistence } from './rule-state-persistence.ts';
