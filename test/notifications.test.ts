@@ -1,29 +1,12 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, HUB_AC_FAILURE, planJourney, replayJourney } from '@coldchain/firmware-sim';
 import type { ApiClient } from '@coldchain/firmware-sim';
 import { verifyWebhookSignature } from '@coldchain/notify';
 import { eventually, startAllInOne } from './helpers/all-in-one.ts';
 import type { RunningService } from './helpers/all-in-one.ts';
+import { startReceiver } from './helpers/webhook-receiver.ts';
 
-type Received = { path: string; headers: Record<string, string | string[] | undefined>; body: string };
 
-/** A real HTTP receiver on loopback, answering like a robot webhook (`{"errcode":0}`). */
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, received, server };
-}
 
 describe('notifications: the hub holding the goods is told through its channels, signed, once per event', () => {
   let service: RunningService;

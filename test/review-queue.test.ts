@@ -1,5 +1,3 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, HUB_AC_FAILURE, JourneyRunner, planJourney, replayJourney } from '@coldchain/firmware-sim';
 import type { ApiClient, JourneySpec } from '@coldchain/firmware-sim';
@@ -7,28 +5,14 @@ import { verifyWebhookSignature } from '@coldchain/notify';
 import type { Alert, Claim, Review } from '@coldchain/storage';
 import { eventually, startAllInOne } from './helpers/all-in-one.ts';
 import type { RunningService } from './helpers/all-in-one.ts';
+import { startReceiver } from './helpers/webhook-receiver.ts';
 
 const HOUR = 3_600_000;
 const START = Math.floor((Date.now() - 3 * 86_400_000) / HOUR) * HOUR;
 
 const HOOK_SECRET = 'hub-webhook-secret-review-0001';
-type Received = { path: string; headers: Record<string, string | string[] | undefined>; body: string };
 type HookEvent = { type: string; claim?: { id: string } };
 
-/** A real HTTP receiver on loopback port 0: the hub's signed webhook. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, received, server };
-}
 /** The events of one receipt: one event, or a shipment's events grouped. */
 const eventsOf = (body: string): HookEvent[] => {
   const parsed = JSON.parse(body) as HookEvent & { events?: HookEvent[] };

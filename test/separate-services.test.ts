@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +10,7 @@ import { freePort, requireServer, startMosquitto } from './helpers/servers.ts';
 import type { ServerProcess } from './helpers/servers.ts';
 import { killAllServices, startApiProcess, startIngestProcess, startRulesProcess, stopGroup } from './helpers/service-process.ts';
 import type { ServiceProcess } from './helpers/service-process.ts';
+import { startReceiver } from './helpers/webhook-receiver.ts';
 
 // Issue 9, item 5, "Every service is complete on its own": ingest, rules and the API as separate
 // processes against Debian's Mosquitto, sharing one DATA_DIR as docker-compose.yml's services share the
@@ -20,25 +19,9 @@ import type { ServiceProcess } from './helpers/service-process.ts';
 
 const hasMosquitto = requireServer('mosquitto', '/usr/sbin/mosquitto', 'apt-get install mosquitto');
 
-type Received = { path: string; headers: Record<string, string | string[] | undefined>; body: string };
 /** One event, or a shipment's events grouped (notification.group). */
 type Event = { type: string; alert?: { id: string; ruleId: string; tier: number }; claim?: { id: string; liableOrgId: string; shipmentId: string } };
 
-/** A real HTTP receiver on loopback port 0, answering like a robot webhook (`{"errcode":0}`). */
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    request.on('end', () => {
-      received.push({ path: request.url ?? '', headers: request.headers, body });
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, received, server };
-}
 
 /** Polls `probe` every 100 ms until it returns a value, at most `timeoutMs`; names `what` when it gives up. */
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 25_000): Promise<T> {

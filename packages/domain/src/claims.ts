@@ -50,3 +50,25 @@ export function claimWithdrawalReason(stage: LocalizedText, holder: LocalizedTex
     en: `late readings show the excursion began in the ${stage.en} leg held by ${holder.en}; the claim passes to ${holder.en}`,
   };
 }
+
+/** How long a carrier has to answer a claim. Plan document: the carrier answers within 2 hours. */
+export const CLAIM_RESPONSE_MS = 2 * 60 * 60_000;
+
+/**
+ * The fields of a claim being filed now on a decision to file, whoever files it (the rules service on an
+ * attributed excursion, or the platform deciding a review): amounts, the answer deadline, status `filed`.
+ */
+export function filedClaimFields(decision: Extract<ClaimDecision, { shouldFile: true }>, now: number) {
+  return {
+    liableOrgId: decision.liableOrgId,
+    amountCents: decision.amountCents,
+    goodsShareCents: decision.goodsShareCents,
+    freightCents: decision.freightCents,
+    currency: 'CNY' as const,
+    status: 'filed' as const,
+    filedAt: now,
+    respondBy: now + CLAIM_RESPONSE_MS,
+    withdrawnAt: null,
+    withdrawnReason: null,
+  };
+}

@@ -38,7 +38,7 @@ export { attributeByReview, attributeExcursion } from './attribution.ts';
 export type { OrgKind } from './organisations.ts';
 export { isLogisticsProvider, ORG_KINDS, PLATFORM_ORG_ID } from './organisations.ts';
 export type { ClaimDecision, ShipmentValue } from './claims.ts';
-export { claimAmountCents, claimWithdrawalReason, decideClaim } from './claims.ts';
+export { CLAIM_RESPONSE_MS, claimAmountCents, claimWithdrawalReason, decideClaim, filedClaimFields } from './claims.ts';
 export { routeAlert, routeOpenAlert } from './routing.ts';
 export type { CurvePoint } from './downsample.ts';
 export { downsampleMinMax } from './downsample.ts';

@@ -9,6 +9,7 @@ import {
   decideClaim,
   responseMsFor,
   legAt,
+  filedClaimFields,
   PLATFORM_ORG_ID,
   routeAlert,
   STAGE_NAMES,
@@ -154,23 +155,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     });
     if (!decision.shouldFile) return;
     const now = clock.now();
-    const { claim, isNew } = await ops.fileClaimOnce({
-      id: randomUUID(),
-      shipmentId: update.shipment.id,
-      alertId: alert.id,
-      liableOrgId: decision.liableOrgId,
-      amountCents: decision.amountCents,
-      goodsShareCents: decision.goodsShareCents,
-      freightCents: decision.freightCents,
-      currency: 'CNY',
-      status: 'filed',
-      reason: attribution.reason,
-      filedAt: now,
-      // Plan document: the carrier must answer a claim within 2 hours.
-      respondBy: now + 2 * 60 * 60_000,
-      withdrawnAt: null,
-      withdrawnReason: null,
-    });
+    const { claim, isNew } = await ops.fileClaimOnce({ id: randomUUID(), shipmentId: update.shipment.id, alertId: alert.id, reason: attribution.reason, ...filedClaimFields(decision, now) });
     if (!isNew) return;
     log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, amountCents: claim.amountCents }, 'claim.filed');
     await deps.events.claim({ type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);

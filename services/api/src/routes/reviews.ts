@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { attributeByReview, buildLegs, decideClaim, PLATFORM_ORG_ID } from '@coldchain/domain';
+import { attributeByReview, buildLegs, decideClaim, filedClaimFields, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { Alert, Claim, Review, Shipment } from '@coldchain/storage';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 
 /** Plan document: the carrier must answer a claim within 2 hours (as for the claims filed automatically). */
-const CLAIM_RESPONSE_MS = 2 * 60 * 60_000;
 
 /** A review as listed: with its shipment and the alert of the excursion. */
 type ReviewView = Review & { shipment: Pick<Shipment, 'id' | 'origin' | 'destination' | 'shipperOrgId' | 'profileId'> | null; alert: Alert | null };
@@ -107,21 +106,6 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, requireA
     if (!profile || !limit) return null;
     const decision = decideClaim({ profile, limit, outsideMs: alert.outsideMs, attribution, liableOrgKind: org.kind, value: shipment });
     if (!decision.shouldFile) return null;
-    return {
-      id: randomUUID(),
-      shipmentId: shipment.id,
-      alertId: review.alertId,
-      liableOrgId: decision.liableOrgId,
-      amountCents: decision.amountCents,
-      goodsShareCents: decision.goodsShareCents,
-      freightCents: decision.freightCents,
-      currency: 'CNY',
-      status: 'filed',
-      reason: attribution.reason,
-      filedAt: now,
-      respondBy: now + CLAIM_RESPONSE_MS,
-      withdrawnAt: null,
-      withdrawnReason: null,
-    };
+    return { id: randomUUID(), shipmentId: shipment.id, alertId: review.alertId, reason: attribution.reason, ...filedClaimFields(decision, now) };
   }
 }
