@@ -22,6 +22,8 @@ function drainingOnInsert(spool: SpooledTelemetryStore): TelemetryStore {
       return result;
     },
     readingsBetween: (...args) => spool.readingsBetween(...args),
+    bucketsBetween: (...args) => spool.bucketsBetween(...args),
+    changeMark: (...args) => spool.changeMark(...args),
     close: () => spool.close(),
   };
 }

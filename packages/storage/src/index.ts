@@ -15,6 +15,7 @@ export type {
   NotificationChannel,
   ProfileChange,
   OpsStore,
+  ReadingBucket,
   Organisation,
   Review,
   ReviewDecision,
@@ -25,7 +26,8 @@ export type {
   StoredReading,
   TelemetryStore,
 } from './ports.ts';
-export { isSilencing } from './ports.ts';
+export { isSilencing, ROLLUP_RESOLUTIONS_MS } from './ports.ts';
+export { bucketsFromReadings } from './rollups/buckets-from-readings.ts';
 export { SqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 export { SqliteOpsStore } from './adapters/sqlite/sqlite-ops-store.ts';
 export type { SqliteSync } from './adapters/sqlite/open-database.ts';

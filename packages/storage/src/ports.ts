@@ -9,12 +9,32 @@ export type StoredReading = {
   receivedAt: number;
 };
 
+/**
+ * One bucket of a device's readings at a fixed resolution (a rollup): the extremes with their device
+ * times, and the sum and count of the temperatures. `start` is a multiple of the resolution (UTC epoch).
+ */
+export type ReadingBucket = { start: number; min: number; minAt: number; max: number; maxAt: number; sum: number; count: number };
+
+/** The rollup resolutions kept, finest first: 1 min, 10 min, 1 h (decision 0014). */
+export const ROLLUP_RESOLUTIONS_MS = [60_000, 600_000, 3_600_000] as const;
+
 /** Time-series store of readings. Writes are idempotent on (deviceId, sampledAt). */
 export interface TelemetryStore {
   /** Stores readings, skipping any already stored for the same (device, time); durable on return. */
   insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }>;
   /** A device's readings with `from <= sampledAt <= to`, in time order, at most `limit`. */
   readingsBetween(deviceId: string, from: number, to: number, limit?: number): Promise<StoredReading[]>;
+  /**
+   * The device's buckets of `resolutionMs` (one of ROLLUP_RESOLUTIONS_MS) whose start lies in
+   * [from, to], in time order, only buckets holding readings. Each bucket covers all of its readings,
+   * also those after `to`: a caller wanting an exact window reads the edges raw.
+   */
+  bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]>;
+  /**
+   * A mark that changes whenever the device's stored readings change (a commit, a late or backfilled
+   * reading), for caches; null when this store cannot tell cheaply.
+   */
+  changeMark(deviceId: string): Promise<string | null>;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { StoredReading, TelemetryStore } from '../ports.ts';
+import type { ReadingBucket, StoredReading, TelemetryStore } from '../ports.ts';
 import { openDatabase } from '../adapters/sqlite/open-database.ts';
 import type { SqliteSync } from '../adapters/sqlite/open-database.ts';
+import { bucketsByScanning } from '../rollups/buckets-from-readings.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE spool (
@@ -172,6 +173,16 @@ export class SpooledTelemetryStore implements TelemetryStore {
         await this.sleep(this.backoffMs);
       }
     }
+  }
+
+  /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */
+  async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
+    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
+  }
+
+  /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
+  async changeMark(_deviceId: string): Promise<string | null> {
+    return null;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,9 @@
 import { flux, InfluxDB } from '@influxdata/influxdb-client';
 import type { QueryApi } from '@influxdata/influxdb-client';
-import type { StoredReading, TelemetryStore } from '../../ports.ts';
+import type { ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
+import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
 
 /** An InfluxDB 2.x bucket. */
 export type InfluxOptions = { url: string; token: string; org: string; bucket: string; flushIntervalMs?: number; batchSize?: number };
@@ -44,6 +45,16 @@ export class InfluxTelemetryStore implements TelemetryStore {
       rhPct: row.rh_pct ?? null,
       receivedAt: row.received_at,
     }));
+  }
+
+  /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */
+  async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
+    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
+  }
+
+  /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
+  async changeMark(_deviceId: string): Promise<string | null> {
+    return null;
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { StoredReading, TelemetryStore } from '../../ports.ts';
+import type { ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
+import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
 import type { SqliteSync } from './open-database.ts';
 import { connectionPragmas, openDatabase } from './open-database.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
@@ -62,6 +63,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
       rhPct: row.rh_pct,
       receivedAt: row.received_at,
     }));
+  }
+
+  async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
+    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
+  }
+
+  async changeMark(_deviceId: string): Promise<string | null> {
+    return null;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
-import type { StoredReading, TelemetryStore } from '../../ports.ts';
+import type { ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
+import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
 
 /** A VictoriaMetrics server: writes through its InfluxDB line-protocol endpoint, reads through /api/v1/export. */
 export type VictoriaOptions = { url: string; flushIntervalMs?: number; batchSize?: number };
@@ -59,6 +60,16 @@ export class VictoriaTelemetryStore implements TelemetryStore {
       .filter((r) => !Number.isNaN(r.tempC))
       .sort((a, b) => a.sampledAt - b.sampledAt)
       .slice(0, limit);
+  }
+
+  /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */
+  async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
+    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
+  }
+
+  /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
+  async changeMark(_deviceId: string): Promise<string | null> {
+    return null;
   }
 
   async close(): Promise<void> {
