@@ -246,7 +246,11 @@ export interface OpsStore {
   createShipment(shipment: Shipment, firstLeg: NewCustodyEvent): Promise<boolean>;
   getShipment(id: string): Promise<Shipment | undefined>;
   getShipmentByTraceCode(traceCode: string): Promise<Shipment | undefined>;
-  listShipments(limit?: number): Promise<Shipment[]>;
+  /**
+   * Shipments, newest start first (ties in id order), at most `limit` (default 500), those after the
+   * position `after` (the last one of the page before): a keyset page, done in the database.
+   */
+  listShipments(limit?: number, after?: { startedAt: number; id: string }): Promise<Shipment[]>;
   /**
    * Shipments not yet delivered, in id order, the first `limit` after `afterId` (null: from the start):
    * a keyset page, so a scan of every live shipment holds one page at a time and skips none.

@@ -4,6 +4,7 @@ import { generateTraceCode } from '@coldchain/auth';
 import { STAGES } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
 import { loadShipmentView } from '../shipment-view.ts';
 import { timeField } from '../time-param.ts';
 
@@ -23,6 +24,10 @@ const createShipmentBody = z.object({
   startedAt: timeField.optional(),
   station: z.string().max(200).optional(),
 });
+
+const SHIPMENTS_MAX = 1000;
+/** Where a page of shipments ended: [startedAt, id] of its last one. */
+const shipmentPosition = z.tuple([z.number().int(), z.string().min(1)]);
 
 const handoffBody = z.object({
   at: timeField.optional(),
@@ -78,9 +83,17 @@ export function registerShipmentRoutes({ app, ops, telemetry, profiles, clock, r
     return reply.status(201).send(shipment);
   });
 
-  app.get('/api/v1/shipments', { preHandler: requireAdmin, schema: { summary: 'Shipments, newest first', tags: ['shipments'], security, querystring: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(500) }) } }, async (request) => {
-    return { shipments: await ops.listShipments(request.query.limit) };
-  });
+  app.get(
+    '/api/v1/shipments',
+    { preHandler: requireAdmin, schema: { summary: 'Shipments, newest first, a page at a time (nextCursor)', tags: ['shipments'], security, querystring: z.object({ limit: limitParam(SHIPMENTS_MAX, 500), cursor: cursorParam }) } },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const after = decodeCursor(cursor, shipmentPosition);
+      const rows = await ops.listShipments(limit + 1, after && { startedAt: after[0], id: after[1] });
+      const page = toPage(rows, limit, (s) => [s.startedAt, s.id]);
+      return { shipments: page.items, nextCursor: page.nextCursor };
+    },
+  );
 
   app.get('/api/v1/shipments/:id', { preHandler: requireAdmin, schema: { summary: 'A shipment with its legs, alerts, claims and verdict', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
     const shipment = await requireShipment(request.params.id);

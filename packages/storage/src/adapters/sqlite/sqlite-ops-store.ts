@@ -116,8 +116,13 @@ export class SqliteOpsStore implements OpsStore {
     return row && rowToShipment(row);
   }
 
-  async listShipments(limit = 500): Promise<Shipment[]> {
-    return this.all('SELECT * FROM shipments ORDER BY started_at DESC, id LIMIT ?', limit).map(rowToShipment);
+  async listShipments(limit = 500, after?: { startedAt: number; id: string }): Promise<Shipment[]> {
+    if (!after) return this.all('SELECT * FROM shipments ORDER BY started_at DESC, id LIMIT ?', limit).map(rowToShipment);
+    // Descending time, ascending id: no single row-value comparison; `started_at <= ?` bounds the index range.
+    return this.all(
+      'SELECT * FROM shipments WHERE started_at <= ? AND (started_at < ? OR id > ?) ORDER BY started_at DESC, id LIMIT ?',
+      after.startedAt, after.startedAt, after.id, limit,
+    ).map(rowToShipment);
   }
 
   async listLiveShipmentsAfter(afterId: string | null, limit: number): Promise<Shipment[]> {
