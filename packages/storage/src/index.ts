@@ -7,6 +7,7 @@ export type {
   AlertKind,
   AlertFilter,
   AlertStatus,
+  ChangeMark,
   Claim,
   DeadLetter,
   Device,

@@ -15,6 +15,9 @@ export type StoredReading = {
  */
 export type ReadingBucket = { start: number; min: number; minAt: number; max: number; maxAt: number; sum: number; count: number };
 
+/** What changeMark answers: an opaque mark and the server time of the change. */
+export type ChangeMark = { mark: string; changedAt: number };
+
 /** The rollup resolutions kept, finest first: 1 min, 10 min, 1 h (decision 0014). */
 export const ROLLUP_RESOLUTIONS_MS = [60_000, 600_000, 3_600_000] as const;
 
@@ -31,10 +34,11 @@ export interface TelemetryStore {
    */
   bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]>;
   /**
-   * A mark that changes whenever the device's stored readings change (a commit, a late or backfilled
-   * reading), for caches; null when this store cannot tell cheaply.
+   * A mark that changes whenever the device's stored readings change (a commit with a new, late or
+   * backfilled reading), and when that was (server time), for caches; null when this store cannot tell
+   * cheaply or holds nothing of the device.
    */
-  changeMark(deviceId: string): Promise<string | null>;
+  changeMark(deviceId: string): Promise<ChangeMark | null>;
   close(): Promise<void>;
 }
 
@@ -273,7 +277,11 @@ export interface OpsStore {
   insertAlert(alert: Alert): Promise<void>;
   updateAlert(alert: Alert): Promise<void>;
   getAlert(id: string): Promise<Alert | undefined>;
-  listAlerts(filter?: AlertFilter): Promise<Alert[]>;
+  /**
+   * Alerts, newest first (ties in id order), at most `limit` (default 500), those after the position
+   * `after` (the last one of the page before): a keyset page, done in the database.
+   */
+  listAlerts(filter?: AlertFilter & { after?: { createdAt: number; id: string } }): Promise<Alert[]>;
   /**
    * Alerts in one status (and kind), in id order, the first `limit` after `afterId` (null: from the
    * start): a keyset page for scans of every open alert (the timers). Updating an alert does not move
@@ -283,7 +291,11 @@ export interface OpsStore {
 
   /** Files a claim unless one exists for (shipment, liable party); returns the stored one and whether it is new. */
   fileClaimOnce(claim: Claim): Promise<{ claim: Claim; isNew: boolean }>;
-  listClaims(filter?: { shipmentId?: string; orgId?: string }): Promise<Claim[]>;
+  /**
+   * Claims, newest filed first (ties in id order), all of them unless `limit`, those after the position
+   * `after` (the last one of the page before): a keyset page, done in the database.
+   */
+  listClaims(filter?: { shipmentId?: string; orgId?: string; limit?: number; after?: { filedAt: number; id: string } }): Promise<Claim[]>;
   /** Withdraws a filed claim (kept, with when and why); returns it, or undefined unless it was `filed`. */
   withdrawClaim(id: string, withdrawnAt: number, reason: LocalizedText): Promise<Claim | undefined>;
 
@@ -300,7 +312,8 @@ export interface OpsStore {
   decideReview(id: string, decision: Omit<ReviewDecision, 'claimId'>, claim: Claim | null): Promise<ReviewOutcome>;
 
   insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter>;
-  listDeadLetters(filter?: { deviceId?: string; limit?: number }): Promise<DeadLetter[]>;
+  /** Dead letters, newest first, at most `limit` (default 500), those older than the one of id `beforeId` (a keyset page). */
+  listDeadLetters(filter?: { deviceId?: string; limit?: number; beforeId?: number }): Promise<DeadLetter[]>;
 
   insertSilence(silence: Silence): Promise<void>;
   /** Silences not yet ended at `now` (active or future). */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { StoredReading, TelemetryStore } from '../ports.ts';
+import type { ReadingBucket, StoredReading, TelemetryStore } from '../ports.ts';
+import { ROLLUP_RESOLUTIONS_MS } from '../ports.ts';
 
 /** What an adapter's test gives the contract: a fresh, empty store, how to reopen it, how to dispose of it. */
 export type TelemetryStoreHarness = {
@@ -162,5 +163,57 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
         await reopened.close();
       }
     });
+
+    it('keeps each rollup bucket equal to the raw readings on the same grid, through a late backfill and a duplicate upload', async () => {
+      // Six hours of a logger at 1/min with a sawtooth, then the hour it buffered during a signal loss
+      // arrives late (with a peak), then a duplicate upload of part of it with other values.
+      const live = Array.from({ length: 360 }, (_, i) => reading('dev-r', T0 + i * MIN, 4 + ((i * 7) % 23) / 10));
+      const withoutLost = live.filter((r) => r.sampledAt < T0 + 120 * MIN || r.sampledAt >= T0 + 180 * MIN);
+      await store.insertReadings(withoutLost);
+      const lost = live.filter((r) => r.sampledAt >= T0 + 120 * MIN && r.sampledAt < T0 + 180 * MIN).map((r, i) => (i === 17 ? { ...r, tempC: 16.25 } : r));
+      await store.insertReadings(lost.reverse());
+      const duplicate = lost.slice(0, 30).map((r) => ({ ...r, tempC: -30 + r.tempC }));
+      expect(await store.insertReadings(duplicate)).toEqual({ inserted: 0, duplicates: 30 });
+      await store.insertReadings([reading('dev-other', T0 + 30 * MIN, 40)]);
+
+      const raw = await store.readingsBetween('dev-r', T0 - 3_600_000, T0 + 7 * 3_600_000, 10_000);
+      expect(raw).toHaveLength(360);
+      for (const resolution of ROLLUP_RESOLUTIONS_MS) {
+        const buckets = await store.bucketsBetween('dev-r', T0 - 3_600_000, T0 + 7 * 3_600_000, resolution);
+        expect(buckets.map(withoutSum)).toEqual(expectedBuckets(raw, resolution).map(withoutSum));
+        for (const [i, bucket] of expectedBuckets(raw, resolution).entries()) expect(buckets[i]?.sum).toBeCloseTo(bucket.sum, 9);
+      }
+      const hour = await store.bucketsBetween('dev-r', T0 + 2 * 3_600_000, T0 + 2 * 3_600_000, 3_600_000);
+      expect(hour).toHaveLength(1);
+      expect(hour[0]).toMatchObject({ max: 16.25, maxAt: T0 + 137 * MIN, count: 60 });
+    });
   });
+}
+
+/** The buckets of readings on the grid of `resolutionMs`, by a plain scan: the oracle for the rollups. */
+function expectedBuckets(readings: readonly StoredReading[], resolutionMs: number): ReadingBucket[] {
+  const byStart = new Map<number, StoredReading[]>();
+  for (const r of readings) {
+    const start = Math.floor(r.sampledAt / resolutionMs) * resolutionMs;
+    byStart.set(start, [...(byStart.get(start) ?? []), r]);
+  }
+  return [...byStart.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([start, inBucket]) => {
+      const min = Math.min(...inBucket.map((r) => r.tempC));
+      const max = Math.max(...inBucket.map((r) => r.tempC));
+      return {
+        start,
+        min,
+        minAt: Math.min(...inBucket.filter((r) => r.tempC === min).map((r) => r.sampledAt)),
+        max,
+        maxAt: Math.min(...inBucket.filter((r) => r.tempC === max).map((r) => r.sampledAt)),
+        sum: inBucket.reduce((total, r) => total + r.tempC, 0),
+        count: inBucket.length,
+      };
+    });
+}
+
+function withoutSum({ sum: _sum, ...rest }: ReadingBucket) {
+  return rest;
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ReadingBucket, StoredReading, TelemetryStore } from '../ports.ts';
+import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../ports.ts';
 import { openDatabase } from '../adapters/sqlite/open-database.ts';
 import type { SqliteSync } from '../adapters/sqlite/open-database.ts';
 import { bucketsByScanning } from '../rollups/buckets-from-readings.ts';
@@ -181,7 +181,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
   }
 
   /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
-  async changeMark(_deviceId: string): Promise<string | null> {
+  async changeMark(_deviceId: string): Promise<ChangeMark | null> {
     return null;
   }
 

@@ -1,6 +1,6 @@
 import { flux, InfluxDB } from '@influxdata/influxdb-client';
 import type { QueryApi } from '@influxdata/influxdb-client';
-import type { ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
+import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
 import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
@@ -53,7 +53,7 @@ export class InfluxTelemetryStore implements TelemetryStore {
   }
 
   /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
-  async changeMark(_deviceId: string): Promise<string | null> {
+  async changeMark(_deviceId: string): Promise<ChangeMark | null> {
     return null;
   }
 

@@ -1,9 +1,20 @@
 import type Database from 'better-sqlite3';
-import type { ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
-import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
+import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
+import { ROLLUP_RESOLUTIONS_MS } from '../../ports.ts';
 import type { SqliteSync } from './open-database.ts';
 import { connectionPragmas, openDatabase } from './open-database.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
+
+/** Fills the rollups of one resolution from the readings already stored (databases from before them). */
+const backfillRollups = (resolutionMs: number) => `
+  INSERT INTO reading_rollups (device_id, resolution_ms, bucket_start, min_c, min_at, max_c, max_at, sum_c, count)
+  SELECT g.device_id, ${resolutionMs}, g.b, g.mn,
+    (SELECT r.sampled_at FROM readings r WHERE r.device_id = g.device_id AND r.sampled_at >= g.b AND r.sampled_at < g.b + ${resolutionMs} AND r.temp_c = g.mn ORDER BY r.sampled_at LIMIT 1),
+    g.mx,
+    (SELECT r.sampled_at FROM readings r WHERE r.device_id = g.device_id AND r.sampled_at >= g.b AND r.sampled_at < g.b + ${resolutionMs} AND r.temp_c = g.mx ORDER BY r.sampled_at LIMIT 1),
+    g.s, g.n
+  FROM (SELECT device_id, (sampled_at / ${resolutionMs}) * ${resolutionMs} AS b, min(temp_c) AS mn, max(temp_c) AS mx, sum(temp_c) AS s, count(*) AS n
+        FROM readings GROUP BY device_id, b) g;`;
 
 const MIGRATIONS = [
   `CREATE TABLE readings (
@@ -14,15 +25,39 @@ const MIGRATIONS = [
      received_at INTEGER NOT NULL,
      PRIMARY KEY (device_id, sampled_at)
    ) WITHOUT ROWID;`,
+  // Rollups (decision 0014): kept by the writer in the transaction that inserts the readings.
+  `CREATE TABLE reading_rollups (
+     device_id     TEXT    NOT NULL,
+     resolution_ms INTEGER NOT NULL,
+     bucket_start  INTEGER NOT NULL,
+     min_c         REAL    NOT NULL,
+     min_at        INTEGER NOT NULL,
+     max_c         REAL    NOT NULL,
+     max_at        INTEGER NOT NULL,
+     sum_c         REAL    NOT NULL,
+     count         INTEGER NOT NULL,
+     PRIMARY KEY (device_id, resolution_ms, bucket_start)
+   ) WITHOUT ROWID;
+   CREATE TABLE device_changes (
+     device_id  TEXT    NOT NULL PRIMARY KEY,
+     version    INTEGER NOT NULL,
+     changed_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   ${ROLLUP_RESOLUTIONS_MS.map(backfillRollups).join('\n')}
+   INSERT INTO device_changes (device_id, version, changed_at)
+     SELECT device_id, 1, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM readings GROUP BY device_id;`,
 ];
 
 type Row = { device_id: string; sampled_at: number; temp_c: number; rh_pct: number | null; received_at: number };
+type BucketRow = [start: number, min: number, minAt: number, max: number, maxAt: number, sum: number, count: number];
 
-/** The embedded telemetry store: one SQLite table keyed by (device, device time). */
+/** The embedded telemetry store: one SQLite table keyed by (device, device time), and its rollups. */
 export class SqliteTelemetryStore implements TelemetryStore {
   private readonly db: Database.Database;
   private readonly writer: SqliteWriter;
   private readonly between: Database.Statement;
+  private readonly buckets: Database.Statement;
+  private readonly mark: Database.Statement;
 
   /** `path` is a file: writes go through a second connection, in a worker thread (sqlite-writer.ts). */
   constructor(path: string, sync: SqliteSync = 'FULL') {
@@ -33,10 +68,18 @@ export class SqliteTelemetryStore implements TelemetryStore {
       pragmas: [...connectionPragmas(sync), 'cache_size = -8192'],
       // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
       sql: 'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
+      rollupsMs: ROLLUP_RESOLUTIONS_MS,
     });
     this.between = this.db.prepare(
       'SELECT * FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?',
     );
+    this.buckets = this.db
+      .prepare(
+        `SELECT bucket_start, min_c, min_at, max_c, max_at, sum_c, count FROM reading_rollups
+         WHERE device_id = ? AND resolution_ms = ? AND bucket_start BETWEEN ? AND ? ORDER BY bucket_start`,
+      )
+      .raw(true);
+    this.mark = this.db.prepare('SELECT version, changed_at FROM device_changes WHERE device_id = ?');
   }
 
   async insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }> {
@@ -66,11 +109,23 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
-    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
+    if (!(ROLLUP_RESOLUTIONS_MS as readonly number[]).includes(resolutionMs)) {
+      throw new Error(`no rollup of ${resolutionMs} ms; kept: ${ROLLUP_RESOLUTIONS_MS.join(', ')} ms`);
+    }
+    return (this.buckets.all(deviceId, resolutionMs, from, to) as BucketRow[]).map(([start, min, minAt, max, maxAt, sum, count]) => ({
+      start,
+      min,
+      minAt,
+      max,
+      maxAt,
+      sum,
+      count,
+    }));
   }
 
-  async changeMark(_deviceId: string): Promise<string | null> {
-    return null;
+  async changeMark(deviceId: string): Promise<ChangeMark | null> {
+    const row = this.mark.get(deviceId) as { version: number; changed_at: number } | undefined;
+    return row ? { mark: String(row.version), changedAt: row.changed_at } : null;
   }
 
   async close(): Promise<void> {

@@ -23,7 +23,11 @@ export class SqliteWriter {
   private nextId = 0;
   private isClosed = false;
 
-  constructor(private readonly options: { path: string; pragmas: readonly string[]; sql: string }) {}
+  /**
+   * `rollupsMs`: the statement inserts readings (device_id, sampled_at, temp_c, …) and the writer keeps
+   * their rollups at these resolutions, and the devices' change marks, in the same transactions.
+   */
+  constructor(private readonly options: { path: string; pragmas: readonly string[]; sql: string; rollupsMs?: readonly number[] }) {}
 
   /** Runs the statement once per row, all in one transaction; resolves with the rows changed. */
   run(rows: SqliteRows): Promise<number> {
@@ -50,7 +54,7 @@ export class SqliteWriter {
 
   private start(): Worker {
     const worker = new Worker(new URL('./sqlite-writer-worker.mjs', import.meta.url), {
-      workerData: { path: this.options.path, pragmas: [...this.options.pragmas], sql: this.options.sql },
+      workerData: { path: this.options.path, pragmas: [...this.options.pragmas], sql: this.options.sql, rollupsMs: this.options.rollupsMs ? [...this.options.rollupsMs] : undefined },
     });
     worker.unref();
     worker.on('message', (message: { id: number; changes?: number; error?: string }) => {

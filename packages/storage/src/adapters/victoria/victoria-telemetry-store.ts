@@ -1,4 +1,4 @@
-import type { ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
+import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
 import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
@@ -68,7 +68,7 @@ export class VictoriaTelemetryStore implements TelemetryStore {
   }
 
   /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
-  async changeMark(_deviceId: string): Promise<string | null> {
+  async changeMark(_deviceId: string): Promise<ChangeMark | null> {
     return null;
   }
 
