@@ -1,7 +1,37 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const port = (fallback: number) =>
   z.coerce.number({ error: 'must be a port number' }).int('must be a whole number').min(0, 'must be 0–65535').max(65535, 'must be 0–65535').default(fallback);
+
+// proxy-addr's names for whole ranges (fastify's trustProxy takes them as they are).
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Whether `entry` is an IP address, a CIDR range (`10.0.0.0/8`, `2001:db8::/32`) or a proxy-addr range name. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * A comma-separated list of proxy addresses and ranges, parsed to an array (empty: trust nobody). Every
+ * entry is checked here, so a typo stops the start naming it instead of trusting the wrong peers.
+ */
+const trustedProxiesSchema = z
+  .string()
+  .default('')
+  .transform((value) => value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+  .superRefine((entries, context) => {
+    const bad = entries.filter((entry) => !isProxyEntry(entry));
+    if (bad.length > 0) {
+      context.addIssue({ code: 'custom', message: `${bad.map((entry) => JSON.stringify(entry)).join(', ')} is not an IP address or CIDR range (e.g. 10.0.0.0/8, 2001:db8::/32, loopback)` });
+    }
+  });
 
 /** Environment variables every service reads (zod shape; each service's schema extends it). */
 export const commonEnvShape = {
@@ -45,6 +75,13 @@ export const commonEnvShape = {
   INFLUX_BUCKET: z.string().default('coldchain'),
   /** Most readings the spool holds for a remote store that is down; beyond it ingest stops acknowledging. */
   SPOOL_MAX_READINGS: z.coerce.number().int().min(1000).default(5_000_000),
+  /**
+   * Proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For the API believes; empty: nobody's,
+   * the client is the socket's peer. Set it to the CDN's or load balancer's ranges, never to everyone.
+   */
+  TRUSTED_PROXIES: trustedProxiesSchema,
+  /** Requests one client address may make to the public routes (pages, assets, trace API) per minute; 0 turns the limit off. */
+  PUBLIC_RATE_LIMIT_PER_MIN: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be 0 (off) or more').default(600),
 };
 
 export { port as portSchema };

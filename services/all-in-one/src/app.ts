@@ -94,7 +94,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         await rules.start();
         stopped.unshift(() => rules.stop());
 
-        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics, outbox });
+        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN });
         const { port: httpPort } = await api.start();
         stopped.unshift(() => api.stop());
         info.httpPort = httpPort;

@@ -25,6 +25,7 @@ import { registerTraceRoutes } from './routes/trace.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerProfileRoutes } from './routes/profiles.ts';
 import { registerReviewRoutes } from './routes/reviews.ts';
+import { publicRateLimit } from './public-rate-limit.ts';
 
 /** What the API needs. */
 export type ApiDeps = {
@@ -41,6 +42,10 @@ export type ApiDeps = {
   metrics?: Registry;
   /** The notification outbox, listed at /api/v1/notifications when this process holds it. */
   outbox?: Outbox;
+  /** Proxies (IPs, CIDR ranges) whose X-Forwarded-For names the client; default none: the socket's peer is the client. */
+  trustedProxies?: string[];
+  /** Requests per minute one client address may make to the public routes; 0: no limit. Default 600. */
+  publicRateLimitPerMin?: number;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -69,7 +74,8 @@ function bearerToken(request: FastifyRequest): string | undefined {
 
 /** Builds the HTTP API and dashboards (fastify); `start` listens, `stop` closes. */
 export function buildApi(deps: ApiDeps) {
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 1024 * 1024 });
+  // X-Forwarded-For only from the configured proxies: from anyone else it is a client's own claim.
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: deps.trustedProxies?.length ? deps.trustedProxies : false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const feed = createLiveFeed({ mqtt: deps.mqtt, log: deps.log });
@@ -103,6 +109,8 @@ export function buildApi(deps: ApiDeps) {
   // Registered without awaiting, so fastify's own ready() (and listen, and inject) covers all of it.
   // Compression first: the consumer page is read on phones in weak networks.
   void app.register(compress, { global: true, threshold: 1024 });
+  // Before any route: it picks the public ones as they are declared.
+  void app.register(publicRateLimit, { perMinute: deps.publicRateLimitPerMin ?? 600, authHooks: [requireAdmin] });
   void app.register(swagger, {
     openapi: {
       info: { title: 'coldchain API', version: '1.0.0', description: 'Cold-chain telemetry, alerts, custody and claims.' },

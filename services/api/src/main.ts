@@ -68,6 +68,8 @@ runService({
       clock: systemClock,
       log,
       metrics,
+      trustedProxies: config.TRUSTED_PROXIES,
+      publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN,
     });
     let port: number;
     try {
