@@ -133,7 +133,7 @@ describe('end to end: a hub air-conditioning failure on a lychee shipment', () =
     expect(await readingCount(failing.deviceId)).toBe(failing.plan.readings.length);
     expect(await alertsOf(failing.shipmentId)).toHaveLength(1);
     expect(await claims()).toHaveLength(1);
-    expect(await api.call<{ deadLetters: unknown[] }>('GET', `/api/v1/dead-letters?deviceId=${failing.deviceId}`)).toEqual({ deadLetters: [] });
+    expect(await api.call<{ deadLetters: unknown[] }>('GET', `/api/v1/dead-letters?deviceId=${failing.deviceId}`)).toEqual({ deadLetters: [], nextCursor: null });
   });
 
   it('keeps everything across a restart, with the same admin token', async () => {

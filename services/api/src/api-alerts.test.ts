@@ -149,7 +149,7 @@ describe('alerts, claims and dead letters API', () => {
     };
     await api.ops.fileClaimOnce(claim);
 
-    expect(await api.call('GET', '/api/v1/claims')).toEqual({ status: 200, body: { claims: [claim] } });
+    expect(await api.call('GET', '/api/v1/claims')).toEqual({ status: 200, body: { claims: [claim], nextCursor: null } });
     expect((await api.call('GET', '/api/v1/claims?orgId=org-hub')).body.claims).toEqual([claim]);
     expect((await api.call('GET', '/api/v1/claims?orgId=org-reefer')).body.claims).toEqual([]);
     expect((await api.call('GET', '/api/v1/claims?shipmentId=shp-2')).body.claims).toEqual([]);
@@ -164,7 +164,7 @@ describe('alerts, claims and dead letters API', () => {
     const second = await letter('logger-02', 'message.not_json', T0 + MIN);
     const third = await letter('logger-01', 'message.empty', T0 + 2 * MIN);
 
-    expect(await api.call('GET', '/api/v1/dead-letters')).toEqual({ status: 200, body: { deadLetters: [third, second, first] } });
+    expect(await api.call('GET', '/api/v1/dead-letters')).toEqual({ status: 200, body: { deadLetters: [third, second, first], nextCursor: null } });
     expect((await api.call('GET', '/api/v1/dead-letters?deviceId=logger-01')).body.deadLetters).toEqual([third, first]);
     expect((await api.call('GET', '/api/v1/dead-letters?limit=1')).body.deadLetters).toEqual([third]);
     expect((await api.call('GET', '/api/v1/dead-letters', undefined, null)).status).toBe(401);

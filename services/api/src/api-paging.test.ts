@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Shipment } from '@coldchain/storage';
+import type { Alert, Claim, DeadLetter, Shipment, StoredReading } from '@coldchain/storage';
 import { useTestApi } from './test-harness.ts';
 import type { TestApi } from './test-harness.ts';
 
 const MIN = 60_000;
+const HOUR = 60 * MIN;
 const T0 = Date.UTC(2025, 4, 20);
 
 /**
@@ -112,5 +113,219 @@ describe('paged shipments', () => {
     expect(rest.body.nextCursor).toBeNull();
     await expectZeroLimitRefused(api, '/api/v1/shipments');
     await expectBadCursorRefused(api, '/api/v1/shipments');
+  });
+});
+
+const alert = (shipmentId: string, ruleId: string, createdAt: number, overrides: Partial<Alert> = {}): Alert => ({
+  id: randomUUID(),
+  shipmentId,
+  deviceId: `logger-${shipmentId}`,
+  ruleId,
+  kind: 'excursion',
+  message: null,
+  escalatedAt: null,
+  lastNotifiedAt: null,
+  reminders: 0,
+  tier: 1,
+  status: 'open',
+  conditionState: 'firing',
+  thresholdC: 15,
+  direction: 'above',
+  activeAt: createdAt - 10 * MIN,
+  firedAt: createdAt,
+  clearedAt: null,
+  peakTempC: 21.5,
+  outsideMs: 10 * MIN,
+  degreeMinutes: 40,
+  attribution: { status: 'attributed', orgId: 'org-coop', legIndex: 0, reason: { zh: '合作社', en: 'co-op' } },
+  routedTo: ['org-coop', 'platform'],
+  respondBy: createdAt + 30 * MIN,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  resolvedBy: null,
+  resolutionNote: null,
+  createdAt,
+  updatedAt: createdAt,
+  ...overrides,
+});
+
+/** Newest first, ties in id order: the order of the alerts and claims lists. */
+const newestFirst = <T extends { id: string }>(timeOf: (row: T) => number) => (a: T, b: T) => timeOf(b) - timeOf(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+describe('paged alerts', () => {
+  const api = useTestApi();
+
+  /** `count` alerts of one shipment, three to a creation time; every other one routed to the hub too. */
+  async function seedAlerts(count: number): Promise<Alert[]> {
+    await seedShipments(api, 1, () => T0);
+    const alerts = Array.from({ length: count }, (_, i) =>
+      alert('shp-0000', `rule-${i}`, T0 + Math.floor(i / 3) * MIN, i % 2 === 0 ? { routedTo: ['org-hub', 'org-coop'], status: 'acknowledged' } : {}),
+    );
+    for (const a of alerts) await api.ops.insertAlert(a);
+    return alerts;
+  }
+
+  it('gives every alert once, newest first, over pages, also with filters', async () => {
+    const alerts = await seedAlerts(20);
+    const { items, pages } = await walk(api, '/api/v1/alerts', 'alerts', 3);
+    expect(pages).toBe(7);
+    expect(items.map((a) => a.id)).toEqual([...alerts].sort(newestFirst((a) => a.createdAt)).map((a) => a.id));
+
+    const hub = await walk(api, '/api/v1/alerts?orgId=org-hub&status=acknowledged&shipmentId=shp-0000', 'alerts', 4);
+    expect(hub.items.map((a) => a.id)).toEqual(alerts.filter((_, i) => i % 2 === 0).sort(newestFirst((a) => a.createdAt)).map((a) => a.id));
+    expect(hub.pages).toBe(3);
+  });
+
+  it('clamps a limit above 1000 to 1000, and refuses a limit of 0 and a cursor it did not give out', async () => {
+    await seedAlerts(1001);
+    const clamped = await api.call('GET', '/api/v1/alerts?limit=5000');
+    expect(clamped.status).toBe(200);
+    expect(clamped.body.alerts).toHaveLength(1000);
+    const rest = await api.call('GET', `/api/v1/alerts?limit=5000&cursor=${clamped.body.nextCursor}`);
+    expect(rest.body.alerts).toHaveLength(1);
+    expect(rest.body.nextCursor).toBeNull();
+    await expectZeroLimitRefused(api, '/api/v1/alerts');
+    await expectBadCursorRefused(api, '/api/v1/alerts');
+  });
+});
+
+describe('paged claims', () => {
+  const api = useTestApi();
+
+  /** One claim per shipment (a claim is one per shipment and party), two to a filing time; every third on the hub. */
+  async function seedClaims(count: number): Promise<Claim[]> {
+    await api.ops.upsertOrganisation({ id: 'org-hub', name: '枢纽', nameEn: 'hub', kind: 'warehouse', createdAt: T0 });
+    const shipments = await seedShipments(api, count, () => T0);
+    const claims: Claim[] = [];
+    for (const [i, s] of shipments.entries()) {
+      const a = alert(s.id, 'high', T0 + HOUR);
+      await api.ops.insertAlert(a);
+      const filedAt = T0 + HOUR + Math.floor(i / 2) * MIN;
+      const c: Claim = {
+        id: randomUUID(), shipmentId: s.id, alertId: a.id, liableOrgId: i % 3 === 0 ? 'org-hub' : 'org-coop', amountCents: 100, goodsShareCents: 90, freightCents: 10,
+        currency: 'CNY', status: 'filed', reason: { zh: '原因', en: 'reason' }, filedAt, respondBy: filedAt + 2 * HOUR, withdrawnAt: null, withdrawnReason: null,
+      };
+      expect((await api.ops.fileClaimOnce(c)).isNew).toBe(true);
+      claims.push(c);
+    }
+    return claims;
+  }
+
+  it('gives every claim once, newest first, over pages, also by liable organisation', async () => {
+    const claims = await seedClaims(17);
+    const { items, pages } = await walk(api, '/api/v1/claims', 'claims', 5);
+    expect(pages).toBe(4);
+    expect(items).toEqual([...claims].sort(newestFirst((c) => c.filedAt)));
+
+    const hub = await walk(api, '/api/v1/claims?orgId=org-hub', 'claims', 2);
+    expect(hub.items.map((c) => c.id)).toEqual(claims.filter((c) => c.liableOrgId === 'org-hub').sort(newestFirst((c) => c.filedAt)).map((c) => c.id));
+    expect(hub.pages).toBe(3);
+  });
+
+  it('clamps a limit above 1000 to 1000, and refuses a limit of 0 and a cursor it did not give out', async () => {
+    await seedClaims(1001);
+    const clamped = await api.call('GET', '/api/v1/claims?limit=1001');
+    expect(clamped.status).toBe(200);
+    expect(clamped.body.claims).toHaveLength(1000);
+    expect(clamped.body.nextCursor).toEqual(expect.any(String));
+    await expectZeroLimitRefused(api, '/api/v1/claims');
+    await expectBadCursorRefused(api, '/api/v1/claims');
+  });
+});
+
+describe('paged dead letters', () => {
+  const api = useTestApi();
+
+  async function seedDeadLetters(count: number): Promise<DeadLetter[]> {
+    const letters: DeadLetter[] = [];
+    for (let i = 0; i < count; i++) {
+      const deviceId = i % 2 === 0 ? 'logger-even' : 'logger-odd';
+      letters.push(await api.ops.insertDeadLetter({ deviceId, topic: `coldchain/v1/devices/${deviceId}/telemetry`, code: 'message.invalid', reason: `bad ${i}`, payload: '{}', payloadBytes: 2, receivedAt: T0 + i }));
+    }
+    return letters;
+  }
+
+  it('gives every dead letter once, newest first, over pages, also by device', async () => {
+    const letters = await seedDeadLetters(13);
+    const { items, pages } = await walk(api, '/api/v1/dead-letters', 'deadLetters', 4);
+    expect(pages).toBe(4);
+    expect(items).toEqual([...letters].reverse());
+
+    const even = await walk(api, '/api/v1/dead-letters?deviceId=logger-even', 'deadLetters', 7);
+    expect(even.items.map((l) => l.id)).toEqual(letters.filter((l) => l.deviceId === 'logger-even').reverse().map((l) => l.id));
+    expect(even.pages).toBe(1);
+  });
+
+  it('clamps a limit above 1000 to 1000, and refuses a limit of 0 and a cursor it did not give out', async () => {
+    await seedDeadLetters(1001);
+    const clamped = await api.call('GET', '/api/v1/dead-letters?limit=5000');
+    expect(clamped.status).toBe(200);
+    expect(clamped.body.deadLetters).toHaveLength(1000);
+    const rest = await api.call('GET', `/api/v1/dead-letters?cursor=${clamped.body.nextCursor}`);
+    expect(rest.body.deadLetters.map((l: DeadLetter) => l.reason)).toEqual(['bad 0']);
+    expect(rest.body.nextCursor).toBeNull();
+    await expectZeroLimitRefused(api, '/api/v1/dead-letters');
+    await expectBadCursorRefused(api, '/api/v1/dead-letters');
+  });
+});
+
+describe('paged readings', () => {
+  const api = useTestApi(async (api) => {
+    expect((await api.call('POST', '/api/v1/devices', { id: 'logger-01' })).status).toBe(201);
+  });
+
+  async function seedReadings(count: number): Promise<StoredReading[]> {
+    const readings = Array.from({ length: count }, (_, i): StoredReading => ({ deviceId: 'logger-01', sampledAt: T0 + i * MIN, tempC: 4 + (i % 10) / 10, rhPct: 90, receivedAt: T0 + i * MIN + 500 }));
+    // Another device's readings in the same span: never in this device's pages.
+    await api.telemetry.insertReadings([...readings, { deviceId: 'logger-02', sampledAt: T0 + 30_000, tempC: 9, rhPct: null, receivedAt: T0 + 30_000 }]);
+    return readings;
+  }
+
+  const shown = (readings: StoredReading[]) => readings.map(({ sampledAt, tempC, rhPct, receivedAt }) => ({ sampledAt, tempC, rhPct, receivedAt }));
+
+  it('gives every reading once, oldest first, over pages, within from and to', async () => {
+    const readings = await seedReadings(50);
+    const all = await walk(api, '/api/v1/devices/logger-01/readings', 'readings', 7);
+    expect(all.pages).toBe(8);
+    expect(all.items).toEqual(shown(readings));
+
+    const window = await walk(api, `/api/v1/devices/logger-01/readings?from=${T0 + 10 * MIN}&to=${new Date(T0 + 29 * MIN).toISOString()}`, 'readings', 5);
+    expect(window.items).toEqual(shown(readings.slice(10, 30)));
+    expect(window.pages).toBe(4);
+  });
+
+  it('clamps a limit above 10,000 to 10,000, and refuses a limit of 0 and a cursor it did not give out', async () => {
+    const readings = await seedReadings(10_001);
+    const clamped = await api.call('GET', '/api/v1/devices/logger-01/readings?limit=100000');
+    expect(clamped.status).toBe(200);
+    expect(clamped.body.readings).toHaveLength(10_000);
+    const rest = await api.call('GET', `/api/v1/devices/logger-01/readings?limit=100000&cursor=${clamped.body.nextCursor}`);
+    expect(rest.body.readings).toEqual(shown(readings.slice(10_000)));
+    expect(rest.body.nextCursor).toBeNull();
+    await expectZeroLimitRefused(api, '/api/v1/devices/logger-01/readings');
+    await expectBadCursorRefused(api, '/api/v1/devices/logger-01/readings');
+  });
+});
+
+describe('paged lists in the OpenAPI document', () => {
+  const api = useTestApi();
+
+  it('documents cursor and the maximum of limit, and that a larger limit is clamped', async () => {
+    const { body } = await api.call('GET', '/docs/json');
+    const maxima: Record<string, number> = {
+      '/api/v1/shipments': 1000,
+      '/api/v1/alerts': 1000,
+      '/api/v1/claims': 1000,
+      '/api/v1/dead-letters': 1000,
+      '/api/v1/devices/{id}/readings': 10_000,
+    };
+    for (const [path, max] of Object.entries(maxima)) {
+      const parameters = body.paths[path].get.parameters as { name: string; in: string; description?: string }[];
+      const limit = parameters.find((p) => p.name === 'limit' && p.in === 'query');
+      expect(limit?.description, path).toContain(`at most ${max}`);
+      expect(limit?.description, path).toContain('clamped');
+      expect(parameters.some((p) => p.name === 'cursor' && p.in === 'query'), path).toBe(true);
+    }
   });
 });

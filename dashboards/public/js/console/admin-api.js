@@ -1,6 +1,10 @@
 // @ts-check
 /** The admin calls the console makes, with the bearer token. */
 
+// The lists are paged (at most 1000 a page, nextCursor for more): the board shows the newest page of
+// each, as it showed the newest 500 before; the live stream adds what comes after.
+const BOARD_PAGE = '1000';
+
 /**
  * @typedef {{ zh: string, en: string }} LocalizedText
  * @typedef {{ id: string, name: string, nameEn: string, kind: 'platform' | 'shipper' | 'carrier' | 'warehouse' | 'courier' }} Organisation
@@ -81,23 +85,23 @@ export function createAdminApi(token) {
     async listOrganisations() {
       return (await call('GET', '/api/v1/organisations')).organisations;
     },
-    /** @returns {Promise<Shipment[]>} */
+    /** @returns {Promise<Shipment[]>} the newest page (route labels for the board) */
     async listShipments() {
-      return (await call('GET', '/api/v1/shipments')).shipments;
+      return (await call('GET', `/api/v1/shipments${query({ limit: BOARD_PAGE })}`)).shipments;
     },
     /**
      * @param {string} orgId empty for every organisation
      * @returns {Promise<Alert[]>}
      */
     async listAlerts(orgId) {
-      return (await call('GET', `/api/v1/alerts${query({ orgId })}`)).alerts;
+      return (await call('GET', `/api/v1/alerts${query({ orgId, limit: BOARD_PAGE })}`)).alerts;
     },
     /**
      * @param {string} orgId empty for every organisation; else the claims where it is liable
      * @returns {Promise<Claim[]>}
      */
     async listClaims(orgId) {
-      return (await call('GET', `/api/v1/claims${query({ orgId })}`)).claims;
+      return (await call('GET', `/api/v1/claims${query({ orgId, limit: BOARD_PAGE })}`)).claims;
     },
     /**
      * @param {string} id

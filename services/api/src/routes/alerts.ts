@@ -3,6 +3,11 @@ import type { AlertEventType } from '@coldchain/bus';
 import type { Alert } from '@coldchain/storage';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
+
+const ALERTS_MAX = 1000;
+/** Where a page of alerts ended: [createdAt, id] of its last one. */
+const alertPosition = z.tuple([z.number().int(), z.string().min(1)]);
 
 // The body is optional: fastify passes null when a POST has none.
 const actorBody = z.object({ by: z.string().min(1).max(200).optional(), note: z.string().max(2000).optional() }).nullish();
@@ -30,7 +35,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
     {
       preHandler: requireAdmin,
       schema: {
-        summary: 'Alerts, newest first; orgId gives those routed to one organisation',
+        summary: 'Alerts, newest first, a page at a time (nextCursor); orgId gives those routed to one organisation',
         tags: ['alerts'],
         security,
         querystring: z.object({
@@ -38,11 +43,18 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
           status: z.enum(['open', 'acknowledged', 'resolved']).optional(),
           shipmentId: z.string().optional(),
           kind: z.enum(['excursion', 'warning', 'no_data']).optional(),
-          limit: z.coerce.number().int().min(1).max(5000).default(500),
+          limit: limitParam(ALERTS_MAX, 500),
+          cursor: cursorParam,
         }),
       },
     },
-    async (request) => ({ alerts: await ops.listAlerts(request.query) }),
+    async (request) => {
+      const { cursor, limit, ...filter } = request.query;
+      const after = decodeCursor(cursor, alertPosition);
+      const rows = await ops.listAlerts({ ...filter, limit: limit + 1, ...(after && { after: { createdAt: after[0], id: after[1] } }) });
+      const page = toPage(rows, limit, (alert) => [alert.createdAt, alert.id]);
+      return { alerts: page.items, nextCursor: page.nextCursor };
+    },
   );
 
   async function transition(id: string, type: AlertEventType, change: (alert: Alert, now: number) => Alert): Promise<Alert> {

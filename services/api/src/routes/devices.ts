@@ -3,7 +3,12 @@ import { generateSecret, hashSecret } from '@coldchain/auth';
 import { DEVICE_ID_PATTERN, parseEd25519PublicKey } from '@coldchain/schemas';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
 import { timeParam } from '../time-param.ts';
+
+const READINGS_MAX = 10_000;
+/** Where a page of readings ended: the device time of its last one. */
+const readingPosition = z.number().int().nonnegative();
 
 const deviceId = z
   .string()
@@ -61,23 +66,33 @@ export function registerDeviceRoutes({ app, ops, telemetry, clock, requireAdmin 
     {
       preHandler: requireAdmin,
       schema: {
-        summary: "A device's readings between two device times",
+        summary: "A device's readings between two device times, oldest first, a page at a time (nextCursor)",
         tags: ['devices'],
         security: [{ bearer: [] }],
         params: z.object({ id: deviceId }),
         querystring: z.object({
           from: timeParam.optional(),
           to: timeParam.optional(),
-          limit: z.coerce.number().int().min(1).max(100_000).default(10_000),
+          limit: limitParam(READINGS_MAX, 10_000),
+          cursor: cursorParam,
         }),
       },
     },
     async (request) => {
       const device = await ops.getDevice(request.params.id);
       if (!device) throw new ApiError('device.not_found', `no device ${request.params.id}`);
-      const { from = 0, to = Number.MAX_SAFE_INTEGER, limit } = request.query;
-      const readings = await telemetry.readingsBetween(device.id, from, to, limit);
-      return { deviceId: device.id, readings: readings.map(({ sampledAt, tempC, rhPct, receivedAt }) => ({ sampledAt, tempC, rhPct, receivedAt })) };
+      const { from = 0, to = Number.MAX_SAFE_INTEGER, limit, cursor } = request.query;
+      // A device has one reading per device time (the store skips duplicates), so the time of the last
+      // reading given is a position: the next page starts just after it.
+      const lastSampledAt = decodeCursor(cursor, readingPosition);
+      const start = lastSampledAt === undefined ? from : Math.max(from, lastSampledAt + 1);
+      const rows = await telemetry.readingsBetween(device.id, start, to, limit + 1);
+      const page = toPage(rows, limit, (reading) => reading.sampledAt);
+      return {
+        deviceId: device.id,
+        readings: page.items.map(({ sampledAt, tempC, rhPct, receivedAt }) => ({ sampledAt, tempC, rhPct, receivedAt })),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 

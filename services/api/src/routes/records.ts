@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { ORG_KINDS } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
+import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
+
+const CLAIMS_MAX = 1000;
+const DEAD_LETTERS_MAX = 1000;
+/** Where a page of claims ended: [filedAt, id] of its last one. */
+const claimPosition = z.tuple([z.number().int(), z.string().min(1)]);
+/** Where a page of dead letters ended: the id of its last one (ids grow with time). */
+const deadLetterPosition = z.number().int().positive();
 
 /** Organisations, claims and dead letters. */
 export function registerRecordRoutes({ app, ops, clock, requireAdmin }: RouteContext): void {
@@ -36,8 +44,22 @@ export function registerRecordRoutes({ app, ops, clock, requireAdmin }: RouteCon
 
   app.get(
     '/api/v1/claims',
-    { preHandler: requireAdmin, schema: { summary: 'Claims, newest first: filed, or withdrawn (when and why) after late data put the excursion on another party', tags: ['claims'], security, querystring: z.object({ shipmentId: z.string().optional(), orgId: z.string().optional() }) } },
-    async (request) => ({ claims: await ops.listClaims(request.query) }),
+    {
+      preHandler: requireAdmin,
+      schema: {
+        summary: 'Claims, newest first, a page at a time (nextCursor): filed, or withdrawn (when and why) after late data put the excursion on another party',
+        tags: ['claims'],
+        security,
+        querystring: z.object({ shipmentId: z.string().optional(), orgId: z.string().optional(), limit: limitParam(CLAIMS_MAX, 500), cursor: cursorParam }),
+      },
+    },
+    async (request) => {
+      const { cursor, limit, ...filter } = request.query;
+      const after = decodeCursor(cursor, claimPosition);
+      const rows = await ops.listClaims({ ...filter, limit: limit + 1, ...(after && { after: { filedAt: after[0], id: after[1] } }) });
+      const page = toPage(rows, limit, (claim) => [claim.filedAt, claim.id]);
+      return { claims: page.items, nextCursor: page.nextCursor };
+    },
   );
 
   app.get(
@@ -45,12 +67,18 @@ export function registerRecordRoutes({ app, ops, clock, requireAdmin }: RouteCon
     {
       preHandler: requireAdmin,
       schema: {
-        summary: 'Messages refused by ingest, with the reason, newest first',
+        summary: 'Messages refused by ingest, with the reason, newest first, a page at a time (nextCursor)',
         tags: ['telemetry'],
         security,
-        querystring: z.object({ deviceId: z.string().optional(), limit: z.coerce.number().int().min(1).max(5000).default(500) }),
+        querystring: z.object({ deviceId: z.string().optional(), limit: limitParam(DEAD_LETTERS_MAX, 500), cursor: cursorParam }),
       },
     },
-    async (request) => ({ deadLetters: await ops.listDeadLetters(request.query) }),
+    async (request) => {
+      const { cursor, limit, deviceId } = request.query;
+      const beforeId = decodeCursor(cursor, deadLetterPosition);
+      const rows = await ops.listDeadLetters({ deviceId, limit: limit + 1, beforeId });
+      const page = toPage(rows, limit, (letter) => letter.id);
+      return { deadLetters: page.items, nextCursor: page.nextCursor };
+    },
   );
 }

@@ -123,4 +123,10 @@ export const OPS_MIGRATIONS = [
   // `filed`; issue 13 brings the full lifecycle.
   `ALTER TABLE claims ADD COLUMN withdrawn_at INTEGER;
    ALTER TABLE claims ADD COLUMN withdrawn_reason TEXT;`,
+  // v13: the lists of shipments, alerts and claims are paged newest first, ties in id order (issue 10,
+  // item 5): a page starts where the page before ended and stops after `limit` rows, by index, without
+  // sorting the whole table each time. The index's directions are the list's.
+  `CREATE INDEX shipments_started ON shipments (started_at DESC, id);
+   CREATE INDEX alerts_created_id ON alerts (created_at DESC, id);
+   CREATE INDEX claims_filed ON claims (filed_at DESC, id);`,
 ];

@@ -461,4 +461,44 @@ describe('SqliteOpsStore', () => {
     await expect(ops.insertAlert(alert('shp-1', 'high'))).rejects.toThrow(/UNIQUE constraint/);
     expect(await ops.createDevice({ id: 'logger-01', secretHash: 'x', publicKey: null, createdAt: T0 })).toBe(false);
   });
+
+  describe('keyset pages of the lists (issue 10, item 5)', () => {
+    it('pages shipments newest first from a position, ties in start time in id order', async () => {
+      for (const [id, startedAt] of [['shp-a', T0], ['shp-b', T0 + HOUR], ['shp-c', T0 + HOUR], ['shp-d', T0 + 2 * HOUR]] as const) await createShipment(id, 'logger-01', startedAt);
+      expect((await ops.listShipments(2)).map((s) => s.id)).toEqual(['shp-d', 'shp-b']);
+      expect((await ops.listShipments(2, { startedAt: T0 + HOUR, id: 'shp-b' })).map((s) => s.id)).toEqual(['shp-c', 'shp-a']);
+      expect(await ops.listShipments(2, { startedAt: T0, id: 'shp-a' })).toEqual([]);
+      // A position need not be a stored row: the page starts after where it would sort.
+      expect((await ops.listShipments(5, { startedAt: T0 + HOUR, id: 'shp-bb' })).map((s) => s.id)).toEqual(['shp-c', 'shp-a']);
+    });
+
+    it('pages alerts newest first from a position, with the filters', async () => {
+      await createShipment('shp-1');
+      const early = alert('shp-1', 'low', { id: 'a-1', createdAt: T0 });
+      const tieA = alert('shp-1', 'high', { id: 'a-2', createdAt: T0 + HOUR, routedTo: ['org-reefer'] });
+      const tieB = alert('shp-1', 'warn', { id: 'a-3', createdAt: T0 + HOUR });
+      for (const a of [early, tieA, tieB]) await ops.insertAlert(a);
+      expect((await ops.listAlerts({ after: { createdAt: T0 + HOUR, id: 'a-2' } })).map((a) => a.id)).toEqual(['a-3', 'a-1']);
+      expect((await ops.listAlerts({ orgId: 'org-hub', limit: 1, after: { createdAt: T0 + HOUR, id: 'a-2' } })).map((a) => a.id)).toEqual(['a-3']);
+    });
+
+    it('lists every claim unless given a limit (the rules read all of a shipment), and pages them newest first', async () => {
+      await createShipment('shp-1');
+      const a = alert('shp-1', 'high');
+      await ops.insertAlert(a);
+      const claims = [claim('shp-1', a.id, 'org-hub', { id: 'c-1', filedAt: T0 }), claim('shp-1', a.id, 'org-reefer', { id: 'c-2', filedAt: T0 + HOUR }), claim('shp-1', a.id, 'org-coop', { id: 'c-3', filedAt: T0 + HOUR })];
+      for (const c of claims) await ops.fileClaimOnce(c);
+      expect((await ops.listClaims({ shipmentId: 'shp-1' })).map((c) => c.id)).toEqual(['c-2', 'c-3', 'c-1']);
+      expect((await ops.listClaims({ limit: 1, after: { filedAt: T0 + HOUR, id: 'c-2' } })).map((c) => c.id)).toEqual(['c-3']);
+      expect((await ops.listClaims({ orgId: 'org-hub', after: { filedAt: T0 + HOUR, id: 'c-3' } })).map((c) => c.id)).toEqual(['c-1']);
+    });
+
+    it('pages dead letters newest first, older than a given id', async () => {
+      const letters = [];
+      for (let i = 0; i < 4; i++) letters.push(await ops.insertDeadLetter({ deviceId: i % 2 ? 'logger-02' : 'logger-01', topic: 't', code: 'message.empty', reason: `r${i}`, payload: '', payloadBytes: 0, receivedAt: T0 + i }));
+      expect((await ops.listDeadLetters({ limit: 2 })).map((l) => l.reason)).toEqual(['r3', 'r2']);
+      expect((await ops.listDeadLetters({ beforeId: letters[2]!.id })).map((l) => l.reason)).toEqual(['r1', 'r0']);
+      expect((await ops.listDeadLetters({ deviceId: 'logger-01', beforeId: letters[2]!.id })).map((l) => l.reason)).toEqual(['r0']);
+    });
+  });
 });

@@ -190,9 +190,14 @@ export class SqliteOpsStore implements OpsStore {
     return row && rowToAlert(row);
   }
 
-  async listAlerts(filter: AlertFilter = {}): Promise<Alert[]> {
+  async listAlerts(filter: AlertFilter & { after?: { createdAt: number; id: string } } = {}): Promise<Alert[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (filter.after) {
+      // Descending time, ascending id: no single row-value comparison; `created_at <= ?` bounds the index range.
+      where.push('created_at <= ? AND (created_at < ? OR id > ?)');
+      params.push(filter.after.createdAt, filter.after.createdAt, filter.after.id);
+    }
     if (filter.orgId) {
       where.push('EXISTS (SELECT 1 FROM json_each(alerts.routed_to) WHERE value = ?)');
       params.push(filter.orgId);
@@ -237,10 +242,15 @@ export class SqliteOpsStore implements OpsStore {
     return { claim: rowToClaim(row), isNew: result.changes === 1 };
   }
 
-  async listClaims(filter: { shipmentId?: string; orgId?: string } = {}): Promise<Claim[]> {
+  async listClaims(filter: { shipmentId?: string; orgId?: string; limit?: number; after?: { filedAt: number; id: string } } = {}): Promise<Claim[]> {
+    const after = filter.after;
+    // LIMIT -1 is no limit in SQLite: the rules read every claim of a shipment.
     return this.all(
-      `SELECT * FROM claims WHERE (? IS NULL OR shipment_id = ?) AND (? IS NULL OR liable_org_id = ?) ORDER BY filed_at DESC`,
+      `SELECT * FROM claims WHERE (? IS NULL OR shipment_id = ?) AND (? IS NULL OR liable_org_id = ?)
+         AND (? IS NULL OR (filed_at <= ? AND (filed_at < ? OR id > ?)))
+       ORDER BY filed_at DESC, id LIMIT ?`,
       filter.shipmentId ?? null, filter.shipmentId ?? null, filter.orgId ?? null, filter.orgId ?? null,
+      after?.filedAt ?? null, after?.filedAt ?? null, after?.filedAt ?? null, after?.id ?? null, filter.limit ?? -1,
     ).map(rowToClaim);
   }
 
@@ -304,10 +314,10 @@ export class SqliteOpsStore implements OpsStore {
     return { ...letter, id: Number(result.lastInsertRowid) };
   }
 
-  async listDeadLetters(filter: { deviceId?: string; limit?: number } = {}): Promise<DeadLetter[]> {
+  async listDeadLetters(filter: { deviceId?: string; limit?: number; beforeId?: number } = {}): Promise<DeadLetter[]> {
     return this.all(
-      'SELECT * FROM dead_letters WHERE (? IS NULL OR device_id = ?) ORDER BY id DESC LIMIT ?',
-      filter.deviceId ?? null, filter.deviceId ?? null, filter.limit ?? 500,
+      'SELECT * FROM dead_letters WHERE (? IS NULL OR device_id = ?) AND id < ? ORDER BY id DESC LIMIT ?',
+      filter.deviceId ?? null, filter.deviceId ?? null, filter.beforeId ?? Number.MAX_SAFE_INTEGER, filter.limit ?? 500,
     ).map(rowToDeadLetter);
   }
 
