@@ -53,6 +53,8 @@ export const publicRateLimit = fp(
     await app.register(rateLimit, { global: false, cache: TRACKED_ADDRESSES });
     const check = app.createRateLimit({ max: options.perMinute, timeWindow: WINDOW_MS, cache: TRACKED_ADDRESSES } as Parameters<FastifyInstance['createRateLimit']>[0]);
 
+    const loggedUntil = new Map<string, number>();
+
     // The 429 is sent here, not thrown: the API's error handler would file it under request.invalid.
     // No X-RateLimit-* headers on answers that pass: they differ per client, and a CDN caching a trace
     // answer would hand one client's counter to everyone.
@@ -60,7 +62,14 @@ export const publicRateLimit = fp(
       const result = await check(request);
       if (result.isAllowed || !result.isExceeded) return;
       const retryAfterS = Math.max(1, result.ttlInSeconds);
-      request.log.warn({ clientIp: request.ip, url: request.url, retryAfterS }, 'api.rate_limited');
+      // Logged once per address and window: under a flood a line per refused request would cost more
+      // than the refusal.
+      const now = Date.now();
+      if ((loggedUntil.get(result.key) ?? 0) <= now) {
+        if (loggedUntil.size >= TRACKED_ADDRESSES) loggedUntil.clear();
+        loggedUntil.set(result.key, now + result.ttl);
+        request.log.warn({ clientIp: request.ip, url: request.url, limitPerMin: options.perMinute, retryAfterS }, 'api.rate_limited');
+      }
       return reply
         .code(429)
         .header('retry-after', String(retryAfterS))
