@@ -73,6 +73,8 @@ export const commonEnvShape = {
   INFLUX_TOKEN: z.string().optional(),
   INFLUX_ORG: z.string().default('coldchain'),
   INFLUX_BUCKET: z.string().default('coldchain'),
+  /** Reader threads for the reads that scan readings (curves, measures), off the event loop; default: cores − 1, at least 1. */
+  READ_THREADS: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(64, 'must be at most 64').optional(),
   /** Most readings the spool holds for a remote store that is down; beyond it ingest stops acknowledging. */
   SPOOL_MAX_READINGS: z.coerce.number().int().min(1000).default(5_000_000),
   /**

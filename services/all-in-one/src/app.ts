@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { buildApi } from '@coldchain/api';
+import { buildApi, createReadPool, readerStoreFor } from '@coldchain/api';
 import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { startDemoFleet } from '@coldchain/firmware-sim';
@@ -94,7 +94,8 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         await rules.start();
         stopped.unshift(() => rules.stop());
 
-        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN });
+        const reads = createReadPool({ store: readerStoreFor(config), threads: config.READ_THREADS });
+        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, reads, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN });
         const { port: httpPort } = await api.start();
         stopped.unshift(() => api.stop());
         info.httpPort = httpPort;

@@ -13,6 +13,9 @@ import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { createProfileCatalog } from '@coldchain/storage';
 import type { OpsStore, ProfileCatalog, TelemetryStore } from '@coldchain/storage';
 import { ApiError } from './errors.ts';
+import { AnswerCache } from './reads/answer-cache.ts';
+import { inlineReads } from './reads/read-pool.ts';
+import type { Reads } from './reads/read-types.ts';
 import { createLiveFeed } from './live-feed.ts';
 import type { LiveFeed } from './live-feed.ts';
 import { registerAlertRoutes } from './routes/alerts.ts';
@@ -33,6 +36,11 @@ export type ApiDeps = {
   port: number;
   ops: OpsStore;
   telemetry: TelemetryStore;
+  /**
+   * The reads that scan readings (curves, measures): reader threads (createReadPool) in the services;
+   * without it they run on this thread (tests and tools). Closed with the API.
+   */
+  reads?: Reads;
   adminToken: string;
   /** The bus, for the live alert stream; without it the stream carries only this API's own events. */
   mqtt?: MqttConnectionOptions;
@@ -56,6 +64,10 @@ export type RouteContext = {
   app: ZodApp;
   ops: OpsStore;
   telemetry: TelemetryStore;
+  /** Reads that scan readings, off the event loop (reads/read-pool.ts). */
+  reads: Reads;
+  /** Per-shipment answers, ready to send, by version (reads/answer-cache.ts). */
+  answers: AnswerCache;
   feed: LiveFeed;
   /** The product profiles in force (built-in, with the platform's edits). */
   profiles: ProfileCatalog;
@@ -79,6 +91,8 @@ export function buildApi(deps: ApiDeps) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const feed = createLiveFeed({ mqtt: deps.mqtt, log: deps.log });
+  const reads = deps.reads ?? inlineReads(deps.telemetry);
+  const answers = new AnswerCache();
   const profiles = createProfileCatalog(deps.ops, () => deps.clock.now());
 
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
@@ -124,6 +138,8 @@ export function buildApi(deps: ApiDeps) {
       app: scoped.withTypeProvider<ZodTypeProvider>(),
       ops: deps.ops,
       telemetry: deps.telemetry,
+      reads,
+      answers,
       feed,
       profiles,
       clock: deps.clock,
@@ -151,6 +167,7 @@ export function buildApi(deps: ApiDeps) {
     },
     async stop(): Promise<void> {
       await app.close();
+      await reads.close();
       await feed.stop();
     },
   };

@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   'trace.not_found': 404,
   'review.not_found': 404,
   'review.decided': 409,
+  'reads.busy': 503,
   'internal': 500,
 } as const;
 

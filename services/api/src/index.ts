@@ -3,3 +3,6 @@ export { buildApi } from './app.ts';
 export type { Api, ApiDeps } from './app.ts';
 export { ERROR_STATUS } from './errors.ts';
 export type { ErrorCode } from './errors.ts';
+export { createReadPool, inlineReads } from './reads/read-pool.ts';
+export { readerStoreFor } from './reads/reader-store.ts';
+export type { Reads, ReaderStore } from './reads/read-types.ts';

@@ -6,6 +6,8 @@ import { parseEnv } from '@coldchain/schemas';
 import { InfluxTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { TelemetryStore } from '@coldchain/storage';
 import { buildApi } from './app.ts';
+import { createReadPool } from './reads/read-pool.ts';
+import { readerStoreFor } from './reads/reader-store.ts';
 
 /**
  * The HTTP API and dashboards on their own: `npx tsx services/api/src/main.ts`. The broker (MQTT_URL)
@@ -63,6 +65,7 @@ runService({
       port: config.PORT,
       ops,
       telemetry,
+      reads: createReadPool({ store: readerStoreFor(config), threads: config.READ_THREADS }),
       adminToken: adminToken.value,
       mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_api', password: serviceSecret },
       clock: systemClock,

@@ -1,6 +1,8 @@
-import { budgetStatus, buildLegs, buildVerdict, downsampleMinMax, legAt, measuresPerLeg, STAGE_NAMES, unmonitoredMs } from '@coldchain/domain';
-import type { BudgetStatus, Leg, LegMeasures, Measures, Verdict } from '@coldchain/domain';
+import { createHash } from 'node:crypto';
+import { buildLegs, buildVerdict, legAt, STAGE_NAMES } from '@coldchain/domain';
+import type { BudgetStatus, CustodyEvent, Leg, LegMeasures, Measures, ProductProfile, Verdict } from '@coldchain/domain';
 import type { Alert, OpsStore, ProfileCatalog, Shipment, TelemetryStore } from '@coldchain/storage';
+import type { Reads } from './reads/read-types.ts';
 
 /** A leg as dashboards show it: who held the goods, by name. */
 export type LegView = Leg & { stageName: { zh: string; en: string }; custodian: { id: string; name: string; nameEn: string } };
@@ -21,37 +23,71 @@ export type ShipmentView = {
   measures: { total: Measures; legs: LegMeasures[]; budget: BudgetStatus };
 };
 
-/** Assembles a shipment's view from the stores. */
-export async function loadShipmentView(
-  stores: { ops: OpsStore; telemetry: TelemetryStore; profiles: ProfileCatalog },
-  shipment: Shipment,
-  maxPoints: number,
-  now: number,
-): Promise<ShipmentView> {
-  const { ops, telemetry } = stores;
+/** What a shipment's view is made of in the operational store: small, read on every request. */
+export type ShipmentContext = {
+  shipment: Shipment;
+  profile: ProductProfile;
+  events: CustodyEvent[];
+  legs: LegView[];
+  alerts: Alert[];
+};
+
+/** When the mark of a store that cannot tell its changes (remote stores) expires: answers may lag this much. */
+const UNMARKED_TTL_MS = 10_000;
+
+/** Reads a shipment's context: profile, custody legs with their custodians' names, alerts. */
+export async function loadShipmentContext(stores: { ops: OpsStore; profiles: ProfileCatalog }, shipment: Shipment): Promise<ShipmentContext> {
+  const { ops } = stores;
   const profile = await stores.profiles.get(shipment.profileId);
   if (!profile) throw new Error(`shipment ${shipment.id} has unknown profile ${shipment.profileId}`);
-  const [events, orgs, alerts] = await Promise.all([
-    ops.listCustodyEvents(shipment.id),
-    ops.listOrganisations(),
-    ops.listAlerts({ shipmentId: shipment.id }),
-  ]);
-  const orgById = new Map(orgs.map((o) => [o.id, o]));
+  const [events, alerts] = await Promise.all([ops.listCustodyEvents(shipment.id), ops.listAlerts({ shipmentId: shipment.id, limit: 1000 })]);
+  const custodianIds = [...new Set(events.map((e) => e.toOrgId).filter((id): id is string => id !== null))];
+  const orgs = await Promise.all(custodianIds.map((id) => ops.getOrganisation(id)));
+  const orgById = new Map(orgs.filter((o) => o !== undefined).map((o) => [o.id, o]));
   const legs: LegView[] = buildLegs(events).map((leg) => {
     const org = orgById.get(leg.custodianOrgId);
     return { ...leg, stageName: STAGE_NAMES[leg.stage], custodian: { id: leg.custodianOrgId, name: org?.name ?? leg.custodianOrgId, nameEn: org?.nameEn ?? leg.custodianOrgId } };
   });
-  const end = shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER;
-  const readings = await telemetry.readingsBetween(shipment.deviceId, shipment.startedAt, end, 200_000);
-  const lastReadingAt = readings.at(-1)?.sampledAt ?? null;
-  // Unmonitored up to delivery, or up to the last reading while in transit: a device silent right now
-  // is the no-data alert's business, and the page shows when it last reported.
-  const coveredUntil = shipment.deliveredAt ?? lastReadingAt ?? shipment.startedAt;
-  const unmonitored = unmonitoredMs(readings.map((r) => r.sampledAt), shipment.startedAt, coveredUntil, profile.maxReadingGapMs);
-  const curve = downsampleMinMax(readings.map((r) => ({ t: r.sampledAt, v: r.tempC })), maxPoints).map((p): [number, number] => [p.t, p.v]);
+  return { shipment, profile, events, legs, alerts };
+}
+
+/**
+ * The version of everything a shipment's view is computed from (readings, custody, alerts, profile,
+ * custodians' names) and the server time of its newest change: answers are cached per version.
+ */
+export async function shipmentVersion(telemetry: Pick<TelemetryStore, 'changeMark'>, context: ShipmentContext, now: number): Promise<{ version: string; lastModified: number }> {
+  const { shipment, events, alerts, legs, profile } = context;
+  const mark = await telemetry.changeMark(shipment.deviceId);
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify([shipment.deliveredAt, mark?.mark ?? `t${Math.floor(now / UNMARKED_TTL_MS)}`]));
+  for (const event of events) hash.update(`|e${event.id}:${event.recordedAt}`);
+  for (const alert of alerts) hash.update(`|a${alert.id}:${alert.updatedAt}`);
+  for (const leg of legs) hash.update(`|o${leg.custodian.name}/${leg.custodian.nameEn}`);
+  hash.update(JSON.stringify(profile));
+  const lastModified = Math.max(
+    shipment.createdAt,
+    mark?.changedAt ?? Math.floor(now / UNMARKED_TTL_MS) * UNMARKED_TTL_MS,
+    ...events.map((e) => e.recordedAt),
+    ...alerts.map((a) => a.updatedAt),
+  );
+  return { version: hash.digest('base64url'), lastModified };
+}
+
+/** Assembles a shipment's view: the context from the operational store, the figures from a reader thread. */
+export async function loadShipmentView(reads: Reads, context: ShipmentContext, maxPoints: number, now: number): Promise<ShipmentView> {
+  const { shipment, profile, legs, alerts } = context;
+  const series = await reads.series({
+    deviceId: shipment.deviceId,
+    startedAt: shipment.startedAt,
+    deliveredAt: shipment.deliveredAt,
+    legs: legs.map(({ stageName: _s, custodian: _c, ...leg }) => leg),
+    profile,
+    points: maxPoints,
+    now,
+  });
   const verdict = buildVerdict({
     isDelivered: shipment.deliveredAt !== null,
-    unmonitoredMs: unmonitored,
+    unmonitoredMs: series.unmonitoredMs,
     // Only excursions say the cold chain broke; warnings and no-data alerts are not verdicts.
     excursions: alerts.filter((alert) => alert.kind === 'excursion').map((alert) => ({
       direction: alert.direction,
@@ -63,22 +99,38 @@ export async function loadShipmentView(
   });
   return {
     shipment,
-    profile: {
-      id: profile.id,
-      name: profile.name,
-      optimumC: { min: profile.optimumC.min, max: profile.optimumC.max },
-      limits: profile.limits.map(({ id, direction, thresholdC }) => ({ id, direction, thresholdC })),
-    },
+    profile: profileSummary(profile),
     legs,
-    curve,
-    readingCount: readings.length,
-    lastReadingAt,
-    unmonitoredMs: unmonitored,
+    curve: series.curve,
+    readingCount: series.readingCount,
+    lastReadingAt: series.lastReadingAt,
+    unmonitoredMs: series.unmonitoredMs,
     alerts,
     verdict,
-    measures: (() => {
-      const perLeg = measuresPerLeg(legs, readings, profile, shipment.deliveredAt ?? lastReadingAt ?? now);
-      return { ...perLeg, budget: budgetStatus(perLeg.total, profile) };
-    })(),
+    measures: series.measures,
   };
+}
+
+/** A profile as views show it: name, optimum and limits. */
+export function profileSummary(profile: ProductProfile): ShipmentView['profile'] {
+  return {
+    id: profile.id,
+    name: profile.name,
+    optimumC: { min: profile.optimumC.min, max: profile.optimumC.max },
+    limits: profile.limits.map(({ id, direction, thresholdC }) => ({ id, direction, thresholdC })),
+  };
+}
+
+/** Excursions as answers show them: exact spans from the alerts (device time). */
+export function excursionSpans(alerts: readonly Alert[]) {
+  return alerts
+    .filter((alert) => alert.kind === 'excursion')
+    .map((alert) => ({
+      direction: alert.direction,
+      thresholdC: alert.thresholdC,
+      startedAt: alert.activeAt,
+      endedAt: alert.clearedAt,
+      peakTempC: alert.peakTempC,
+      outsideMs: alert.outsideMs,
+    }));
 }

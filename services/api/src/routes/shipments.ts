@@ -5,7 +5,7 @@ import { STAGES } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
-import { loadShipmentView } from '../shipment-view.ts';
+import { excursionSpans, loadShipmentContext, loadShipmentView, profileSummary, shipmentVersion } from '../shipment-view.ts';
 import { timeField } from '../time-param.ts';
 
 const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/, 'must be 3–64 letters, digits, "_", "." or "-"');
@@ -38,7 +38,7 @@ const handoffBody = z.object({
 });
 
 /** Shipments, their curves and their handoffs. */
-export function registerShipmentRoutes({ app, ops, telemetry, profiles, clock, requireAdmin }: RouteContext): void {
+export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, profiles, clock, requireAdmin }: RouteContext): void {
   const security = [{ bearer: [] }];
 
   async function requireShipment(id: string) {
@@ -97,18 +97,49 @@ export function registerShipmentRoutes({ app, ops, telemetry, profiles, clock, r
 
   app.get('/api/v1/shipments/:id', { preHandler: requireAdmin, schema: { summary: 'A shipment with its legs, alerts, claims and verdict', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
     const shipment = await requireShipment(request.params.id);
-    const view = await loadShipmentView({ ops, telemetry, profiles }, shipment, 0, clock.now());
+    const context = await loadShipmentContext({ ops, profiles }, shipment);
+    const view = await loadShipmentView(reads, context, 0, clock.now());
     const { curve: _curve, ...rest } = view;
     return { ...rest, claims: await ops.listClaims({ shipmentId: shipment.id }) };
   });
 
   app.get(
     '/api/v1/shipments/:id/curve',
-    { preHandler: requireAdmin, schema: { summary: "A shipment's temperature curve, downsampled on the server keeping every bucket's min and max", tags: ['shipments'], security, params: z.object({ id: z.string() }), querystring: z.object({ points: z.coerce.number().int().min(10).max(5000).default(500) }) } },
-    async (request) => {
+    {
+      preHandler: requireAdmin,
+      // Answers are compressed once, when cached (answer-cache.ts), not per request.
+      compress: false,
+      schema: {
+        summary: "A shipment's temperature curve from the rollups, keeping every bucket's min and max, with its excursions' exact spans. Cached per version: ETag / Last-Modified with 304",
+        tags: ['shipments'],
+        security,
+        params: z.object({ id: z.string() }),
+        querystring: z.object({ points: z.coerce.number().int().min(10).max(5000).default(500) }),
+      },
+    },
+    async (request, reply) => {
       const shipment = await requireShipment(request.params.id);
-      const view = await loadShipmentView({ ops, telemetry, profiles }, shipment, request.query.points, clock.now());
-      return { shipmentId: shipment.id, points: view.curve, readingCount: view.readingCount, limits: view.profile.limits, legs: view.legs };
+      const context = await loadShipmentContext({ ops, profiles }, shipment);
+      const now = clock.now();
+      const { version, lastModified } = await shipmentVersion(telemetry, context, now);
+      const points = request.query.points;
+      return answers.send(request, reply, {
+        key: `curve:${shipment.id}:${points}`,
+        version,
+        lastModified,
+        cacheControl: 'private, no-cache',
+        compute: async () => {
+          const curve = await reads.curve({ deviceId: shipment.deviceId, from: shipment.startedAt, to: shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER, points, now });
+          return {
+            shipmentId: shipment.id,
+            points: curve.points,
+            readingCount: curve.readingCount,
+            limits: profileSummary(context.profile).limits,
+            legs: context.legs,
+            excursions: excursionSpans(context.alerts),
+          };
+        },
+      });
     },
   );
 
