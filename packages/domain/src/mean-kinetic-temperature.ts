@@ -8,13 +8,24 @@ const KELVIN_OFFSET = 273.15;
  * (reference/produce.md), each segment weighted by its duration. Null when the segments hold no time.
  */
 export function mktOfSegments(segments: readonly TraceSegment[], deltaHOverR: number): number | null {
-  if (!(deltaHOverR > 0)) throw new RangeError(`deltaHOverR: must be above 0 K, got ${deltaHOverR}`);
+  const rate = mktRateOf(deltaHOverR);
   let weighted = 0;
   let totalMs = 0;
   for (const segment of segments) {
-    weighted += integrateRate(segment, (tempC) => Math.exp(-deltaHOverR / (tempC + KELVIN_OFFSET)));
+    weighted += integrateRate(segment, rate);
     totalMs += segment.endAt - segment.startAt;
   }
+  return mktOfSums(weighted, totalMs, deltaHOverR);
+}
+
+/** The MKT term `exp(−ΔH/(R·T))` as a function of °C; throws a RangeError for a ΔH/R not above 0 K. */
+export function mktRateOf(deltaHOverR: number): (tempC: number) => number {
+  if (!(deltaHOverR > 0)) throw new RangeError(`deltaHOverR: must be above 0 K, got ${deltaHOverR}`);
+  return (tempC) => Math.exp(-deltaHOverR / (tempC + KELVIN_OFFSET));
+}
+
+/** MKT from the time-integral of the MKT term over `totalMs` of monitored time; null without time. */
+export function mktOfSums(weighted: number, totalMs: number, deltaHOverR: number): number | null {
   if (totalMs === 0) return null;
   return deltaHOverR / -Math.log(weighted / totalMs) - KELVIN_OFFSET;
 }

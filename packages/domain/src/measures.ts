@@ -1,8 +1,8 @@
 import type { Leg } from './custody.ts';
-import { mktOfSegments } from './mean-kinetic-temperature.ts';
+import { mktOfSums, mktRateOf } from './mean-kinetic-temperature.ts';
 import type { ProductProfile } from './profiles.ts';
 import { shelfLifeHoursAt } from './shelf-life.ts';
-import { beyondThreshold, integrateRate, traceWindow, type TemperatureSample } from './temperature-trace.ts';
+import { beyondThreshold, integrateRate, orderedSamples, walkOrdered, type TemperatureSample, type TraceSegment } from './temperature-trace.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -56,44 +56,62 @@ export function computeMeasures(input: MeasuresInput): Measures {
   const to = Math.max(from, input.to);
   const maxGapMs = input.maxGapMs ?? profile.maxReadingGapMs;
   const span = { from: Math.min(from, input.span?.from ?? from), to: Math.max(to, input.span?.to ?? to) };
-  const { segments, unmonitoredMs } = traceWindow(readings, { from, to }, span, maxGapMs);
-
   let monitoredMs = 0;
+  let unmonitoredMs = 0;
   let tempIntegral = 0;
   let timeAboveMs = 0;
   let timeBelowMs = 0;
   let degreeMinutesAbove = 0;
   let degreeMinutesBelow = 0;
   let lifeUsed = 0;
+  let mktWeighted = 0;
   const model = profile.shelfLife;
-  for (const segment of segments) {
-    const durationMs = segment.endAt - segment.startAt;
-    monitoredMs += durationMs;
-    tempIntegral += ((segment.startC + segment.endC) / 2) * durationMs;
-    const above = beyondThreshold(segment, profile.optimumC.max, 'above');
-    const below = beyondThreshold(segment, profile.optimumC.min, 'below');
-    timeAboveMs += above.ms;
-    degreeMinutesAbove += above.degreeMinutes;
-    timeBelowMs += below.ms;
-    degreeMinutesBelow += below.degreeMinutes;
-    if (model) lifeUsed += integrateRate(segment, (tempC) => 1 / shelfLifeHoursAt(model, tempC)) / HOUR_MS;
-  }
+  const lifeRate = model ? (tempC: number) => 1 / shelfLifeHoursAt(model, tempC) : null;
+  const mktRate = mktRateOf(profile.mktDeltaHOverR);
+  // One segment object, reused: the walk allocates nothing per reading.
+  const segment: TraceSegment = { startAt: 0, endAt: 0, startC: 0, endC: 0 };
+  // Time-ordered, one per time: the walk and the counts below read the same readings.
+  const points = orderedSamples(readings, span.from, span.to);
+  walkOrdered(
+    points,
+    { from, to },
+    span,
+    maxGapMs,
+    (startAt, endAt, startC, endC) => {
+      segment.startAt = startAt;
+      segment.endAt = endAt;
+      segment.startC = startC;
+      segment.endC = endC;
+      const durationMs = endAt - startAt;
+      monitoredMs += durationMs;
+      tempIntegral += ((startC + endC) / 2) * durationMs;
+      const above = beyondThreshold(segment, profile.optimumC.max, 'above');
+      const below = beyondThreshold(segment, profile.optimumC.min, 'below');
+      timeAboveMs += above.ms;
+      degreeMinutesAbove += above.degreeMinutes;
+      timeBelowMs += below.ms;
+      degreeMinutesBelow += below.degreeMinutes;
+      if (lifeRate) lifeUsed += integrateRate(segment, lifeRate) / HOUR_MS;
+      mktWeighted += integrateRate(segment, mktRate);
+    },
+    (ms) => (unmonitoredMs += ms),
+  );
 
   // Half-open, so a reading at a handoff counts in one leg only; the shipment's last instant is its own.
   const isInWindow = (t: number) => t >= from && (t < to || (t === to && to === span.to && to > from));
-  const times = new Set<number>();
+  let readingCount = 0;
   let minTempC: number | null = null;
   let maxTempC: number | null = null;
-  for (const r of readings) {
-    if (!isInWindow(r.sampledAt) || !Number.isFinite(r.tempC)) continue;
-    times.add(r.sampledAt);
+  for (const r of points) {
+    if (!isInWindow(r.sampledAt)) continue;
+    readingCount += 1;
     minTempC = minTempC === null ? r.tempC : Math.min(minTempC, r.tempC);
     maxTempC = maxTempC === null ? r.tempC : Math.max(maxTempC, r.tempC);
   }
   return {
     from,
     to,
-    readingCount: times.size,
+    readingCount,
     monitoredMs,
     unmonitoredMs,
     timeAboveMs,
@@ -103,7 +121,7 @@ export function computeMeasures(input: MeasuresInput): Measures {
     minTempC,
     maxTempC,
     meanTempC: monitoredMs > 0 ? tempIntegral / monitoredMs : null,
-    mktC: mktOfSegments(segments, profile.mktDeltaHOverR),
+    mktC: mktOfSums(mktWeighted, monitoredMs, profile.mktDeltaHOverR),
     shelfLifeConsumedPct: model ? lifeUsed * 100 : null,
   };
 }
@@ -127,13 +145,30 @@ export function measuresPerLeg(
   const first = ordered[0];
   if (!first) return { legs: [], total: computeMeasures({ readings, from: now, to: now, profile }) };
   const span = { from: first.startedAt, to: Math.max(...ordered.map((leg) => windowOf(leg).to)) };
+  // Sorted once; each leg then reads only its own readings and one neighbour on each side, which is all
+  // a window's pieces depend on (a piece is judged by its two readings), so legs cost their share only.
+  const samples = orderedSamples(readings, span.from, span.to);
+  const around = (window: { from: number; to: number }) =>
+    samples.slice(Math.max(0, firstAtOrAfter(samples, window.from) - 1), Math.min(samples.length, firstAtOrAfter(samples, window.to + 1) + 1));
   return {
     legs: ordered.map((leg) => ({
       legIndex: leg.index,
       stage: leg.stage,
       custodianOrgId: leg.custodianOrgId,
-      measures: computeMeasures({ readings, ...windowOf(leg), profile, span }),
+      measures: computeMeasures({ readings: around(windowOf(leg)), ...windowOf(leg), profile, span }),
     })),
-    total: computeMeasures({ readings, ...span, profile, span }),
+    total: computeMeasures({ readings: samples, ...span, profile, span }),
   };
+}
+
+/** Index of the first sample at or after `t` in time-ordered samples (their length when none). */
+function firstAtOrAfter(samples: readonly TemperatureSample[], t: number): number {
+  let low = 0;
+  let high = samples.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((samples[mid] as TemperatureSample).sampledAt < t) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }

@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Loads uPlot (served under /vendor/) only when a chart is about to be drawn, so that on a slow network
- * the verdict shows before the chart library has arrived.
+ * Loads uPlot (served beside the pages, under the same content-hashed tree, so cached immutably) only
+ * when a chart is about to be drawn, so that on a slow network the verdict shows before the chart
+ * library has arrived.
  */
 
 /** @typedef {typeof import('uplot')} UPlotConstructor */
@@ -14,10 +15,10 @@ export function loadUplot() {
   loading ??= new Promise((resolve, reject) => {
     const css = document.createElement('link');
     css.rel = 'stylesheet';
-    css.href = '/vendor/uPlot.min.css';
+    css.href = new URL('../../vendor/uPlot.min.css', import.meta.url).href;
     document.head.append(css);
     const script = document.createElement('script');
-    script.src = '/vendor/uPlot.iife.min.js';
+    script.src = new URL('../../vendor/uPlot.iife.min.js', import.meta.url).href;
     script.async = true;
     script.onload = () => {
       const uPlot = /** @type {{ uPlot?: UPlotConstructor }} */ (/** @type {unknown} */ (window)).uPlot;
