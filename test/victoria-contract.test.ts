@@ -22,6 +22,7 @@ function drainingOnInsert(spool: SpooledTelemetryStore): TelemetryStore {
       return result;
     },
     readingsBetween: (...args) => spool.readingsBetween(...args),
+    samplesBetween: (...args) => spool.samplesBetween(...args),
     bucketsBetween: (...args) => spool.bucketsBetween(...args),
     changeMark: (...args) => spool.changeMark(...args),
     close: () => spool.close(),

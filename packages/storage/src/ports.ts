@@ -1,4 +1,4 @@
-import type { Attribution, CustodyEvent, LocalizedText, OrgKind, Stage, Tier } from '@coldchain/domain';
+import type { Attribution, CustodyEvent, LocalizedText, OrgKind, Stage, TemperatureSample, Tier } from '@coldchain/domain';
 
 /** A reading as stored: device time, values, and when the server received it. */
 export type StoredReading = {
@@ -27,6 +27,11 @@ export interface TelemetryStore {
   insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }>;
   /** A device's readings with `from <= sampledAt <= to`, in time order, at most `limit`. */
   readingsBetween(deviceId: string, from: number, to: number, limit?: number): Promise<StoredReading[]>;
+  /**
+   * A device's temperatures with `from <= sampledAt <= to`, in time order, at most `limit`: the
+   * readings as the measures need them, read faster than whole readings.
+   */
+  samplesBetween(deviceId: string, from: number, to: number, limit?: number): Promise<TemperatureSample[]>;
   /**
    * The device's buckets of `resolutionMs` (one of ROLLUP_RESOLUTIONS_MS) whose start lies in
    * [from, to], in time order, only buckets holding readings. Each bucket covers all of its readings,

@@ -164,6 +164,17 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       }
     });
 
+    it('gives the temperatures of a window, in time order, as the readings hold them', async () => {
+      await store.insertReadings([reading('dev-s', T0 + 2 * MIN, 5.5), reading('dev-s', T0, 4.25), reading('dev-s', T0 + MIN, -18.75), reading('dev-t', T0, 9)]);
+      expect(await store.samplesBetween('dev-s', T0, T0 + 2 * MIN)).toEqual([
+        { sampledAt: T0, tempC: 4.25 },
+        { sampledAt: T0 + MIN, tempC: -18.75 },
+        { sampledAt: T0 + 2 * MIN, tempC: 5.5 },
+      ]);
+      expect(await store.samplesBetween('dev-s', T0 + MIN, T0 + 2 * MIN, 1)).toEqual([{ sampledAt: T0 + MIN, tempC: -18.75 }]);
+      expect(await store.samplesBetween('dev-none', T0, T0 + MIN)).toEqual([]);
+    });
+
     it('keeps each rollup bucket equal to the raw readings on the same grid, through a late backfill and a duplicate upload', async () => {
       // Six hours of a logger at 1/min with a sawtooth, then the hour it buffered during a signal loss
       // arrives late (with a peak), then a duplicate upload of part of it with other values.

@@ -3,6 +3,7 @@ import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '.
 import { openDatabase } from '../adapters/sqlite/open-database.ts';
 import type { SqliteSync } from '../adapters/sqlite/open-database.ts';
 import { bucketsByScanning } from '../rollups/buckets-from-readings.ts';
+import type { TemperatureSample } from '@coldchain/domain';
 
 const MIGRATIONS = [
   `CREATE TABLE spool (
@@ -173,6 +174,10 @@ export class SpooledTelemetryStore implements TelemetryStore {
         await this.sleep(this.backoffMs);
       }
     }
+  }
+
+  async samplesBetween(deviceId: string, from: number, to: number, limit?: number): Promise<TemperatureSample[]> {
+    return (await this.readingsBetween(deviceId, from, to, limit)).map(({ sampledAt, tempC }) => ({ sampledAt, tempC }));
   }
 
   /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */

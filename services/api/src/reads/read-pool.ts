@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { TelemetryStore } from '@coldchain/storage';
+import type { StoredReading, TelemetryStore } from '@coldchain/storage';
 import { ApiError } from '../errors.ts';
 import { buildCurve } from './curve.ts';
 import type { Curve } from './curve.ts';
@@ -43,15 +43,17 @@ export function createReadPool(options: { store: ReaderStore; threads?: number }
   return {
     curve: (request) => run<Curve>({ kind: 'curve', request }),
     series: (request) => run<Series>({ kind: 'series', request }),
+    readings: (request) => run<StoredReading[]>({ kind: 'readings', request }),
     close: () => pool.destroy(),
   };
 }
 
 /** The same reads on the calling thread: for tests and tools that build the API on a bare store. */
-export function inlineReads(telemetry: Pick<TelemetryStore, 'bucketsBetween' | 'readingsBetween'>): Reads {
+export function inlineReads(telemetry: Pick<TelemetryStore, 'bucketsBetween' | 'readingsBetween' | 'samplesBetween'>): Reads {
   return {
     curve: (request) => buildCurve(telemetry, request),
     series: (request) => computeSeries(telemetry, request),
+    readings: ({ deviceId, from, to, limit }) => telemetry.readingsBetween(deviceId, from, to, limit),
     close: async () => {},
   };
 }

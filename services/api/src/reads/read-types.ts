@@ -1,4 +1,4 @@
-import type { SqliteSync } from '@coldchain/storage';
+import type { SqliteSync, StoredReading } from '@coldchain/storage';
 import type { Curve, CurveRequest } from './curve.ts';
 import type { Series, SeriesRequest } from './series.ts';
 
@@ -9,11 +9,18 @@ export type ReaderStore =
   | { kind: 'influx'; url: string; token: string; org: string; bucket: string };
 
 /** A task for a reader thread. */
-export type ReadTask = { kind: 'curve'; request: CurveRequest } | { kind: 'series'; request: SeriesRequest };
+export type ReadTask =
+  | { kind: 'curve'; request: CurveRequest }
+  | { kind: 'series'; request: SeriesRequest }
+  | { kind: 'readings'; request: ReadingsRequest };
+
+/** A page of a device's readings: `from <= sampledAt <= to`, in time order, at most `limit`. */
+export type ReadingsRequest = { deviceId: string; from: number; to: number; limit: number };
 
 /** The reads that scan readings: on reader threads (createReadPool) or, for tests and tools, inline. */
 export type Reads = {
   curve(request: CurveRequest): Promise<Curve>;
   series(request: SeriesRequest): Promise<Series>;
+  readings(request: ReadingsRequest): Promise<StoredReading[]>;
   close(): Promise<void>;
 };

@@ -17,5 +17,6 @@ const telemetry = openReader((workerData as { store: ReaderStore }).store);
 
 export default async function read(task: ReadTask): Promise<unknown> {
   if (task.kind === 'curve') return buildCurve(telemetry, task.request);
+  if (task.kind === 'readings') return telemetry.readingsBetween(task.request.deviceId, task.request.from, task.request.to, task.request.limit);
   return computeSeries(telemetry, task.request);
 }

@@ -32,11 +32,11 @@ export type Series = {
  * shipment. It scans the readings, so it runs on a reader thread (read-pool.ts), never on the event
  * loop that carries the broker, ingest and rules.
  */
-export async function computeSeries(telemetry: Pick<TelemetryStore, 'bucketsBetween' | 'readingsBetween'>, request: SeriesRequest): Promise<Series> {
+export async function computeSeries(telemetry: Pick<TelemetryStore, 'bucketsBetween' | 'readingsBetween' | 'samplesBetween'>, request: SeriesRequest): Promise<Series> {
   const { deviceId, startedAt, deliveredAt, profile, legs, now } = request;
   const end = deliveredAt ?? Number.MAX_SAFE_INTEGER;
   const [readings, curve] = await Promise.all([
-    telemetry.readingsBetween(deviceId, startedAt, end, MEASURES_LIMIT),
+    telemetry.samplesBetween(deviceId, startedAt, end, MEASURES_LIMIT),
     request.points > 0 ? buildCurve(telemetry, { deviceId, from: startedAt, to: end, points: request.points, now }) : Promise.resolve(null),
   ]);
   const lastReadingAt = readings.at(-1)?.sampledAt ?? null;

@@ -18,7 +18,7 @@ const deviceId = z
   .refine((id) => !id.toLowerCase().startsWith('coldchain-'), 'must not start with "coldchain-" (reserved to the services\' MQTT client ids)');
 
 /** Device provisioning and readings. */
-export function registerDeviceRoutes({ app, ops, telemetry, clock, requireAdmin }: RouteContext): void {
+export function registerDeviceRoutes({ app, ops, reads, clock, requireAdmin }: RouteContext): void {
   app.post(
     '/api/v1/devices',
     {
@@ -86,7 +86,7 @@ export function registerDeviceRoutes({ app, ops, telemetry, clock, requireAdmin 
       // reading given is a position: the next page starts just after it.
       const lastSampledAt = decodeCursor(cursor, readingPosition);
       const start = lastSampledAt === undefined ? from : Math.max(from, lastSampledAt + 1);
-      const rows = await telemetry.readingsBetween(device.id, start, to, limit + 1);
+      const rows = await reads.readings({ deviceId: device.id, from: start, to, limit: limit + 1 });
       const page = toPage(rows, limit, (reading) => reading.sampledAt);
       return {
         deviceId: device.id,

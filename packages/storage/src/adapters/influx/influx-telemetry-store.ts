@@ -4,6 +4,7 @@ import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '.
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
 import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
+import type { TemperatureSample } from '@coldchain/domain';
 
 /** An InfluxDB 2.x bucket. */
 export type InfluxOptions = { url: string; token: string; org: string; bucket: string; flushIntervalMs?: number; batchSize?: number };
@@ -45,6 +46,10 @@ export class InfluxTelemetryStore implements TelemetryStore {
       rhPct: row.rh_pct ?? null,
       receivedAt: row.received_at,
     }));
+  }
+
+  async samplesBetween(deviceId: string, from: number, to: number, limit?: number): Promise<TemperatureSample[]> {
+    return (await this.readingsBetween(deviceId, from, to, limit)).map(({ sampledAt, tempC }) => ({ sampledAt, tempC }));
   }
 
   /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { TemperatureSample } from '@coldchain/domain';
 import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
 import { ROLLUP_RESOLUTIONS_MS } from '../../ports.ts';
 import type { SqliteSync } from './open-database.ts';
@@ -48,6 +49,18 @@ const MIGRATIONS = [
      SELECT device_id, 1, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM readings GROUP BY device_id;`,
 ];
 
+type PackedSamples = { sampledAt: Float64Array; tempC: Float64Array; count: number };
+
+function emptyPack(): PackedSamples {
+  return { sampledAt: new Float64Array(1024), tempC: new Float64Array(1024), count: 0 };
+}
+
+function grown(array: Float64Array): Float64Array {
+  const larger = new Float64Array(array.length * 2);
+  larger.set(array);
+  return larger;
+}
+
 type Row = { device_id: string; sampled_at: number; temp_c: number; rh_pct: number | null; received_at: number };
 type BucketRow = [start: number, min: number, minAt: number, max: number, maxAt: number, sum: number, count: number];
 
@@ -58,6 +71,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly between: Database.Statement;
   private readonly buckets: Database.Statement;
   private readonly mark: Database.Statement;
+  private readonly samples: Database.Statement;
+  /** What the pack_samples aggregate gathered on its last run (one statement at a time per connection). */
+  private packed: PackedSamples = emptyPack();
 
   /** `path` is a file: writes go through a second connection, in a worker thread (sqlite-writer.ts). */
   constructor(path: string, sync: SqliteSync = 'FULL') {
@@ -80,6 +96,31 @@ export class SqliteTelemetryStore implements TelemetryStore {
       )
       .raw(true);
     this.mark = this.db.prepare('SELECT version, changed_at FROM device_changes WHERE device_id = ?');
+    // Rows into JavaScript one by one cost a row object each (about 1 µs); an aggregate gathers the two
+    // numbers into typed arrays instead, about twice as fast for a long shipment's readings.
+    // The typings know one argument per step; SQLite passes both columns.
+    this.db.aggregate('pack_samples', {
+      start: emptyPack,
+      step: (pack: PackedSamples, sampledAt: number, tempC: number) => {
+        if (pack.count === pack.sampledAt.length) {
+          pack.sampledAt = grown(pack.sampledAt);
+          pack.tempC = grown(pack.tempC);
+        }
+        pack.sampledAt[pack.count] = sampledAt;
+        pack.tempC[pack.count] = tempC;
+        pack.count += 1;
+      },
+      result: (pack: PackedSamples) => {
+        this.packed = pack;
+        return pack.count;
+      },
+    } as unknown as Database.RegistrationOptions & Database.AggregateOptions);
+    this.samples = this.db
+      .prepare(
+        `SELECT pack_samples(sampled_at, temp_c) FROM (
+           SELECT sampled_at, temp_c FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?)`,
+      )
+      .pluck();
   }
 
   async insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }> {
@@ -106,6 +147,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
       rhPct: row.rh_pct,
       receivedAt: row.received_at,
     }));
+  }
+
+  async samplesBetween(deviceId: string, from: number, to: number, limit = 100_000): Promise<TemperatureSample[]> {
+    const count = this.samples.get(deviceId, from, to, limit) as number;
+    const { sampledAt, tempC } = this.packed;
+    this.packed = emptyPack();
+    const out = new Array<TemperatureSample>(count);
+    for (let i = 0; i < count; i++) out[i] = { sampledAt: sampledAt[i] as number, tempC: tempC[i] as number };
+    return out;
   }
 
   async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {

@@ -2,6 +2,7 @@ import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '.
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
 import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
+import type { TemperatureSample } from '@coldchain/domain';
 
 /** A VictoriaMetrics server: writes through its InfluxDB line-protocol endpoint, reads through /api/v1/export. */
 export type VictoriaOptions = { url: string; flushIntervalMs?: number; batchSize?: number };
@@ -60,6 +61,10 @@ export class VictoriaTelemetryStore implements TelemetryStore {
       .filter((r) => !Number.isNaN(r.tempC))
       .sort((a, b) => a.sampledAt - b.sampledAt)
       .slice(0, limit);
+  }
+
+  async samplesBetween(deviceId: string, from: number, to: number, limit?: number): Promise<TemperatureSample[]> {
+    return (await this.readingsBetween(deviceId, from, to, limit)).map(({ sampledAt, tempC }) => ({ sampledAt, tempC }));
   }
 
   /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */
