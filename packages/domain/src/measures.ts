@@ -66,8 +66,8 @@ export function computeMeasures(input: MeasuresInput): Measures {
   let lifeUsed = 0;
   let mktWeighted = 0;
   const model = profile.shelfLife;
-  const lifeRate = model ? (tempC: number) => 1 / shelfLifeHoursAt(model, tempC) : null;
-  const mktRate = mktRateOf(profile.mktDeltaHOverR);
+  const lifeRate = model ? lastValueKept((tempC: number) => 1 / shelfLifeHoursAt(model, tempC)) : null;
+  const mktRate = lastValueKept(mktRateOf(profile.mktDeltaHOverR));
   // One segment object, reused: the walk allocates nothing per reading.
   const segment: TraceSegment = { startAt: 0, endAt: 0, startC: 0, endC: 0 };
   // Time-ordered, one per time: the walk and the counts below read the same readings.
@@ -123,6 +123,22 @@ export function computeMeasures(input: MeasuresInput): Measures {
     meanTempC: monitoredMs > 0 ? tempIntegral / monitoredMs : null,
     mktC: mktOfSums(mktWeighted, monitoredMs, profile.mktDeltaHOverR),
     shelfLifeConsumedPct: model ? lifeUsed * 100 : null,
+  };
+}
+
+/**
+ * `rate`, remembering its last answer: consecutive segments share a reading, so the rate at one's end
+ * is asked again at the next one's start (half the exponentials of a long shipment).
+ */
+function lastValueKept(rate: (tempC: number) => number): (tempC: number) => number {
+  let lastC = Number.NaN;
+  let lastRate = Number.NaN;
+  return (tempC) => {
+    if (tempC !== lastC) {
+      lastC = tempC;
+      lastRate = rate(tempC);
+    }
+    return lastRate;
   };
 }
 

@@ -14,9 +14,20 @@ export type TemperatureSample = { sampledAt: number; tempC: number };
  * values that are not numbers: a sensor fault is never a temperature.
  */
 export function orderedSamples(samples: readonly TemperatureSample[], from: number, to: number): TemperatureSample[] {
+  if (isOrderedWithin(samples, from, to)) return samples.slice();
   const inside = samples.filter((s) => s.sampledAt >= from && s.sampledAt <= to && Number.isFinite(s.tempC));
   const sorted = [...inside].sort((a, b) => a.sampledAt - b.sampledAt);
   return sorted.filter((s, i) => i === 0 || s.sampledAt !== sorted[i - 1]?.sampledAt);
+}
+
+/** Whether the samples are already what orderedSamples makes: strictly in time order, finite, inside [from, to]. */
+function isOrderedWithin(samples: readonly TemperatureSample[], from: number, to: number): boolean {
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const s of samples) {
+    if (!(s.sampledAt > previous) || s.sampledAt < from || s.sampledAt > to || !Number.isFinite(s.tempC)) return false;
+    previous = s.sampledAt;
+  }
+  return true;
 }
 
 /**
