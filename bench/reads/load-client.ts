@@ -12,6 +12,8 @@ const latencies: number[] = [];
 const statuses: Record<string, number> = {};
 let next = 0;
 let bytes = 0;
+// CPU from here on: the load itself, not tsx's start.
+const cpuAtStart = process.cpuUsage();
 const started = performance.now();
 const endAt = started + plan.durationMs;
 // An answer that lands after the window is not counted; the window is what requests/s divides by.
@@ -37,5 +39,5 @@ const elapsedMs = performance.now() - started;
 agent.destroy();
 const requests = latencies.length;
 const ok = Object.entries(statuses).filter(([status]) => /^2\d\d$/.test(status) || status === '304').reduce((sum, [, n]) => sum + n, 0);
-process.stdout.write(JSON.stringify({ elapsedMs, requests, ok, non2xx: requests - ok, statuses, latency: percentiles(latencies), bytes, unfinishedAtEnd: lateAnswers, cpu: process.cpuUsage() }) + '\n');
+process.stdout.write(JSON.stringify({ elapsedMs, requests, ok, non2xx: requests - ok, statuses, latency: percentiles(latencies), bytes, unfinishedAtEnd: lateAnswers, cpu: process.cpuUsage(cpuAtStart) }) + '\n');
 process.exit(0);

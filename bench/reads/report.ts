@@ -46,6 +46,8 @@ export function phaseRows(phase: PhaseResult, rpsGoal: number | null): Row[] {
   return [
     { metric: `${phase.name}: requests/s`, value: Math.round(phase.requestsPerSecond).toLocaleString('en-US'), goal: rpsGoal === null ? '' : `≥ ${rpsGoal.toLocaleString('en-US')}/s`, met: rpsGoal === null ? '' : verdict(phase.requestsPerSecond >= rpsGoal && load.non2xx === 0) },
     { metric: `${phase.name}: latency`, value: `p50 ${formatMs(load.latency.p50)} / p99 ${formatMs(load.latency.p99)}`, goal: '', met: '' },
+    // The load generator shares the cores with the service: what it took of them is part of the figure.
+    { metric: `${phase.name}: load generator CPU (same cores)`, value: `${Math.round(((load.cpu.user + load.cpu.system) / 1000 / load.elapsedMs) * 100)} % of one core`, goal: '', met: '' },
     { metric: `${phase.name}: non-2xx (of ${load.requests.toLocaleString('en-US')})`, value: load.non2xx === 0 ? '0' : `${load.non2xx} ${JSON.stringify(load.statuses)}`, goal: '0', met: verdict(load.non2xx === 0) },
     { metric: `${phase.name}: canary PUBACK (commit) (n=${phase.canary.puback.count}, missing ${phase.canary.missing})`, value: `p50 ${formatMs(phase.canary.puback.p50)} / p99 ${formatMs(phase.canary.puback.p99)}`, goal: 'p99 ≤ 100 ms', met: verdict(phase.canary.puback.p99 <= 100 && phase.canary.missing === 0) },
     { metric: `${phase.name}: probe publish → signed webhook (n=${phase.probes.webhook.count}, missing ${phase.probes.missing})`, value: `p50 ${formatMs(phase.probes.webhook.p50)} / p99 ${formatMs(phase.probes.webhook.p99)}`, goal: 'p99 ≤ 250 ms', met: verdict(phase.probes.webhook.p99 <= 250 && phase.probes.missing === 0) },
