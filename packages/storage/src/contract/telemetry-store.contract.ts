@@ -186,9 +186,13 @@ export function describeTelemetryStoreContract(name: string, open: () => Promise
       const duplicate = lost.slice(0, 30).map((r) => ({ ...r, tempC: -30 + r.tempC }));
       expect(await store.insertReadings(duplicate)).toEqual({ inserted: 0, duplicates: 30 });
       await store.insertReadings([reading('dev-other', T0 + 30 * MIN, 40)]);
+      // A logger re-sends its last 40 readings (other values: a firmware bug) with 40 new ones, interleaved.
+      const resent = live.slice(-40).map((r) => ({ ...r, tempC: r.tempC + 50 }));
+      const fresh = Array.from({ length: 40 }, (_, i) => reading('dev-r', T0 + (360 + i) * MIN, i === 5 ? -3.5 : 5));
+      expect(await store.insertReadings(resent.flatMap((r, i) => [r, fresh[i]!]))).toEqual({ inserted: 40, duplicates: 40 });
 
       const raw = await store.readingsBetween('dev-r', T0 - 3_600_000, T0 + 7 * 3_600_000, 10_000);
-      expect(raw).toHaveLength(360);
+      expect(raw).toHaveLength(400);
       for (const resolution of ROLLUP_RESOLUTIONS_MS) {
         const buckets = await store.bucketsBetween('dev-r', T0 - 3_600_000, T0 + 7 * 3_600_000, resolution);
         expect(buckets.map(withoutSum)).toEqual(expectedBuckets(raw, resolution).map(withoutSum));
