@@ -274,6 +274,12 @@ export interface OpsStore {
   listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]>;
 
   /**
+   * A mark that changes whenever anything of the shipment's view in this store changes (its alerts, its
+   * custody events, its custodians' names), read cheaply on every request to version cached answers.
+   */
+  shipmentChangeMark(shipmentId: string): Promise<ChangeMark>;
+
+  /**
    * The alert of (shipment, rule) whose condition is still firing and that nobody resolved, if any: an
    * alert's identity. An alert that cleared and awaits acknowledgement is not it: a new excursion of the
    * same rule is an alert of its own.

@@ -146,6 +146,17 @@ describe('cached reads through real HTTP, on reader threads', () => {
     expect(json(afterAlert).excursions).toEqual([{ direction: 'above', thresholdC: 15, startedAt: alert.activeAt, endedAt: alert.clearedAt, peakTempC: 24.5, outsideMs: 2 * MIN }]);
     const curveAfter = json(await get(`${base}/api/v1/shipments/shp-cache/curve?points=200`, admin));
     expect(curveAfter.excursions).toEqual(json(afterAlert).excursions);
+
+    // A handoff, and a custodian renamed: both on the page.
+    const handoff = await api.app.inject({ method: 'POST', url: '/api/v1/shipments/shp-cache/handoffs', payload: { at: T0 + 60 * HOUR, stage: 'last_mile', toOrgId: 'org-coop' }, headers: admin });
+    expect(handoff.statusCode).toBe(201);
+    const afterHandoff = await get(`${base}/api/v1/trace/${traceCode}`, { 'if-none-match': String(afterAlert.headers.etag) });
+    expect(afterHandoff.status).toBe(200);
+    expect(json(afterHandoff).legs.map((leg: { stage: string }) => leg.stage)).toEqual(['packhouse', 'hub', 'last_mile']);
+    await ops.upsertOrganisation({ id: 'org-hub', name: '海口南港冷库', nameEn: 'Haikou South Port Cold Store', kind: 'warehouse', createdAt: T0 });
+    const afterRename = await get(`${base}/api/v1/trace/${traceCode}`, { 'if-none-match': String(afterHandoff.headers.etag) });
+    expect(afterRename.status).toBe(200);
+    expect(json(afterRename).legs[1].custodian.nameEn).toBe('Haikou South Port Cold Store');
   });
 
   it('sends the answer compressed as the client accepts, the same JSON in every encoding', async () => {

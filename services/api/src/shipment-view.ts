@@ -35,11 +35,17 @@ export type ShipmentContext = {
 /** When the mark of a store that cannot tell its changes (remote stores) expires: answers may lag this much. */
 const UNMARKED_TTL_MS = 10_000;
 
+/** A shipment's profile, which must exist. */
+export async function requireProfile(profiles: ProfileCatalog, shipment: Shipment): Promise<ProductProfile> {
+  const profile = await profiles.get(shipment.profileId);
+  if (!profile) throw new Error(`shipment ${shipment.id} has unknown profile ${shipment.profileId}`);
+  return profile;
+}
+
 /** Reads a shipment's context: profile, custody legs with their custodians' names, alerts. */
 export async function loadShipmentContext(stores: { ops: OpsStore; profiles: ProfileCatalog }, shipment: Shipment): Promise<ShipmentContext> {
   const { ops } = stores;
-  const profile = await stores.profiles.get(shipment.profileId);
-  if (!profile) throw new Error(`shipment ${shipment.id} has unknown profile ${shipment.profileId}`);
+  const profile = await requireProfile(stores.profiles, shipment);
   const [events, alerts] = await Promise.all([ops.listCustodyEvents(shipment.id), ops.listAlerts({ shipmentId: shipment.id, limit: 1000 })]);
   const custodianIds = [...new Set(events.map((e) => e.toOrgId).filter((id): id is string => id !== null))];
   const orgs = await Promise.all(custodianIds.map((id) => ops.getOrganisation(id)));
@@ -51,26 +57,36 @@ export async function loadShipmentContext(stores: { ops: OpsStore; profiles: Pro
   return { shipment, profile, events, legs, alerts };
 }
 
+/** Each profile object's hash, computed once (the catalog hands out the same object until it changes). */
+const profileHashes = new WeakMap<ProductProfile, string>();
+
+function profileHash(profile: ProductProfile): string {
+  let hash = profileHashes.get(profile);
+  if (!hash) {
+    hash = createHash('sha256').update(JSON.stringify(profile)).digest('base64url');
+    profileHashes.set(profile, hash);
+  }
+  return hash;
+}
+
 /**
- * The version of everything a shipment's view is computed from (readings, custody, alerts, profile,
- * custodians' names) and the server time of its newest change: answers are cached per version.
+ * The version of everything a shipment's view is computed from (readings, custody, custodians' names,
+ * alerts, profile) and the server time of its newest change, from two cheap marks and no row of
+ * readings: answers are cached per version, so a request for an unchanged shipment computes nothing.
  */
-export async function shipmentVersion(telemetry: Pick<TelemetryStore, 'changeMark'>, context: ShipmentContext, now: number): Promise<{ version: string; lastModified: number }> {
-  const { shipment, events, alerts, legs, profile } = context;
-  const mark = await telemetry.changeMark(shipment.deviceId);
-  const hash = createHash('sha256');
-  hash.update(JSON.stringify([shipment.deliveredAt, mark?.mark ?? `t${Math.floor(now / UNMARKED_TTL_MS)}`]));
-  for (const event of events) hash.update(`|e${event.id}:${event.recordedAt}`);
-  for (const alert of alerts) hash.update(`|a${alert.id}:${alert.updatedAt}`);
-  for (const leg of legs) hash.update(`|o${leg.custodian.name}/${leg.custodian.nameEn}`);
-  hash.update(JSON.stringify(profile));
-  const lastModified = Math.max(
-    shipment.createdAt,
-    mark?.changedAt ?? Math.floor(now / UNMARKED_TTL_MS) * UNMARKED_TTL_MS,
-    ...events.map((e) => e.recordedAt),
-    ...alerts.map((a) => a.updatedAt),
-  );
-  return { version: hash.digest('base64url'), lastModified };
+export async function shipmentVersion(
+  stores: { ops: Pick<OpsStore, 'shipmentChangeMark'>; telemetry: Pick<TelemetryStore, 'changeMark'> },
+  shipment: Shipment,
+  profile: ProductProfile,
+  now: number,
+): Promise<{ version: string; lastModified: number }> {
+  const [readings, operational] = await Promise.all([stores.telemetry.changeMark(shipment.deviceId), stores.ops.shipmentChangeMark(shipment.id)]);
+  // A store that cannot tell its changes: the version moves every UNMARKED_TTL_MS.
+  const slot = Math.floor(now / UNMARKED_TTL_MS) * UNMARKED_TTL_MS;
+  const version = createHash('sha256')
+    .update(JSON.stringify([shipment.deliveredAt, readings?.mark ?? `t${slot}`, operational.mark, profileHash(profile)]))
+    .digest('base64url');
+  return { version, lastModified: Math.max(shipment.createdAt, readings?.changedAt ?? slot, operational.changedAt) };
 }
 
 /** Assembles a shipment's view: the context from the operational store, the figures from a reader thread. */

@@ -5,7 +5,7 @@ import { STAGES } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
-import { excursionSpans, loadShipmentContext, loadShipmentView, profileSummary, shipmentVersion } from '../shipment-view.ts';
+import { excursionSpans, loadShipmentContext, loadShipmentView, profileSummary, requireProfile, shipmentVersion } from '../shipment-view.ts';
 import { timeField } from '../time-param.ts';
 
 const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/, 'must be 3–64 letters, digits, "_", "." or "-"');
@@ -119,9 +119,8 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     },
     async (request, reply) => {
       const shipment = await requireShipment(request.params.id);
-      const context = await loadShipmentContext({ ops, profiles }, shipment);
       const now = clock.now();
-      const { version, lastModified } = await shipmentVersion(telemetry, context, now);
+      const { version, lastModified } = await shipmentVersion({ ops, telemetry }, shipment, await requireProfile(profiles, shipment), now);
       const points = request.query.points;
       return answers.send(request, reply, {
         key: `curve:${shipment.id}:${points}`,
@@ -129,6 +128,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
         lastModified,
         cacheControl: 'private, no-cache',
         compute: async () => {
+          const context = await loadShipmentContext({ ops, profiles }, shipment);
           const curve = await reads.curve({ deviceId: shipment.deviceId, from: shipment.startedAt, to: shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER, points, now });
           return {
             shipmentId: shipment.id,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
-import { excursionSpans, loadShipmentContext, loadShipmentView, shipmentVersion } from '../shipment-view.ts';
+import { excursionSpans, loadShipmentContext, loadShipmentView, requireProfile, shipmentVersion } from '../shipment-view.ts';
 import type { ShipmentView } from '../shipment-view.ts';
 
 /**
@@ -24,9 +24,8 @@ export function registerTraceRoutes({ app, ops, telemetry, reads, answers, profi
     async (request, reply) => {
       const shipment = await ops.getShipmentByTraceCode(request.params.traceCode);
       if (!shipment) throw new ApiError('trace.not_found', 'no shipment has this trace code');
-      const context = await loadShipmentContext({ ops, profiles }, shipment);
       const now = clock.now();
-      const { version, lastModified } = await shipmentVersion(telemetry, context, now);
+      const { version, lastModified } = await shipmentVersion({ ops, telemetry }, shipment, await requireProfile(profiles, shipment), now);
       const points = request.query.points;
       return answers.send(request, reply, {
         key: `trace:${shipment.id}:${points}`,
@@ -34,7 +33,7 @@ export function registerTraceRoutes({ app, ops, telemetry, reads, answers, profi
         lastModified,
         // A CDN in front serves a live-stream crowd from its copy, revalidating in the background.
         cacheControl: 'public, max-age=15, stale-while-revalidate=60',
-        compute: async () => traceAnswer(await loadShipmentView(reads, context, points, now)),
+        compute: async () => traceAnswer(await loadShipmentView(reads, await loadShipmentContext({ ops, profiles }, shipment), points, now)),
       });
     },
   );

@@ -129,4 +129,7 @@ export const OPS_MIGRATIONS = [
   `CREATE INDEX shipments_started ON shipments (started_at DESC, id);
    CREATE INDEX alerts_created_id ON alerts (created_at DESC, id);
    CREATE INDEX claims_filed ON claims (filed_at DESC, id);`,
+  // v14: a shipment's alerts are read by shipment on every trace and curve request, and their newest
+  // change makes the answer's version (issue 10): by index, not by a scan of every alert.
+  `CREATE INDEX alerts_shipment ON alerts (shipment_id, updated_at);`,
 ];

@@ -4,6 +4,7 @@ import type { CustodyEvent, LocalizedText, Tier } from '@coldchain/domain';
 import type {
   Alert,
   AlertFilter,
+  ChangeMark,
   AlertKind,
   AlertStatus,
   Claim,
@@ -164,6 +165,19 @@ export class SqliteOpsStore implements OpsStore {
 
   async listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]> {
     return this.all('SELECT * FROM custody_events WHERE shipment_id = ? ORDER BY at, seq', shipmentId).map(rowToCustodyEvent);
+  }
+
+  async shipmentChangeMark(shipmentId: string): Promise<ChangeMark> {
+    const row = this.one(
+      `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM alerts WHERE shipment_id = @id) AS alerts,
+              (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM custody_events WHERE shipment_id = @id) AS custody,
+              (SELECT group_concat(o.name || '/' || o.name_en, '|') FROM custody_events e JOIN organisations o ON o.id = e.to_org_id
+                WHERE e.shipment_id = @id) AS custodians,
+              max(coalesce((SELECT max(updated_at) FROM alerts WHERE shipment_id = @id), 0),
+                  coalesce((SELECT max(recorded_at) FROM custody_events WHERE shipment_id = @id), 0)) AS changed_at`,
+      { id: shipmentId },
+    ) as { alerts: string; custody: string; custodians: string | null; changed_at: number };
+    return { mark: `${row.alerts}|${row.custody}|${row.custodians ?? ''}`, changedAt: row.changed_at };
   }
 
   async findUnresolvedAlert(shipmentId: string, ruleId: string): Promise<Alert | undefined> {
