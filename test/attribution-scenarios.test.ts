@@ -136,7 +136,8 @@ describe('attribution scenarios through firmware-sim, MQTT and the API (issue 9,
 async function startOnMovableClock(): Promise<{ info: AllInOneInfo; advance(ms: number): void; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'coldchain-test-'));
   let offsetMs = 0;
-  const config = allInOneEnvSchema.parse({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', MQTT_PORT: '0', DEMO: '0', SQLITE_SYNC: 'NORMAL' });
+  // The API on the main thread: it reads the same movable clock (a thread has the system clock).
+  const config = allInOneEnvSchema.parse({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', MQTT_PORT: '0', DEMO: '0', SQLITE_SYNC: 'NORMAL', API_THREAD: '0' });
   const service = buildAllInOne(config, { clock: { now: () => Date.now() + offsetMs }, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }) });
   return {
     info: await service.start(),

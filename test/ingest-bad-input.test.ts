@@ -14,7 +14,18 @@ describe('bad input through the embedded broker: a clear reason, nothing else di
   let service: RunningService;
   let api: ApiClient;
 
-  const readings = async (deviceId: string) => (await api.call<{ readings: { sampledAt: number; tempC: number }[] }>('GET', `/api/v1/devices/${deviceId}/readings?limit=100000`)).readings;
+  /** Every stored reading of the device, page after page (a page holds at most 10,000). */
+  const readings = async (deviceId: string) => {
+    const all: { sampledAt: number; tempC: number }[] = [];
+    let cursor: string | null = null;
+    for (let page = 0; page < 100; page++) {
+      const answer: { readings: { sampledAt: number; tempC: number }[]; nextCursor: string | null } = await api.call('GET', `/api/v1/devices/${deviceId}/readings?limit=10000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      all.push(...answer.readings);
+      cursor = answer.nextCursor;
+      if (cursor === null) break;
+    }
+    return all;
+  };
   const deadLetters = async (deviceId: string) => (await api.call<{ deadLetters: DeadLetter[] }>('GET', `/api/v1/dead-letters?deviceId=${deviceId}`)).deadLetters;
 
   /** Publishes raw payloads as a device, then a valid marker reading, and waits until the marker is stored. */

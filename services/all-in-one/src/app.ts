@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { buildApi, createReadPool, readerStoreFor } from '@coldchain/api';
+import { buildApi, createReadPool, readerStoreFor, startApiThread } from '@coldchain/api';
 import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { startDemoFleet } from '@coldchain/firmware-sim';
@@ -94,10 +94,34 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         await rules.start();
         stopped.unshift(() => rules.stop());
 
-        const reads = createReadPool({ store: readerStoreFor(config), threads: config.READ_THREADS });
-        const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, reads, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: log.child({ service: 'api' }), metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN });
-        const { port: httpPort } = await api.start();
-        stopped.unshift(() => api.stop());
+        const apiLog = log.child({ service: 'api' });
+        let httpPort: number;
+        if (config.API_THREAD === '1') {
+          // The API in its own thread (decision 0014), with its own store connections and reader threads.
+          const api = await startApiThread(
+            {
+              host: config.HOST,
+              port: config.PORT,
+              dataDir: config.DATA_DIR,
+              sync: config.SQLITE_SYNC,
+              readerStore: readerStoreFor(config),
+              readThreads: config.READ_THREADS,
+              adminToken: adminToken.value,
+              mqtt: mqtt('api'),
+              trustedProxies: config.TRUSTED_PROXIES,
+              publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN,
+              logLevel: log.level,
+            },
+            { log: apiLog, metrics, outbox },
+          );
+          stopped.unshift(() => api.stop());
+          httpPort = api.port;
+        } else {
+          const reads = createReadPool({ store: readerStoreFor(config), threads: config.READ_THREADS });
+          const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, reads, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: apiLog, metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN });
+          ({ port: httpPort } = await api.start());
+          stopped.unshift(() => api.stop());
+        }
         info.httpPort = httpPort;
         info.apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${httpPort}`;
 

@@ -7,6 +7,11 @@ export const allInOneEnvSchema = z.object({
   DEMO: z.enum(['0', '1'], { error: 'must be 1 (run the demo fleet) or 0' }).default('1'),
   DEMO_SPEED: z.coerce.number({ error: 'must be a number' }).min(1, 'must be at least 1').max(100_000, 'must be at most 100000').default(720),
   DEMO_SHIPMENTS: z.coerce.number().int().min(1).max(500).default(20),
+  /**
+   * 1: the HTTP API runs in its own thread, so readers never queue in front of the broker, ingest and
+   * rules (decision 0014); 0: on the main event loop (tools and tests that move the clock).
+   */
+  API_THREAD: z.enum(['0', '1'], { error: 'must be 1 (the API in its own thread) or 0 (on the main event loop)' }).default('1'),
 });
 
 export type AllInOneConfig = z.infer<typeof allInOneEnvSchema>;

@@ -6,12 +6,11 @@ import swaggerUi from '@fastify/swagger-ui';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
-import type { Outbox } from '@coldchain/notify';
 import { isSameToken } from '@coldchain/auth';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { createProfileCatalog } from '@coldchain/storage';
 import type { OpsStore, ProfileCatalog, TelemetryStore } from '@coldchain/storage';
+import type { MetricsSource, OutboxView } from './api-deps.ts';
 import { ApiError } from './errors.ts';
 import { AnswerCache } from './reads/answer-cache.ts';
 import { inlineReads } from './reads/read-pool.ts';
@@ -47,9 +46,9 @@ export type ApiDeps = {
   clock: Clock;
   log: Logger;
   /** Served at /metrics in Prometheus text format. */
-  metrics?: Registry;
+  metrics?: MetricsSource;
   /** The notification outbox, listed at /api/v1/notifications when this process holds it. */
-  outbox?: Outbox;
+  outbox?: OutboxView;
   /** Proxies (IPs, CIDR ranges) whose X-Forwarded-For names the client; default none: the socket's peer is the client. */
   trustedProxies?: string[];
   /** Requests per minute one client address may make to the public routes; 0: no limit. Default 600. */

@@ -6,3 +6,5 @@ export type { ErrorCode } from './errors.ts';
 export { createReadPool, inlineReads } from './reads/read-pool.ts';
 export { readerStoreFor } from './reads/reader-store.ts';
 export type { Reads, ReaderStore } from './reads/read-types.ts';
+export { startApiThread } from './api-thread.ts';
+export type { ApiThread } from './api-thread.ts';

@@ -19,7 +19,7 @@ const MAX_QUEUE = 2_000;
 export function createReadPool(options: { store: ReaderStore; threads?: number }): Reads {
   const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
   const pool = new Piscina({
-    filename: new URL('./read-worker.ts', import.meta.url).href,
+    filename: new URL('./read-worker-entry.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
     // Remote stores answer over HTTP: a thread can wait on several at once.
@@ -27,8 +27,6 @@ export function createReadPool(options: { store: ReaderStore; threads?: number }
     maxQueue: MAX_QUEUE,
     idleTimeout: 60_000,
     workerData: { store: options.store },
-    // The worker is TypeScript, run as the rest of the project is (decision 0001).
-    execArgv: withTsx(process.execArgv),
   });
   const run = async <T>(task: ReadTask): Promise<T> => {
     try {
@@ -56,10 +54,4 @@ export function inlineReads(telemetry: Pick<TelemetryStore, 'bucketsBetween' | '
     readings: ({ deviceId, from, to, limit }) => telemetry.readingsBetween(deviceId, from, to, limit),
     close: async () => {},
   };
-}
-
-function withTsx(execArgv: readonly string[]): string[] {
-  const args = [...execArgv];
-  const hasTsx = args.some((arg, i) => (arg === '--import' && args[i + 1] === 'tsx') || arg === '--import=tsx');
-  return hasTsx ? args : [...args, '--import', 'tsx'];
 }

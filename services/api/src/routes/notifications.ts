@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Outbox } from '@coldchain/notify';
+import type { OutboxView } from '../api-deps.ts';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { timeField } from '../time-param.ts';
@@ -16,7 +16,7 @@ const channelSchema = z
   .refine((c) => c.type !== 'webhook' || Boolean(c.secret), { message: 'a webhook channel needs a secret: receivers verify the HMAC-SHA256 signature with it', path: ['secret'] });
 
 /** Notification channels per organisation, silences, and the delivery outbox. */
-export function registerNotificationRoutes({ app, ops, clock, requireAdmin }: RouteContext, outbox?: Outbox): void {
+export function registerNotificationRoutes({ app, ops, clock, requireAdmin }: RouteContext, outbox?: OutboxView): void {
   const security = [{ bearer: [] }];
 
   app.put(
