@@ -26,7 +26,7 @@ export { shelfLifeHoursAt } from './shelf-life.ts';
 export type { TemperatureSample } from './temperature-trace.ts';
 export { meanKineticTemperatureC } from './mean-kinetic-temperature.ts';
 export type { LegMeasures, Measures, MeasuresInput } from './measures.ts';
-export { computeMeasures, measuresPerLeg } from './measures.ts';
+export { computeMeasures, measuresPerLeg, totalMeasures } from './measures.ts';
 export type { BudgetStatus } from './budget.ts';
 export { budgetStatus } from './budget.ts';
 export type { Evaluation, RuleState, RuleStateName, Transition } from './excursion-machine.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unmonitoredMs } from './coverage.ts';
 import { buildLegs, type CustodyEvent, type Stage } from './custody.ts';
-import { computeMeasures, measuresPerLeg, type Measures } from './measures.ts';
+import { computeMeasures, measuresPerLeg, totalMeasures, type Measures } from './measures.ts';
 import { BANANA, LYCHEE, STRAWBERRY, type ProductProfile } from './profiles.ts';
 
 const MIN = 60_000;
@@ -169,6 +169,12 @@ describe('measuresPerLeg', () => {
   ])('the legs add up to the shipment: %s', (_, pick) => {
     expect(sum(pick)).toBeCloseTo(pick(result.total), 6);
     expect(pick(result.total)).not.toBeNaN();
+  });
+
+  it('gives the same total alone as with the legs', () => {
+    expect(totalMeasures(legs, readings, LYCHEE, NOW)).toEqual(result.total);
+    expect(totalMeasures(legs, [...readings].reverse(), LYCHEE, NOW)).toEqual(result.total);
+    expect(totalMeasures([], readings, LYCHEE, NOW)).toEqual(measuresPerLeg([], readings, LYCHEE, NOW).total);
   });
 
   it('the legs cover the shipment, and their extremes are the shipment\'s', () => {

@@ -19,7 +19,7 @@ export type ShipmentView = {
   unmonitoredMs: number;
   alerts: Alert[];
   verdict: Verdict;
-  /** Time and degree-minutes outside the optimum, MKT, shelf life used, unmonitored time: per leg and in all. */
+  /** Time and degree-minutes outside the optimum, MKT, shelf life used, unmonitored time: in all, and per leg when asked. */
   measures: { total: Measures; legs: LegMeasures[]; budget: BudgetStatus };
 };
 
@@ -90,7 +90,7 @@ export async function shipmentVersion(
 }
 
 /** Assembles a shipment's view: the context from the operational store, the figures from a reader thread. */
-export async function loadShipmentView(reads: Reads, context: ShipmentContext, maxPoints: number, now: number): Promise<ShipmentView> {
+export async function loadShipmentView(reads: Reads, context: ShipmentContext, options: { points: number; perLeg: boolean }, now: number): Promise<ShipmentView> {
   const { shipment, profile, legs, alerts } = context;
   const series = await reads.series({
     deviceId: shipment.deviceId,
@@ -98,7 +98,8 @@ export async function loadShipmentView(reads: Reads, context: ShipmentContext, m
     deliveredAt: shipment.deliveredAt,
     legs: legs.map(({ stageName: _s, custodian: _c, ...leg }) => leg),
     profile,
-    points: maxPoints,
+    points: options.points,
+    perLeg: options.perLeg,
     now,
   });
   const verdict = buildVerdict({

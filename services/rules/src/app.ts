@@ -84,7 +84,7 @@ export function buildRules(deps: RulesDeps) {
   const events = createEventSink({ bus: () => publisher, notify, log });
   const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
-  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt, reminderMs: deps.reminderMs });
+  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, reminderMs: deps.reminderMs });
 
   function recordFor(deviceId: string): DeviceRecord {
     let record = devices.get(deviceId);

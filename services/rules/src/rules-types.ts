@@ -6,6 +6,7 @@ export type ShipmentRef = { id: string; profileId: string; startedAt: number; de
 
 /** Everything the rules service keeps for one device. */
 export type DeviceRecord = {
+  /** Server time the device was last heard from (a message, or a reading caught up from the store); 0: not yet. */
   lastHeardAt: number;
   shipment: ShipmentRef | null;
   shipmentAt: number;

@@ -132,6 +132,8 @@ export function createStoreReplay(deps: {
           for await (const readings of storedAfter(shipment.deviceId, from, shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER)) {
             for (const r of readings) {
               deps.stats.caughtUp++;
+              // Heard when the store received it: a device silent since before the restart is silent.
+              record.lastHeardAt = Math.max(record.lastHeardAt, r.receivedAt);
               await deps.evaluate(shipment.deviceId, record, ref, { sampledAt: r.sampledAt, tempC: r.tempC, rhPct: r.rhPct });
             }
           }

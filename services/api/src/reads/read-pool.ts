@@ -4,6 +4,7 @@ import type { StoredReading, TelemetryStore } from '@coldchain/storage';
 import { ApiError } from '../errors.ts';
 import { buildCurve } from './curve.ts';
 import type { Curve } from './curve.ts';
+import { SamplesCache } from './samples-cache.ts';
 import { computeSeries } from './series.ts';
 import type { Series } from './series.ts';
 import type { Reads, ReaderStore, ReadTask } from './read-types.ts';
@@ -48,9 +49,10 @@ export function createReadPool(options: { store: ReaderStore; threads?: number }
 
 /** The same reads on the calling thread: for tests and tools that build the API on a bare store. */
 export function inlineReads(telemetry: Pick<TelemetryStore, 'bucketsBetween' | 'readingsBetween' | 'samplesBetween'>): Reads {
+  const samples = new SamplesCache();
   return {
     curve: (request) => buildCurve(telemetry, request),
-    series: (request) => computeSeries(telemetry, request),
+    series: (request) => computeSeries(telemetry, request, samples),
     readings: ({ deviceId, from, to, limit }) => telemetry.readingsBetween(deviceId, from, to, limit),
     close: async () => {},
   };

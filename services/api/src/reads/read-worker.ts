@@ -4,6 +4,7 @@ import { workerData } from 'node:worker_threads';
 import { InfluxTelemetryStore, SqliteTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { TelemetryStore } from '@coldchain/storage';
 import { buildCurve } from './curve.ts';
+import { SamplesCache } from './samples-cache.ts';
 import { computeSeries } from './series.ts';
 import type { ReaderStore, ReadTask } from './read-types.ts';
 
@@ -14,9 +15,10 @@ function openReader(store: ReaderStore): TelemetryStore {
 }
 
 const telemetry = openReader((workerData as { store: ReaderStore }).store);
+const samples = new SamplesCache();
 
 export default async function read(task: ReadTask): Promise<unknown> {
   if (task.kind === 'curve') return buildCurve(telemetry, task.request);
   if (task.kind === 'readings') return telemetry.readingsBetween(task.request.deviceId, task.request.from, task.request.to, task.request.limit);
-  return computeSeries(telemetry, task.request);
+  return computeSeries(telemetry, task.request, samples);
 }

@@ -1,7 +1,8 @@
-import { budgetStatus, measuresPerLeg, unmonitoredMs } from '@coldchain/domain';
+import { budgetStatus, measuresPerLeg, totalMeasures, unmonitoredMs } from '@coldchain/domain';
 import type { BudgetStatus, Leg, LegMeasures, Measures, ProductProfile } from '@coldchain/domain';
 import type { TelemetryStore } from '@coldchain/storage';
 import { buildCurve } from './curve.ts';
+import { SamplesCache } from './samples-cache.ts';
 
 /** Most readings a shipment's measures are computed from (as before the rollups). */
 const MEASURES_LIMIT = 200_000;
@@ -15,6 +16,8 @@ export type SeriesRequest = {
   profile: ProductProfile;
   /** Curve points wanted; 0 for none. */
   points: number;
+  /** Measures per leg as well as in all (the consumer's page shows the total only). */
+  perLeg: boolean;
   now: number;
 };
 
@@ -24,32 +27,38 @@ export type Series = {
   readingCount: number;
   lastReadingAt: number | null;
   unmonitoredMs: number;
+  /** `legs` is empty unless asked for (`perLeg`). */
   measures: { total: Measures; legs: LegMeasures[]; budget: BudgetStatus };
 };
 
 /**
  * The curve (from the rollups) and the measures (from the readings, with the domain's code) of a
  * shipment. It scans the readings, so it runs on a reader thread (read-pool.ts), never on the event
- * loop that carries the broker, ingest and rules.
+ * loop that carries the broker, ingest and rules; `cache` keeps each shipment's readings for its next
+ * computation.
  */
-export async function computeSeries(telemetry: Pick<TelemetryStore, 'bucketsBetween' | 'readingsBetween' | 'samplesBetween'>, request: SeriesRequest): Promise<Series> {
+export async function computeSeries(
+  telemetry: Pick<TelemetryStore, 'bucketsBetween' | 'readingsBetween' | 'samplesBetween'>,
+  request: SeriesRequest,
+  cache: SamplesCache = new SamplesCache(),
+): Promise<Series> {
   const { deviceId, startedAt, deliveredAt, profile, legs, now } = request;
   const end = deliveredAt ?? Number.MAX_SAFE_INTEGER;
-  const [readings, curve] = await Promise.all([
-    telemetry.samplesBetween(deviceId, startedAt, end, MEASURES_LIMIT),
-    request.points > 0 ? buildCurve(telemetry, { deviceId, from: startedAt, to: end, points: request.points, now }) : Promise.resolve(null),
-  ]);
+  // The curve's count of readings comes from the rollups: it tells whether the cached readings are whole.
+  const curve = await buildCurve(telemetry, { deviceId, from: startedAt, to: end, points: Math.max(request.points, 10), now });
+  const readings = await cache.load(telemetry, { deviceId, from: startedAt, to: end, limit: MEASURES_LIMIT, expectedCount: curve.readingCount });
   const lastReadingAt = readings.at(-1)?.sampledAt ?? null;
   // Unmonitored up to delivery, or up to the last reading while in transit: a device silent right now
   // is the no-data alert's business, and the page shows when it last reported.
   const coveredUntil = deliveredAt ?? lastReadingAt ?? startedAt;
   const unmonitored = unmonitoredMs(readings.map((r) => r.sampledAt), startedAt, coveredUntil, profile.maxReadingGapMs);
-  const perLeg = measuresPerLeg(legs, readings, profile, deliveredAt ?? lastReadingAt ?? now);
+  const measuredTo = deliveredAt ?? lastReadingAt ?? now;
+  const measures = request.perLeg ? measuresPerLeg(legs, readings, profile, measuredTo) : { legs: [], total: totalMeasures(legs, readings, profile, measuredTo) };
   return {
-    curve: curve?.points ?? [],
+    curve: request.points > 0 ? curve.points : [],
     readingCount: readings.length,
     lastReadingAt,
     unmonitoredMs: unmonitored,
-    measures: { ...perLeg, budget: budgetStatus(perLeg.total, profile) },
+    measures: { ...measures, budget: budgetStatus(measures.total, profile) },
   };
 }

@@ -98,7 +98,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
   app.get('/api/v1/shipments/:id', { preHandler: requireAdmin, schema: { summary: 'A shipment with its legs, alerts, claims and verdict', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
     const shipment = await requireShipment(request.params.id);
     const context = await loadShipmentContext({ ops, profiles }, shipment);
-    const view = await loadShipmentView(reads, context, 0, clock.now());
+    const view = await loadShipmentView(reads, context, { points: 0, perLeg: true }, clock.now());
     const { curve: _curve, ...rest } = view;
     return { ...rest, claims: await ops.listClaims({ shipmentId: shipment.id }) };
   });
