@@ -140,4 +140,20 @@ describe('rules killed while readings keep arriving and being stored, started ag
     expect(claims.map((c) => [c.liableOrgId, c.amountCents])).toEqual(expectedClaims.map((c) => [c.liableOrgId, c.amountCents]));
     await rules.stop();
   });
+
+  it('after a restart, judges a logger silent by when the store last heard from it, not from the epoch', async () => {
+    await addShipment('LZ-ND-1', 'logger-nd-1');
+    await addShipment('LZ-ND-2', 'logger-nd-2');
+    // One logger reported just now; the other's last readings reached the store two hours ago.
+    await publish('logger-nd-1', 0, 30);
+    const twoHoursAgo = Date.now() - 2 * 60 * MIN;
+    await telemetry.insertReadings(minutes.slice(0, 30).map((m) => ({ deviceId: 'logger-nd-2', sampledAt: T0 + m * MIN, tempC: 4, rhPct: 90, receivedAt: twoHoursAgo })));
+    const rules = newRules();
+    await rules.start();
+    await rules.settled();
+    await rules.tick();
+    expect(await ops.listAlerts({ shipmentId: 'LZ-ND-1', kind: 'no_data' })).toEqual([]);
+    expect((await ops.listAlerts({ shipmentId: 'LZ-ND-2', kind: 'no_data' })).map((a) => a.message?.en)).toEqual([expect.stringMatching(/sent nothing for 12\d min/)]);
+    await rules.stop();
+  });
 });
