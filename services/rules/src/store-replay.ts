@@ -14,6 +14,14 @@ const DEBOUNCE_MS = 250;
 const MAX_WAIT_MS = 2_000;
 /** Readings read from the store per query. */
 const PAGE = 50_000;
+/**
+ * Readings caught up between two turns of the event loop. Reads from SQLite resolve at once, so without
+ * a turn a catch-up of a million readings would hold the loop for its whole length: the broker could
+ * not answer a CONNECT (its CONNACK timed out after 30 s) nor ingest store a reading meanwhile.
+ */
+const EVALUATIONS_PER_TURN = 1_000;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 /** Late readings held per device from the messages themselves (rules may hear before ingest commits). */
 const MAX_HELD = 20_000;
 
@@ -48,6 +56,7 @@ export function createStoreReplay(deps: {
   async function* storedAfter(deviceId: string, from: number, to: number): AsyncGenerator<StoredReading[]> {
     for (;;) {
       const page = await telemetry.readingsBetween(deviceId, from, to, PAGE);
+      await nextTurn();
       if (page.length > 0) yield page;
       if (page.length < PAGE) return;
       from = page[page.length - 1]!.sampledAt + 1;
@@ -132,6 +141,7 @@ export function createStoreReplay(deps: {
           for await (const readings of storedAfter(shipment.deviceId, from, shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER)) {
             for (const r of readings) {
               deps.stats.caughtUp++;
+              if (deps.stats.caughtUp % EVALUATIONS_PER_TURN === 0) await nextTurn();
               // Heard when the store received it: a device silent since before the restart is silent.
               record.lastHeardAt = Math.max(record.lastHeardAt, r.receivedAt);
               await deps.evaluate(shipment.deviceId, record, ref, { sampledAt: r.sampledAt, tempC: r.tempC, rhPct: r.rhPct });

@@ -4,8 +4,11 @@ import type { TelemetryStore } from '@coldchain/storage';
 import { buildCurve } from './curve.ts';
 import { SamplesCache } from './samples-cache.ts';
 
-/** Most readings a shipment's measures are computed from (as before the rollups). */
-const MEASURES_LIMIT = 200_000;
+/**
+ * Most readings a shipment's measures are computed from: 11 days of a logger reporting every second, a
+ * year of one every 30 s (about 40 MB held while computed). Beyond it the newest are left out.
+ */
+const MEASURES_LIMIT = 1_000_000;
 
 /** What a shipment's readings-derived figures need: its device and span, legs and profile. */
 export type SeriesRequest = {
