@@ -156,4 +156,30 @@ describe('rules killed while readings keep arriving and being stored, started ag
     expect((await ops.listAlerts({ shipmentId: 'LZ-ND-2', kind: 'no_data' })).map((a) => a.message?.en)).toEqual([expect.stringMatching(/sent nothing for 12\d min/)]);
     await rules.stop();
   });
+
+  it('judges no logger silent while it catches up a backlog that reached the store over a day', async () => {
+    await addShipment('LZ-ND-3', 'logger-nd-3');
+    // A day at one reading every 3 s, received as it was sampled: the last one a minute ago.
+    const now = Date.now();
+    const first = Math.max(T0, now - 86_400_000);
+    const count = Math.floor((now - 60_000 - first) / 3_000);
+    const backlog = Array.from({ length: count }, (_, i) => ({ deviceId: 'logger-nd-3', sampledAt: first + i * 3_000, tempC: 4, rhPct: 90, receivedAt: first + i * 3_000 + 1_000 }));
+    await telemetry.insertReadings(backlog);
+    const rules = newRules();
+    let isSettled = false;
+    await rules.start();
+    const settled = rules.settled().then(() => (isSettled = true));
+    // The timers tick while the catch-up runs (it gives the event loop a turn every 1,000 readings).
+    let ticks = 0;
+    while (!isSettled && ticks < 10_000) {
+      await rules.tick();
+      ticks++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await settled;
+    expect(ticks).toBeGreaterThan(5);
+    await rules.tick();
+    expect(await ops.listAlerts({ shipmentId: 'LZ-ND-3', kind: 'no_data' })).toEqual([]);
+    await rules.stop();
+  });
 });

@@ -54,6 +54,11 @@ export function createAlertScheduler(deps: {
   warnings: WarningRecorder;
   /** Server time a device was last heard from, as the rules service saw it. */
   lastHeardAt: (deviceId: string) => number | undefined;
+  /**
+   * Whether silences can be judged now: not while the store is being caught up (a device's last-heard
+   * time is still moving through its backlog, from a day ago to a minute ago). Default: always.
+   */
+  canJudgeSilence?: () => boolean;
   reminderMs?: Readonly<Record<Tier, number>>;
   /** Rows per page of the scans (default `DEFAULT_SCAN_PAGE`): what a tick holds in memory at once. */
   scanPageSize?: number;
@@ -150,7 +155,7 @@ export function createAlertScheduler(deps: {
   async function tick(): Promise<TickReport> {
     const now = clock.now();
     const report: TickReport = { reminded: [], escalated: [], noData: [], dataBack: [] };
-    await checkNoData(now, report);
+    if (deps.canJudgeSilence?.() ?? true) await checkNoData(now, report);
     const silences = await ops.listSilences(now);
     // Every open alert, a page at a time: first the loggers gone silent, then each alert's timers.
     const silentDevices = new Set<string>();

@@ -84,7 +84,7 @@ export function buildRules(deps: RulesDeps) {
   const events = createEventSink({ bus: () => publisher, notify, log });
   const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
-  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, reminderMs: deps.reminderMs });
+  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, canJudgeSilence: () => catchUpsRunning === 0, reminderMs: deps.reminderMs });
 
   function recordFor(deviceId: string): DeviceRecord {
     let record = devices.get(deviceId);
@@ -156,6 +156,8 @@ export function buildRules(deps: RulesDeps) {
   // One catch-up queued at a time: reconnects in a row while one waits in the lane add nothing to it.
   // Cleared when it starts, so what is stored during a running catch-up is read by the next one.
   let isCatchUpQueued = false;
+  /** Catch-ups queued or running: silences are not judged meanwhile (see the scheduler). */
+  let catchUpsRunning = 0;
   /**
    * Catches each live shipment's device up from its cursor in the store, in the lane (after what is
    * being handled, before what arrives next): on start, and after every reconnect of the consuming
@@ -166,10 +168,15 @@ export function buildRules(deps: RulesDeps) {
   function queueCatchUp(reason: 'start' | 'reconnect'): void {
     if (!replay || isCatchUpQueued) return;
     isCatchUpQueued = true;
+    catchUpsRunning++;
     void serial(async () => {
       isCatchUpQueued = false;
       const before = stats.caughtUp;
-      await replay.catchUp();
+      try {
+        await replay.catchUp();
+      } finally {
+        catchUpsRunning--;
+      }
       await persistence.flush();
       log.info({ reason, readings: stats.caughtUp - before }, 'rules.caught_up');
     }).catch((error: unknown) => log.error({ err: error, reason }, 'rules.catch_up_failed'));
