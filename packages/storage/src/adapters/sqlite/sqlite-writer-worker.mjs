@@ -130,6 +130,10 @@ function rollupMaintainer(/** @type {import('better-sqlite3').Database} */ datab
   const buckets = new Map();
   /** @type {Set<string>} */
   const devices = new Set();
+  /** The device of the last reading folded, and its bucket at each resolution. */
+  let lastDevice = '';
+  /** @type {(typeof buckets extends Map<string, infer B> ? B : never)[] | undefined[]} */
+  const lastBuckets = new Array(resolutions.length).fill(undefined);
   /** Buckets to recompute from the stored readings, by key. */
   /** @type {Map<string, { device: string; resolution: number; start: number }>} */
   const dirty = new Map();
@@ -139,17 +143,31 @@ function rollupMaintainer(/** @type {import('better-sqlite3').Database} */ datab
       buckets.clear();
       devices.clear();
       dirty.clear();
+      lastDevice = '';
+      lastBuckets.fill(undefined);
     },
     /** Folds an inserted reading into its buckets. */
     add(/** @type {string} */ device, /** @type {number} */ at, /** @type {number} */ tempC) {
-      devices.add(device);
-      for (const resolution of resolutions) {
+      if (device !== lastDevice) {
+        devices.add(device);
+        lastDevice = device;
+        lastBuckets.fill(undefined);
+      }
+      for (let r = 0; r < resolutions.length; r++) {
+        const resolution = /** @type {number} */ (resolutions[r]);
         const start = Math.floor(at / resolution) * resolution;
-        const key = `${device}\u0000${resolution}\u0000${start}`;
-        const bucket = buckets.get(key);
-        if (!bucket) {
-          buckets.set(key, { device, resolution, start, min: tempC, minAt: at, max: tempC, maxAt: at, sum: tempC, count: 1 });
-          continue;
+        // A message's readings are consecutive and mostly share their buckets: no key to build then.
+        let bucket = lastBuckets[r];
+        if (bucket?.start !== start) {
+          const key = `${device}\u0000${resolution}\u0000${start}`;
+          bucket = buckets.get(key);
+          if (!bucket) {
+            bucket = { device, resolution, start, min: tempC, minAt: at, max: tempC, maxAt: at, sum: tempC, count: 1 };
+            buckets.set(key, bucket);
+            lastBuckets[r] = bucket;
+            continue;
+          }
+          lastBuckets[r] = bucket;
         }
         if (tempC < bucket.min || (tempC === bucket.min && at < bucket.minAt)) {
           bucket.min = tempC;
