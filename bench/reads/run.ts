@@ -3,7 +3,7 @@
 // shipments; and, inside the loaded all-in-one service meanwhile, a logger's PUBACK (commit) latency and
 // excursion probes timed to the signed webhook. Public interfaces only: HTTP API and MQTT as a device.
 // Usage: npx tsx bench/reads/run.ts [--duration 60] [--quick] [--out results.json] [--connections 100]
-//        [--c-shipments 1000] [--probes 24] [--keep-data]
+//        [--c-shipments 1000] [--probes 24] [--keep-data] [--http-on-main-loop]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     'c-shipments': { type: 'string', default: '1000' },
     probes: { type: 'string', default: '24' },
     'keep-data': { type: 'boolean', default: false },
+    // The API on the main event loop (API_THREAD=0), for comparison with its own thread (the default).
+    'http-on-main-loop': { type: 'boolean', default: false },
   },
 });
 const durationMs = Number(args.duration) * 1000;
@@ -42,7 +44,7 @@ if (!(durationMs > 0 && connections > 0 && cShipments > 0 && probesPerPhase > 0)
 
 const ADMIN_TOKEN = 'bench-reads-admin-token-01234567';
 const WEBHOOK_SECRET = 'bench-reads-hub-webhook-secret-01';
-const RATE_LIMIT_ENV = { PUBLIC_RATE_LIMIT_PER_MIN: '0' };
+const SERVICE_ENV = { PUBLIC_RATE_LIMIT_PER_MIN: '0', API_THREAD: args['http-on-main-loop'] ? '0' : '1' };
 // The whole run is bounded: a stuck service or client cannot hold the machine.
 const WATCHDOG_MS = 2 * durationMs + 15 * 60_000;
 
@@ -51,7 +53,7 @@ const startedAt = performance.now();
 const elapsed = () => `${((performance.now() - startedAt) / 1000).toFixed(0)} s`;
 
 say(`bench/reads: ${machineLine()}`);
-say(`Load generator: a child process of this benchmark on the same machine (same cores) as the service; PUBLIC_RATE_LIMIT_PER_MIN=0 (the per-address rate limit is turned off for the benchmark).`);
+say(`Load generator: a child process of this benchmark on the same machine (same cores) as the service; PUBLIC_RATE_LIMIT_PER_MIN=0 (the per-address rate limit is turned off for the benchmark); HTTP ${args['http-on-main-loop'] ? 'on the main event loop (API_THREAD=0)' : 'in its own thread (API_THREAD=1, the default)'}.`);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'coldchain-bench-reads-'));
 let service: Service | undefined;
@@ -70,7 +72,7 @@ try {
   say(`[${elapsed()}] seeded ${seeded.readings.toLocaleString('en-US')} readings in ${(seeded.ms / 1000).toFixed(1)} s`);
 
   const serviceStarted = performance.now();
-  service = await startService({ dataDir, adminToken: ADMIN_TOKEN, env: RATE_LIMIT_ENV, readyTimeoutMs: 180_000 });
+  service = await startService({ dataDir, adminToken: ADMIN_TOKEN, env: SERVICE_ENV, readyTimeoutMs: 180_000 });
   const healthzMs = performance.now() - serviceStarted;
   say(`[${elapsed()}] all-in-one (pid ${service.pid}) answers /healthz after ${(healthzMs / 1000).toFixed(1)} s: ${service.baseUrl}, ${service.mqttUrl}`);
 
@@ -138,7 +140,7 @@ try {
 
   say('');
   say(`bench/reads, ${new Date().toISOString()}: ${machineLine()}`);
-  say(`The all-in-one service (broker, ingest, rules, API in one process), HTTP load from a child process on the same cores, PUBLIC_RATE_LIMIT_PER_MIN=0 (per-address limit off), ${connections} keep-alive connections, ${durationMs / 1000} s per load.`);
+  say(`The all-in-one service (broker, ingest, rules, API in one process; HTTP ${args['http-on-main-loop'] ? 'on the main event loop' : 'in its own thread'}), HTTP load from a child process on the same cores, PUBLIC_RATE_LIMIT_PER_MIN=0 (per-address limit off), ${connections} keep-alive connections, ${durationMs / 1000} s per load.`);
   say('');
   say(formatTable(rows));
   say('');
