@@ -11,6 +11,7 @@ import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
 import type { Alert, StoredReading } from '@coldchain/storage';
 import { buildApi } from './app.ts';
 import { createReadPool } from './reads/read-pool.ts';
+import { sampleAlert } from '../../../packages/notify/src/events.fixture.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -184,36 +185,18 @@ describe('cached reads through real HTTP, on reader threads', () => {
 
 function excursionAlert(): Alert {
   const activeAt = T0 + 2000 * MIN - MIN;
-  return {
+  return sampleAlert({
     id: randomUUID(),
     shipmentId: 'shp-cache',
     deviceId: DEVICE,
-    ruleId: 'high',
-    kind: 'excursion',
-    message: null,
-    tier: 1,
-    status: 'open',
     conditionState: 'cleared',
-    thresholdC: 15,
-    direction: 'above',
     activeAt,
     firedAt: activeAt + MIN,
     clearedAt: activeAt + 2 * MIN,
     peakTempC: 24.5,
     outsideMs: 2 * MIN,
-    degreeMinutes: 19,
     attribution: { status: 'attributed', orgId: 'org-coop', legIndex: 0, reason: { zh: '包装场', en: 'packhouse' } },
-    routedTo: ['org-coop'],
-    respondBy: activeAt + HOUR,
-    acknowledgedAt: null,
-    acknowledgedBy: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolutionNote: null,
-    escalatedAt: null,
-    lastNotifiedAt: null,
-    reminders: 0,
     createdAt: Date.now(),
     updatedAt: Date.now(),
-  };
+  });
 }

@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../ports.ts';
+import type { StoredReading, TelemetryStore } from '../ports.ts';
 import { openDatabase } from '../adapters/sqlite/open-database.ts';
 import type { SqliteSync } from '../adapters/sqlite/open-database.ts';
-import { bucketsByScanning } from '../rollups/buckets-from-readings.ts';
-import type { TemperatureSample } from '@coldchain/domain';
+import { ReadsByScanning } from '../rollups/reads-by-scanning.ts';
 
 const MIGRATIONS = [
   `CREATE TABLE spool (
@@ -54,7 +53,7 @@ const toReading = (row: Row): StoredReading => ({ deviceId: row.device_id, sampl
  * arrival order, backing off while the remote is down. The spool also deduplicates on (device, time),
  * first write wins, over its retention window, which remote stores cannot promise.
  */
-export class SpooledTelemetryStore implements TelemetryStore {
+export class SpooledTelemetryStore extends ReadsByScanning implements TelemetryStore {
   private readonly db: Database.Database;
   private readonly maxPending: number;
   private readonly options: Required<Pick<SpoolOptions, 'retainForwardedMs' | 'batchSize' | 'minBackoffMs' | 'maxBackoffMs'>> & SpoolOptions;
@@ -68,6 +67,7 @@ export class SpooledTelemetryStore implements TelemetryStore {
   private readonly insertMany: (readings: readonly StoredReading[], receivedAt: number) => number;
 
   constructor(options: SpoolOptions) {
+    super();
     this.options = { retainForwardedMs: 24 * 3_600_000, batchSize: 5000, minBackoffMs: 500, maxBackoffMs: 30_000, ...options };
     this.maxPending = options.maxPending ?? 5_000_000;
     this.now = options.now ?? Date.now;
@@ -174,20 +174,6 @@ export class SpooledTelemetryStore implements TelemetryStore {
         await this.sleep(this.backoffMs);
       }
     }
-  }
-
-  async samplesBetween(deviceId: string, from: number, to: number, limit?: number): Promise<TemperatureSample[]> {
-    return (await this.readingsBetween(deviceId, from, to, limit)).map(({ sampledAt, tempC }) => ({ sampledAt, tempC }));
-  }
-
-  /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */
-  async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
-    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
-  }
-
-  /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
-  async changeMark(_deviceId: string): Promise<ChangeMark | null> {
-    return null;
   }
 
   async close(): Promise<void> {

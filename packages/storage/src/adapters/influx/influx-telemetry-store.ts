@@ -1,10 +1,9 @@
 import { flux, InfluxDB } from '@influxdata/influxdb-client';
 import type { QueryApi } from '@influxdata/influxdb-client';
-import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
+import type { StoredReading, TelemetryStore } from '../../ports.ts';
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
-import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
-import type { TemperatureSample } from '@coldchain/domain';
+import { ReadsByScanning } from '../../rollups/reads-by-scanning.ts';
 
 /** An InfluxDB 2.x bucket. */
 export type InfluxOptions = { url: string; token: string; org: string; bucket: string; flushIntervalMs?: number; batchSize?: number };
@@ -13,12 +12,13 @@ export type InfluxOptions = { url: string; token: string; org: string; bucket: s
  * TelemetryStore on InfluxDB 2.x: line protocol in, Flux out. A point written again for the same series
  * and time replaces the earlier one, so first-write-wins is the spool's job here too.
  */
-export class InfluxTelemetryStore implements TelemetryStore {
+export class InfluxTelemetryStore extends ReadsByScanning implements TelemetryStore {
   readonly isFirstWriteWins = false;
   private readonly writer: LineWriter;
   private readonly queryApi: QueryApi;
 
   constructor(private readonly options: InfluxOptions) {
+    super();
     this.writer = createLineWriter({ ...options });
     this.queryApi = new InfluxDB({ url: options.url, token: options.token }).getQueryApi(options.org);
   }
@@ -46,20 +46,6 @@ export class InfluxTelemetryStore implements TelemetryStore {
       rhPct: row.rh_pct ?? null,
       receivedAt: row.received_at,
     }));
-  }
-
-  async samplesBetween(deviceId: string, from: number, to: number, limit?: number): Promise<TemperatureSample[]> {
-    return (await this.readingsBetween(deviceId, from, to, limit)).map(({ sampledAt, tempC }) => ({ sampledAt, tempC }));
-  }
-
-  /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */
-  async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
-    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
-  }
-
-  /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
-  async changeMark(_deviceId: string): Promise<ChangeMark | null> {
-    return null;
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,7 @@
-import type { ChangeMark, ReadingBucket, StoredReading, TelemetryStore } from '../../ports.ts';
+import type { StoredReading, TelemetryStore } from '../../ports.ts';
 import { createLineWriter, MEASUREMENT } from '../line-protocol/line-writer.ts';
 import type { LineWriter } from '../line-protocol/line-writer.ts';
-import { bucketsByScanning } from '../../rollups/buckets-from-readings.ts';
-import type { TemperatureSample } from '@coldchain/domain';
+import { ReadsByScanning } from '../../rollups/reads-by-scanning.ts';
 
 /** A VictoriaMetrics server: writes through its InfluxDB line-protocol endpoint, reads through /api/v1/export. */
 export type VictoriaOptions = { url: string; flushIntervalMs?: number; batchSize?: number };
@@ -15,11 +14,12 @@ type ExportLine = { metric: Record<string, string>; values: number[]; timestamps
  * job (VictoriaMetrics' dedup keeps the larger value). `-retentionPeriod` must cover the backlog devices
  * upload.
  */
-export class VictoriaTelemetryStore implements TelemetryStore {
+export class VictoriaTelemetryStore extends ReadsByScanning implements TelemetryStore {
   readonly isFirstWriteWins = false;
   private readonly writer: LineWriter;
 
   constructor(private readonly options: VictoriaOptions) {
+    super();
     this.writer = createLineWriter({ url: options.url, org: 'coldchain', bucket: 'coldchain', flushIntervalMs: options.flushIntervalMs, batchSize: options.batchSize });
   }
 
@@ -61,20 +61,6 @@ export class VictoriaTelemetryStore implements TelemetryStore {
       .filter((r) => !Number.isNaN(r.tempC))
       .sort((a, b) => a.sampledAt - b.sampledAt)
       .slice(0, limit);
-  }
-
-  async samplesBetween(deviceId: string, from: number, to: number, limit?: number): Promise<TemperatureSample[]> {
-    return (await this.readingsBetween(deviceId, from, to, limit)).map(({ sampledAt, tempC }) => ({ sampledAt, tempC }));
-  }
-
-  /** Computed from the readings: this store keeps no rollups of its own (decision 0014). */
-  async bucketsBetween(deviceId: string, from: number, to: number, resolutionMs: number): Promise<ReadingBucket[]> {
-    return bucketsByScanning(this, deviceId, from, to, resolutionMs);
-  }
-
-  /** This store cannot tell cheaply when a device's readings changed: callers' caches expire by time. */
-  async changeMark(_deviceId: string): Promise<ChangeMark | null> {
-    return null;
   }
 
   async close(): Promise<void> {
