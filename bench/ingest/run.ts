@@ -39,7 +39,7 @@ type BrokerUnderTest = {
   username: string;
   password: string;
   /** Starts ingest on `dir` for one run; returns how many readings it has stored, and a stop. */
-  startIngest(dir: string, sync: SqliteSync, offset: number): Promise<{ stored(): number; stop(): Promise<void> }>;
+  startIngest(dir: string, store: StoreSettings, offset: number): Promise<{ stored(): number; stop(): Promise<void> }>;
   stop(): Promise<void>;
 };
 
@@ -53,8 +53,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-function openStores(dir: string, sync: SqliteSync) {
-  return { telemetry: new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync), ops: new SqliteOpsStore(join(dir, 'ops.db'), sync) };
+/** How a run's stores are opened: the commit durability, and whether the readings' rollups are kept (the product keeps them). */
+type StoreSettings = { sync: SqliteSync; rollups: boolean };
+
+function openStores(dir: string, { sync, rollups }: StoreSettings) {
+  return { telemetry: new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync, { rollups }), ops: new SqliteOpsStore(join(dir, 'ops.db'), sync) };
 }
 
 /**
@@ -74,8 +77,8 @@ async function startEmbedded(): Promise<BrokerUnderTest> {
     url: `mqtt://127.0.0.1:${port}`,
     username: '_svc_bench',
     password: SECRET,
-    async startIngest(dir, sync) {
-      const stores = openStores(dir, sync);
+    async startIngest(dir, store) {
+      const stores = openStores(dir, store);
       const pipeline = createIngestPipeline({ ...stores, clock: systemClock, log, rateLimit: NO_RATE_LIMIT });
       pipeline.start();
       sink = pipeline;
@@ -117,8 +120,8 @@ async function startMosquitto(): Promise<BrokerUnderTest> {
     url,
     username: '',
     password: '',
-    async startIngest(runDir, sync, offset) {
-      const stores = openStores(runDir, sync);
+    async startIngest(runDir, store, offset) {
+      const stores = openStores(runDir, store);
       const ingest = buildIngest({ mqtt: { url, clientId: `coldchain-bench-ingest-${offset}`, isPersistent: false, protocolVersion: 5 }, ...stores, clock: systemClock, log, rateLimit: NO_RATE_LIMIT });
       await ingest.start();
       return {
@@ -188,9 +191,9 @@ async function baseline(broker: BrokerUnderTest, offset: number): Promise<Result
 }
 
 /** Ingest behind the broker: timed to the last PUBACK, and (external broker) to the last reading stored. */
-async function ingestRun(broker: BrokerUnderTest, offset: number, sync: SqliteSync): Promise<Result> {
+async function ingestRun(broker: BrokerUnderTest, offset: number, store: StoreSettings): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-ingest-'));
-  const ingest = await broker.startIngest(dir, sync, offset);
+  const ingest = await broker.startIngest(dir, store, offset);
   const peak = sampleRss();
   const cpu = process.cpuUsage();
   const publishing = publish(broker, offset);
@@ -199,7 +202,7 @@ async function ingestRun(broker: BrokerUnderTest, offset: number, sync: SqliteSy
   const result = { readingsPerSecond: rateOf(published, storedAt), cpuUsPerMessage: cpuPerMessage(cpu), peakRssMb: peak() };
   await ingest.stop();
   // Zero loss, checked in the file: every acknowledged reading is there.
-  const check = new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync);
+  const check = new SqliteTelemetryStore(join(dir, 'telemetry.db'), store.sync);
   let rows = 0;
   for (let d = 0; d < 100; d++) rows += (await check.readingsBetween(`bench-${d}`, 0, Number.MAX_SAFE_INTEGER, 10_000_000)).length;
   await check.close();
@@ -220,11 +223,12 @@ const medians: Record<string, number> = {};
 let offset = 0;
 for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY === 'embedded' ? [] : [startMosquitto])]) {
   const broker = await start();
-  const runs: Record<'baseline' | 'full' | 'normal', Result[]> = { baseline: [], full: [], normal: [] };
+  const runs: Record<'baseline' | 'full' | 'normal' | 'noRollups', Result[]> = { baseline: [], full: [], normal: [], noRollups: [] };
   for (let i = 0; i < RUNS; i++) {
     runs.baseline.push(await baseline(broker, (offset += MESSAGES)));
-    runs.full.push(await ingestRun(broker, (offset += MESSAGES), 'FULL'));
-    runs.normal.push(await ingestRun(broker, (offset += MESSAGES), 'NORMAL'));
+    runs.full.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: true }));
+    runs.normal.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'NORMAL', rollups: true }));
+    runs.noRollups.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: false }));
   }
   await broker.stop();
   const base = median(runs.baseline.map((r) => r.readingsPerSecond));
@@ -238,6 +242,7 @@ for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY 
   line('baseline: raw QoS 1 pass-through to a counting subscriber', runs.baseline);
   line('ingest → SQLite, synchronous=FULL (default)', runs.full);
   line('ingest → SQLite, synchronous=NORMAL', runs.normal);
+  line('for comparison: ingest → SQLite, FULL, without the rollups (issue 10)', runs.noRollups);
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -75,8 +75,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
   /** What the pack_samples aggregate gathered on its last run (one statement at a time per connection). */
   private packed: PackedSamples = emptyPack();
 
-  /** `path` is a file: writes go through a second connection, in a worker thread (sqlite-writer.ts). */
-  constructor(path: string, sync: SqliteSync = 'FULL') {
+  /**
+   * `path` is a file: writes go through a second connection, in a worker thread (sqlite-writer.ts).
+   * `rollups: false` is for benchmarks that measure what keeping them costs: the buckets then hold
+   * nothing new and change marks do not move.
+   */
+  constructor(path: string, sync: SqliteSync = 'FULL', options: { rollups?: boolean } = {}) {
     this.db = openDatabase(path, MIGRATIONS, sync);
     this.writer = new SqliteWriter({
       path,
@@ -84,7 +88,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       pragmas: [...connectionPragmas(sync), 'cache_size = -8192'],
       // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
       sql: 'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
-      rollupsMs: ROLLUP_RESOLUTIONS_MS,
+      rollupsMs: options.rollups === false ? undefined : ROLLUP_RESOLUTIONS_MS,
     });
     this.between = this.db.prepare(
       'SELECT * FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?',
