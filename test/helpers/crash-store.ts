@@ -61,7 +61,23 @@ export type StoreCheck = {
   unexpected: number;
   /** Dead letters by code (e.g. device.rate_limited): a refused message is acknowledged but not stored. */
   deadLetters: Record<string, number>;
+  /**
+   * Rollup buckets (issue 10) that disagree with the stored readings on the same grid (count, min, max),
+   * either way; null for a store kept without them (a remote one).
+   */
+  rollupMismatches: number | null;
 };
+
+/** The rollups against the readings: buckets in one and not the other, compared on count, min and max. */
+function rollupMismatches(telemetry: ReadOnlyDatabase): number | null {
+  const hasRollups = telemetry.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reading_rollups'").get();
+  if (!hasRollups) return null;
+  const raw = `SELECT r.device_id, g.ms, (r.sampled_at / g.ms) * g.ms, count(*), min(r.temp_c), max(r.temp_c)
+    FROM readings r, (SELECT 60000 AS ms UNION ALL SELECT 600000 UNION ALL SELECT 3600000) g GROUP BY 1, 2, 3`;
+  const kept = 'SELECT device_id, resolution_ms, bucket_start, count, min_c, max_c FROM reading_rollups';
+  const count = (sql: string) => (telemetry.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).get() as { n: number }).n;
+  return count(`${raw} EXCEPT ${kept}`) + count(`${kept} EXCEPT ${raw}`);
+}
 
 /** Reads DATA_DIR's telemetry.db and ops.db read-only and compares them with what the fleet published. */
 /** What the check needs of the fleet: what was published, and which messages were acknowledged when. */
@@ -80,7 +96,7 @@ export function checkStore(dataDir: string, fleet: PublishedRecord): StoreCheck 
     const rows = telemetry.prepare('SELECT device_id, sampled_at, temp_c, rh_pct FROM readings').all() as Row[];
     const byKey = new Map<string, Row>(rows.map((r) => [`${r.device_id}@${r.sampled_at}`, r]));
     const duplicated = (telemetry.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM readings GROUP BY device_id, sampled_at HAVING COUNT(*) > 1)').get() as { n: number }).n;
-    const check: StoreCheck = { acknowledgedReadings: 0, stored: rows.length, lost: 0, lostAckedBeforeSignal: 0, lostAckedAfterSignal: 0, lostSample: [], wrongValue: 0, duplicated, unexpected: 0, deadLetters: {} };
+    const check: StoreCheck = { acknowledgedReadings: 0, stored: rows.length, lost: 0, lostAckedBeforeSignal: 0, lostAckedAfterSignal: 0, lostSample: [], wrongValue: 0, duplicated, unexpected: 0, deadLetters: {}, rollupMismatches: rollupMismatches(telemetry) };
     let expectedKeys = 0;
     spec.deviceIds.forEach((deviceId, d) => {
       for (let m = 0; m < spec.messagesPerLogger; m++) {
