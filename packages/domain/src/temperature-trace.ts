@@ -31,13 +31,15 @@ function isOrderedWithin(samples: readonly TemperatureSample[], from: number, to
 }
 
 /**
- * Visits the pieces of the span between its readings (time-ordered, one per time), clipped to the
- * window: `onSegment` for monitored stretches (temperatures interpolated at the clip), `onGap` for
- * unmonitored ones. Before the first and after the last reading the temperature is held at that
- * reading, as coverage.ts counts those stretches monitored when short. Nothing is allocated per piece:
- * a 200,000-reading shipment is measured several times per request (decision 0014).
+ * Walks the window [from, to] of readings as orderedSamples gives them for the span: `onSegment` for
+ * monitored stretches (temperatures interpolated at the window's edges), `onGap` for unmonitored ones.
+ * Silences are judged whole over `span` (the whole time the shipment is observed, containing the
+ * window): a silence that straddles a handoff is unmonitored on both sides of it, so legs add up to the
+ * shipment. Before the first and after the last reading the temperature is held at that reading, as
+ * coverage.ts counts those stretches monitored when short. Nothing is allocated per piece: a
+ * 200,000-reading shipment is measured on every change of it (decision 0014).
  */
-function visitPieces(
+export function walkOrdered(
   points: readonly TemperatureSample[],
   window: { from: number; to: number },
   span: { from: number; to: number },
@@ -45,6 +47,7 @@ function visitPieces(
   onSegment: (startAt: number, endAt: number, startC: number, endC: number) => void,
   onGap: (ms: number) => void,
 ): void {
+  if (window.to <= window.from) return;
   const visit = (aAt: number, aC: number, bAt: number, bC: number) => {
     const startAt = Math.max(aAt, window.from);
     const endAt = Math.min(bAt, window.to);
@@ -80,37 +83,7 @@ function temperatureAt(aAt: number, aC: number, bAt: number, bC: number, t: numb
 }
 
 /**
- * Walks the window [from, to] of the readings: monitored stretches to `onSegment`, unmonitored time
- * to `onGap`. Silences are judged whole over `span` (the whole time the shipment is observed,
- * containing the window): a silence that straddles a handoff is unmonitored on both sides of it, so
- * legs add up to the shipment.
- */
-export function walkWindow(
-  samples: readonly TemperatureSample[],
-  window: { from: number; to: number },
-  span: { from: number; to: number },
-  maxGapMs: number,
-  onSegment: (startAt: number, endAt: number, startC: number, endC: number) => void,
-  onGap: (ms: number) => void,
-): void {
-  walkOrdered(orderedSamples(samples, span.from, span.to), window, span, maxGapMs, onSegment, onGap);
-}
-
-/** walkWindow over readings already as orderedSamples gives them for the span. */
-export function walkOrdered(
-  points: readonly TemperatureSample[],
-  window: { from: number; to: number },
-  span: { from: number; to: number },
-  maxGapMs: number,
-  onSegment: (startAt: number, endAt: number, startC: number, endC: number) => void,
-  onGap: (ms: number) => void,
-): void {
-  if (window.to <= window.from) return;
-  visitPieces(points, window, span, maxGapMs, onSegment, onGap);
-}
-
-/**
- * The monitored segments of the window [from, to] and its unmonitored time (walkWindow, collected).
+ * The monitored segments of the window [from, to] and its unmonitored time (walkOrdered, collected).
  * Over a window equal to its span, the unmonitored time is coverage.ts's `unmonitoredMs`.
  */
 export function traceWindow(
@@ -121,8 +94,8 @@ export function traceWindow(
 ): { segments: TraceSegment[]; unmonitoredMs: number } {
   const segments: TraceSegment[] = [];
   let unmonitoredMs = 0;
-  walkWindow(
-    samples,
+  walkOrdered(
+    orderedSamples(samples, span.from, span.to),
     window,
     span,
     maxGapMs,
