@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './helpers/servers.ts';
 import { killAllServices, spawnService } from './helpers/service-process.ts';
 
 /**
@@ -32,5 +33,20 @@ describe('the API thread of the all-in-one', () => {
     } finally {
       taken.close();
     }
+  }, 90_000);
+
+  it('writes no log line per HTTP request at the default level, and none with a query string', async () => {
+    const [httpPort, mqttPort] = [await freePort(), await freePort()];
+    const service = spawnService('all-in-one', ['npx', 'tsx', 'services/all-in-one/src/main.ts'], { DATA_DIR: join(dataDir, 'quiet'), HOST: '127.0.0.1', PORT: String(httpPort), MQTT_PORT: String(mqttPort), DEMO: '0', LOG_LEVEL: 'info' });
+    const base = `http://127.0.0.1:${httpPort}`;
+    for (let i = 0; i < 200 && !(await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false)); i++) await new Promise((resolve) => setTimeout(resolve, 250));
+    for (let i = 0; i < 5; i++) await fetch(`${base}/api/v1/profiles?token=not-a-real-token-${i}`);
+    await fetch(`${base}/api/v1/trace/nonexistent-trace-code`);
+    service.signal('SIGINT');
+    await Promise.race([service.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    const output = service.output();
+    expect(output).toContain('coldchain is running');
+    expect(output).not.toMatch(/incoming request|request completed|http\.request/);
+    expect(output).not.toContain('not-a-real-token');
   }, 90_000);
 });

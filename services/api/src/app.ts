@@ -86,7 +86,9 @@ function bearerToken(request: FastifyRequest): string | undefined {
 /** Builds the HTTP API and dashboards (fastify); `start` listens, `stop` closes. */
 export function buildApi(deps: ApiDeps) {
   // X-Forwarded-For only from the configured proxies: from anyone else it is a client's own claim.
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: 1024 * 1024, trustProxy: deps.trustedProxies?.length ? deps.trustedProxies : false });
+  // One log line per request only at debug (a person watching the terminal at info sees what matters),
+  // with the path and never the query (it may hold a token).
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024, trustProxy: deps.trustedProxies?.length ? deps.trustedProxies : false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const feed = createLiveFeed({ mqtt: deps.mqtt, log: deps.log });
@@ -108,6 +110,11 @@ export function buildApi(deps: ApiDeps) {
     }
     request.log.error({ err: error, url: request.url }, 'api.error');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (deps.log.isLevelEnabled('debug')) {
+      request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http.request');
+    }
   });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
