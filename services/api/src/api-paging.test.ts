@@ -32,9 +32,13 @@ async function walk(api: TestApi, url: string, key: string, limit: number): Prom
 }
 
 /** Expects `url` to refuse a cursor it did not give out, naming the field. */
-async function expectBadCursorRefused(api: TestApi, url: string): Promise<void> {
+async function expectBadCursorRefused(api: TestApi, url: string, ownList: string): Promise<void> {
   const separator = url.includes('?') ? '&' : '?';
-  for (const cursor of ['not a cursor!', 'bm9wZQ', Buffer.from(JSON.stringify({ id: 1 })).toString('base64url')]) {
+  // Well-formed cursors of the other lists (and of another device's readings): good there, not here.
+  const foreign = ['shipments', 'alerts', 'claims', 'dead-letters', 'readings:another-device']
+    .filter((list) => list !== ownList)
+    .flatMap((list) => [[T0, 'shp-0001'], 7, T0].map((at) => Buffer.from(JSON.stringify({ list, at })).toString('base64url')));
+  for (const cursor of ['not a cursor!', 'bm9wZQ', Buffer.from(JSON.stringify({ id: 1 })).toString('base64url'), ...foreign]) {
     const response = await api.call('GET', `${url}${separator}cursor=${encodeURIComponent(cursor)}`);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('request.invalid');
@@ -112,7 +116,7 @@ describe('paged shipments', () => {
     expect(rest.body.shipments.map((s: Shipment) => s.id)).toEqual(['shp-0000']);
     expect(rest.body.nextCursor).toBeNull();
     await expectZeroLimitRefused(api, '/api/v1/shipments');
-    await expectBadCursorRefused(api, '/api/v1/shipments');
+    await expectBadCursorRefused(api, '/api/v1/shipments', 'shipments');
   });
 });
 
@@ -186,7 +190,7 @@ describe('paged alerts', () => {
     expect(rest.body.alerts).toHaveLength(1);
     expect(rest.body.nextCursor).toBeNull();
     await expectZeroLimitRefused(api, '/api/v1/alerts');
-    await expectBadCursorRefused(api, '/api/v1/alerts');
+    await expectBadCursorRefused(api, '/api/v1/alerts', 'alerts');
   });
 });
 
@@ -230,7 +234,7 @@ describe('paged claims', () => {
     expect(clamped.body.claims).toHaveLength(1000);
     expect(clamped.body.nextCursor).toEqual(expect.any(String));
     await expectZeroLimitRefused(api, '/api/v1/claims');
-    await expectBadCursorRefused(api, '/api/v1/claims');
+    await expectBadCursorRefused(api, '/api/v1/claims', 'claims');
   });
 });
 
@@ -266,7 +270,7 @@ describe('paged dead letters', () => {
     expect(rest.body.deadLetters.map((l: DeadLetter) => l.reason)).toEqual(['bad 0']);
     expect(rest.body.nextCursor).toBeNull();
     await expectZeroLimitRefused(api, '/api/v1/dead-letters');
-    await expectBadCursorRefused(api, '/api/v1/dead-letters');
+    await expectBadCursorRefused(api, '/api/v1/dead-letters', 'dead-letters');
   });
 });
 
@@ -304,7 +308,7 @@ describe('paged readings', () => {
     expect(rest.body.readings).toEqual(shown(readings.slice(10_000)));
     expect(rest.body.nextCursor).toBeNull();
     await expectZeroLimitRefused(api, '/api/v1/devices/logger-01/readings');
-    await expectBadCursorRefused(api, '/api/v1/devices/logger-01/readings');
+    await expectBadCursorRefused(api, '/api/v1/devices/logger-01/readings', 'readings:logger-01');
   });
 });
 

@@ -102,6 +102,8 @@ describe('cached reads through real HTTP, on reader threads', () => {
   });
 
   it('answers 304 to a matching If-None-Match and If-Modified-Since, with the cache headers a CDN needs', async () => {
+    // Last-Modified is sent once the second of the last change is over.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     const first = await get(`${base}/api/v1/trace/${traceCode}`);
     expect(first.status).toBe(200);
     expect(first.headers['cache-control']).toBe('public, max-age=15, stale-while-revalidate=60');
@@ -158,6 +160,37 @@ describe('cached reads through real HTTP, on reader threads', () => {
     const afterRename = await get(`${base}/api/v1/trace/${traceCode}`, { 'if-none-match': String(afterHandoff.headers.etag) });
     expect(afterRename.status).toBe(200);
     expect(json(afterRename).legs[1].custodian.nameEn).toBe('Haikou South Port Cold Store');
+  });
+
+  it('never answers 304 to If-Modified-Since for a change made in the same second as the copy it holds', async () => {
+    const last = readings.at(-1)!.sampledAt + 10 * MIN;
+    for (let round = 0; round < 3; round++) {
+      await telemetry.insertReadings([{ deviceId: DEVICE, sampledAt: last + round * 2 * MIN, tempC: 5, rhPct: 90, receivedAt: Date.now() }]);
+      const copy = await get(`${base}/api/v1/trace/${traceCode}`);
+      await telemetry.insertReadings([{ deviceId: DEVICE, sampledAt: last + (round * 2 + 1) * MIN, tempC: 6, rhPct: 90, receivedAt: Date.now() }]);
+      const since = copy.headers['last-modified'] ? String(copy.headers['last-modified']) : new Date().toUTCString();
+      const again = await get(`${base}/api/v1/trace/${traceCode}`, { 'if-modified-since': since });
+      expect(again.status).toBe(200);
+      expect(json(again).lastReadingAt).toBe(last + (round * 2 + 1) * MIN);
+    }
+  });
+
+  it('gives each content-coding its own ETag, and honours q=0', async () => {
+    const encodings = [
+      ['br;q=0, gzip', 'gzip'],
+      ['gzip;q=0, br', 'br'],
+      ['br;q=0, gzip;q=0', undefined],
+      ['identity', undefined],
+    ] as const;
+    const tags = new Set<string>();
+    for (const [accept, expected] of encodings) {
+      const answer = await get(`${base}/api/v1/trace/${traceCode}`, { 'accept-encoding': accept });
+      expect(answer.headers['content-encoding'], accept).toBe(expected);
+      tags.add(String(answer.headers.etag));
+      // Any coding's tag of this version revalidates.
+      expect((await get(`${base}/api/v1/trace/${traceCode}`, { 'if-none-match': String(answer.headers.etag) })).status).toBe(304);
+    }
+    expect(tags.size).toBe(3);
   });
 
   it('sends the answer compressed as the client accepts, the same JSON in every encoding', async () => {

@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import compress from '@fastify/compress';
 import swagger from '@fastify/swagger';
@@ -88,7 +88,7 @@ export function buildApi(deps: ApiDeps) {
   // X-Forwarded-For only from the configured proxies: from anyone else it is a client's own claim.
   // One log line per request only at debug (a person watching the terminal at info sees what matters),
   // with the path and never the query (it may hold a token).
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, disableRequestLogging: true, bodyLimit: 1024 * 1024, trustProxy: deps.trustedProxies?.length ? deps.trustedProxies : false });
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1024 * 1024, trustProxy: deps.trustedProxies?.length ? deps.trustedProxies : false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const feed = createLiveFeed({ mqtt: deps.mqtt, log: deps.log });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { chooseEncoding } from '../public-assets.ts';
 
 /** An answer kept ready to send: its JSON, compressed once, and its validators. */
 type Entry = { etag: string; lastModified: number; json: Buffer; gzip: Buffer | null; br: Buffer | null; bytes: number };
@@ -29,18 +30,25 @@ export class AnswerCache {
   async send(
     request: FastifyRequest,
     reply: FastifyReply,
-    options: { key: string; version: string; lastModified: number; cacheControl: string; compute: () => Promise<unknown> },
+    options: { key: string; version: string; lastModified: number; now: number; cacheControl: string; compute: () => Promise<unknown> },
   ): Promise<FastifyReply> {
-    const etag = `"${createHash('sha256').update(options.key).update('\0').update(options.version).digest('base64url').slice(0, 27)}"`;
-    const lastModified = new Date(Math.floor(options.lastModified / 1000) * 1000);
+    const tag = createHash('sha256').update(options.key).update('\0').update(options.version).digest('base64url').slice(0, 27);
+    const encoding = chooseEncoding(request.headers['accept-encoding']);
+    // One strong validator per content-coding (RFC 9110, 8.8.3), as the page assets have.
+    const etag = encoding === 'identity' ? `"${tag}"` : `"${tag}-${encoding}"`;
     reply.header('etag', etag).header('cache-control', options.cacheControl).header('vary', 'accept-encoding');
-    if (Number.isFinite(lastModified.getTime())) reply.header('last-modified', lastModified.toUTCString());
-    if (isFresh(request, etag, lastModified)) return reply.status(304).send();
-    const entry = await this.entry(options.key, etag, options.lastModified, options.compute);
-    const accepted = String(request.headers['accept-encoding'] ?? '');
+    // Last-Modified has whole seconds: it is sent only once its second is over (RFC 9110, 8.8.2.2), so a
+    // change later in the same second can never hide behind it.
+    const lastModified = Math.floor(options.lastModified / 1000) * 1000;
+    const isSettled = Number.isFinite(lastModified) && options.now - options.lastModified >= 1000;
+    if (isSettled) reply.header('last-modified', new Date(lastModified).toUTCString());
+    if (isFresh(request, tag, isSettled ? lastModified : null)) return reply.status(304).send();
+    const entry = await this.entry(options.key, tag, options.lastModified, options.compute);
     reply.type('application/json; charset=utf-8');
-    if (entry.br && /\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(entry.br);
-    if (entry.gzip && /\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(entry.gzip);
+    if (encoding === 'br' && entry.br) return reply.header('content-encoding', 'br').send(entry.br);
+    if (encoding === 'gzip' && entry.gzip) return reply.header('content-encoding', 'gzip').send(entry.gzip);
+    // Small answers are not compressed: the identity ETag goes with them.
+    if (encoding !== 'identity') reply.header('etag', `"${tag}"`);
     return reply.send(entry.json);
   }
 
@@ -94,14 +102,20 @@ export class AnswerCache {
   }
 }
 
-/** Whether the client's copy is still good: If-None-Match first, If-Modified-Since only without it. */
-function isFresh(request: FastifyRequest, etag: string, lastModified: Date): boolean {
+/**
+ * Whether the client's copy is still good: If-None-Match naming any coding's tag of this version (weak
+ * or strong, or `*`) first; If-Modified-Since only without it, and only when a Last-Modified was sent.
+ */
+function isFresh(request: FastifyRequest, tag: string, lastModified: number | null): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
   if (typeof ifNoneMatch === 'string') {
-    return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
+    return ifNoneMatch.split(',').some((candidate) => {
+      const trimmed = candidate.trim().replace(/^W\//, '');
+      return trimmed === '*' || trimmed === `"${tag}"` || trimmed === `"${tag}-br"` || trimmed === `"${tag}-gzip"`;
+    });
   }
   const ifModifiedSince = request.headers['if-modified-since'];
-  if (typeof ifModifiedSince !== 'string') return false;
+  if (typeof ifModifiedSince !== 'string' || lastModified === null) return false;
   const since = Date.parse(ifModifiedSince);
-  return Number.isFinite(since) && Number.isFinite(lastModified.getTime()) && lastModified.getTime() <= since;
+  return Number.isFinite(since) && lastModified <= since;
 }

@@ -50,9 +50,9 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
     },
     async (request) => {
       const { cursor, limit, ...filter } = request.query;
-      const after = decodeCursor(cursor, alertPosition);
+      const after = decodeCursor(cursor, 'alerts', alertPosition);
       const rows = await ops.listAlerts({ ...filter, limit: limit + 1, ...(after && { after: { createdAt: after[0], id: after[1] } }) });
-      const page = toPage(rows, limit, (alert) => [alert.createdAt, alert.id]);
+      const page = toPage(rows, limit, 'alerts', (alert) => [alert.createdAt, alert.id]);
       return { alerts: page.items, nextCursor: page.nextCursor };
     },
   );

@@ -84,10 +84,10 @@ export function registerDeviceRoutes({ app, ops, reads, clock, requireAdmin }: R
       const { from = 0, to = Number.MAX_SAFE_INTEGER, limit, cursor } = request.query;
       // A device has one reading per device time (the store skips duplicates), so the time of the last
       // reading given is a position: the next page starts just after it.
-      const lastSampledAt = decodeCursor(cursor, readingPosition);
+      const lastSampledAt = decodeCursor(cursor, `readings:${device.id}`, readingPosition);
       const start = lastSampledAt === undefined ? from : Math.max(from, lastSampledAt + 1);
       const rows = await reads.readings({ deviceId: device.id, from: start, to, limit: limit + 1 });
-      const page = toPage(rows, limit, (reading) => reading.sampledAt);
+      const page = toPage(rows, limit, `readings:${device.id}`, (reading) => reading.sampledAt);
       return {
         deviceId: device.id,
         readings: page.items.map(({ sampledAt, tempC, rhPct, receivedAt }) => ({ sampledAt, tempC, rhPct, receivedAt })),

@@ -55,9 +55,9 @@ export function registerRecordRoutes({ app, ops, clock, requireAdmin }: RouteCon
     },
     async (request) => {
       const { cursor, limit, ...filter } = request.query;
-      const after = decodeCursor(cursor, claimPosition);
+      const after = decodeCursor(cursor, 'claims', claimPosition);
       const rows = await ops.listClaims({ ...filter, limit: limit + 1, ...(after && { after: { filedAt: after[0], id: after[1] } }) });
-      const page = toPage(rows, limit, (claim) => [claim.filedAt, claim.id]);
+      const page = toPage(rows, limit, 'claims', (claim) => [claim.filedAt, claim.id]);
       return { claims: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -75,9 +75,9 @@ export function registerRecordRoutes({ app, ops, clock, requireAdmin }: RouteCon
     },
     async (request) => {
       const { cursor, limit, deviceId } = request.query;
-      const beforeId = decodeCursor(cursor, deadLetterPosition);
+      const beforeId = decodeCursor(cursor, 'dead-letters', deadLetterPosition);
       const rows = await ops.listDeadLetters({ deviceId, limit: limit + 1, beforeId });
-      const page = toPage(rows, limit, (letter) => letter.id);
+      const page = toPage(rows, limit, 'dead-letters', (letter) => letter.id);
       return { deadLetters: page.items, nextCursor: page.nextCursor };
     },
   );

@@ -88,9 +88,9 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     { preHandler: requireAdmin, schema: { summary: 'Shipments, newest first, a page at a time (nextCursor)', tags: ['shipments'], security, querystring: z.object({ limit: limitParam(SHIPMENTS_MAX, 500), cursor: cursorParam }) } },
     async (request) => {
       const { limit, cursor } = request.query;
-      const after = decodeCursor(cursor, shipmentPosition);
+      const after = decodeCursor(cursor, 'shipments', shipmentPosition);
       const rows = await ops.listShipments(limit + 1, after && { startedAt: after[0], id: after[1] });
-      const page = toPage(rows, limit, (s) => [s.startedAt, s.id]);
+      const page = toPage(rows, limit, 'shipments', (s) => [s.startedAt, s.id]);
       return { shipments: page.items, nextCursor: page.nextCursor };
     },
   );
@@ -126,6 +126,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
         key: `curve:${shipment.id}:${points}`,
         version,
         lastModified,
+        now,
         cacheControl: 'private, no-cache',
         compute: async () => {
           const context = await loadShipmentContext({ ops, profiles }, shipment);

@@ -31,6 +31,7 @@ export function registerTraceRoutes({ app, ops, telemetry, reads, answers, profi
         key: `trace:${shipment.id}:${points}`,
         version,
         lastModified,
+        now,
         // A CDN in front serves a live-stream crowd from its copy, revalidating in the background.
         cacheControl: 'public, max-age=15, stale-while-revalidate=60',
         compute: async () => traceAnswer(await loadShipmentView(reads, await loadShipmentContext({ ops, profiles }, shipment), { points, perLeg: false }, now)),
