@@ -182,4 +182,32 @@ describe('rules killed while readings keep arriving and being stored, started ag
     expect(await ops.listAlerts({ shipmentId: 'LZ-ND-3', kind: 'no_data' })).toEqual([]);
     await rules.stop();
   });
+
+  it('after a restart, a late reading does not make the time since it a gap before the next excursion', async () => {
+    await addShipment('LZ-ND-4', 'logger-nd-4');
+    const send = async (readings: { ts: number; tempC: number }[]) => {
+      const client = await mqtt.connectAsync(url, { clientId: 'logger-nd-4', username: 'logger-nd-4', password: 'device-secret', reconnectPeriod: 0 });
+      for (let i = 0; i < readings.length; i += 10) await client.publishAsync(telemetryTopic('logger-nd-4'), JSON.stringify({ readings: readings.slice(i, i + 10) }), { qos: 1 });
+      await client.endAsync();
+    };
+    const at = (m: number) => T0 + m * MIN;
+    let rules = newRules();
+    await rules.start();
+    await send(minutes.slice(0, 150).map((m) => ({ ts: at(m), tempC: 4 })));
+    await eventually('150 readings evaluated', async () => (rules.stats().evaluated >= 150 ? true : undefined));
+    await rules.settled();
+    await rules.stop();
+    // Restarted: the inactive rules' states are not kept, the cursor is. One late reading, then an excursion.
+    rules = newRules();
+    await rules.start();
+    await rules.settled();
+    await send([{ ts: at(75) + 30_000, tempC: 4 }]);
+    await eventually('the late reading judged', async () => (rules.stats().late === 1 ? true : undefined));
+    await rules.settled();
+    await send(minutes.slice(150, 176).map((m) => ({ ts: at(m), tempC: 16.5 })));
+    const alert = await eventually('the excursion', async () => (await excursions('LZ-ND-4'))[0]);
+    expect(alert.attribution.reason.en).not.toMatch(/no readings/);
+    expect(alert.attribution).toMatchObject({ status: 'attributed', orgId: 'nanbei-reefer' });
+    await rules.stop();
+  });
 });

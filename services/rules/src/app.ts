@@ -89,7 +89,7 @@ export function buildRules(deps: RulesDeps) {
   function recordFor(deviceId: string): DeviceRecord {
     let record = devices.get(deviceId);
     if (!record) {
-      record = { lastHeardAt: 0, shipment: null, shipmentAt: 0, shipmentId: null, limits: {}, warning: null, cursorAt: null };
+      record = { lastHeardAt: 0, shipment: null, shipmentAt: 0, shipmentId: null, limits: {}, warning: null, cursorAt: null, cursorTempC: null };
       devices.set(deviceId, record);
     }
     return record;
@@ -107,13 +107,23 @@ export function buildRules(deps: RulesDeps) {
       record.limits = {};
       record.warning = null;
       record.cursorAt = null;
+      record.cursorTempC = null;
+    }
+    if (record.cursorAt !== null && reading.sampledAt <= record.cursorAt) {
+      // Older than the last reading evaluated: late, whatever the states say (an inactive rule's state
+      // is not kept across a restart, the cursor is), so judged again from the store.
+      stats.late++;
+      replay?.schedule(deviceId, ref, reading);
+      return;
     }
     let full: Shipment | undefined;
     const loadShipment = async () => (full ??= (await ops.getShipment(ref.id))!);
     const limitStates = new Map<string, RuleState['state']>();
     let isLate = false;
     for (const limit of profile.limits) {
-      const current = record.limits[limit.id] ?? { state: initialRuleState(), alertId: null };
+      // A rule without a kept state was inactive: it goes on from the last reading evaluated, so the time
+      // since that reading is not taken for a gap.
+      const current = record.limits[limit.id] ?? { state: { ...initialRuleState(), lastReadingAt: record.cursorAt, lastTempC: record.cursorTempC }, alertId: null };
       const evaluation = evaluateReading(limit, current.state, reading, profile.maxReadingGapMs);
       if (!evaluation.isEvaluated) {
         isLate = true;
@@ -142,7 +152,8 @@ export function buildRules(deps: RulesDeps) {
       return;
     }
     record.cursorAt = reading.sampledAt;
-    persistence.markDirty(stateKey(deviceId, ref.id, CURSOR_RULE_ID), deviceId, ref.id, CURSOR_RULE_ID, { state: { ...initialRuleState(), lastReadingAt: reading.sampledAt }, alertId: null });
+    record.cursorTempC = reading.tempC;
+    persistence.markDirty(stateKey(deviceId, ref.id, CURSOR_RULE_ID), deviceId, ref.id, CURSOR_RULE_ID, { state: { ...initialRuleState(), lastReadingAt: reading.sampledAt, lastTempC: reading.tempC }, alertId: null });
     record.warning ??= initialWarningState();
     await evaluateWarnings({ state: record.warning, sample: reading, shipmentId: ref.id, loadShipment, deviceId, profile, limitStates, recorder: warningRecorder });
     stats.evaluated++;
@@ -236,9 +247,12 @@ export function buildRules(deps: RulesDeps) {
           record.shipmentId = shipmentId;
           record.limits = {};
           record.cursorAt = null;
+          record.cursorTempC = null;
         }
-        if (ruleId === CURSOR_RULE_ID) record.cursorAt = saved.state.lastReadingAt;
-        else record.limits[ruleId] = saved;
+        if (ruleId === CURSOR_RULE_ID) {
+          record.cursorAt = saved.state.lastReadingAt;
+          record.cursorTempC = saved.state.lastTempC;
+        } else record.limits[ruleId] = saved;
       }
       persistence.start(deps.stateFlushMs ?? 1000);
       publisher = await connectMqtt({ ...deps.mqtt, clientId: `${deps.mqtt.clientId}-pub`, isPersistent: false });

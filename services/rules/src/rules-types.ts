@@ -16,6 +16,8 @@ export type DeviceRecord = {
   warning: WarningState | null;
   /** Device time of the last reading evaluated on this shipment. */
   cursorAt: number | null;
+  /** Temperature of that reading: a rule whose inactive state was not kept across a restart starts from it. */
+  cursorTempC: number | null;
 };
 
 /** Counters since start, for metrics and tests. */

@@ -87,9 +87,15 @@ export function createStoreReplay(deps: {
       deps.persistence.markDirty(deps.stateKey(deviceId, shipment.id, limit.id), deviceId, shipment.id, limit.id, next);
     }
     if (!isCurrent) return;
-    const lastAt = readings.at(-1)?.sampledAt ?? null;
-    if (lastAt !== null && (record.cursorAt === null || lastAt > record.cursorAt)) record.cursorAt = lastAt;
-    if (record.cursorAt !== null) deps.persistence.markDirty(deps.stateKey(deviceId, shipment.id, CURSOR_RULE_ID), deviceId, shipment.id, CURSOR_RULE_ID, { state: { ...initialRuleState(), lastReadingAt: record.cursorAt }, alertId: null });
+    const last = readings.at(-1);
+    if (last && (record.cursorAt === null || last.sampledAt > record.cursorAt)) {
+      record.cursorAt = last.sampledAt;
+      record.cursorTempC = last.tempC;
+    }
+    if (record.cursorAt !== null) {
+      const cursor = { ...initialRuleState(), lastReadingAt: record.cursorAt, lastTempC: record.cursorTempC };
+      deps.persistence.markDirty(deps.stateKey(deviceId, shipment.id, CURSOR_RULE_ID), deviceId, shipment.id, CURSOR_RULE_ID, { state: cursor, alertId: null });
+    }
     log.info({ deviceId, shipmentId: shipment.id, readings: readings.length, lateHeard: held.length }, 'rules.rejudged');
   }
 
