@@ -13,8 +13,9 @@ export type TemperatureSample = { sampledAt: number; tempC: number };
  * Readings in time order, one per timestamp (a redelivered reading is the same reading), skipping
  * values that are not numbers: a sensor fault is never a temperature.
  */
-export function orderedSamples(samples: readonly TemperatureSample[], from: number, to: number): TemperatureSample[] {
-  if (isOrderedWithin(samples, from, to)) return samples.slice();
+export function orderedSamples(samples: readonly TemperatureSample[], from: number, to: number): readonly TemperatureSample[] {
+  // Already so (a store's readings of a window): the same array, no copy of a long shipment's readings.
+  if (isOrderedWithin(samples, from, to)) return samples;
   const inside = samples.filter((s) => s.sampledAt >= from && s.sampledAt <= to && Number.isFinite(s.tempC));
   const sorted = [...inside].sort((a, b) => a.sampledAt - b.sampledAt);
   return sorted.filter((s, i) => i === 0 || s.sampledAt !== sorted[i - 1]?.sampledAt);

@@ -54,9 +54,12 @@ export async function computeSeries(
   // Unmonitored up to delivery, or up to the last reading while in transit: a device silent right now
   // is the no-data alert's business, and the page shows when it last reported.
   const coveredUntil = deliveredAt ?? lastReadingAt ?? startedAt;
-  const unmonitored = unmonitoredMs(readings.map((r) => r.sampledAt), startedAt, coveredUntil, profile.maxReadingGapMs);
   const measuredTo = deliveredAt ?? lastReadingAt ?? now;
   const measures = request.perLeg ? measuresPerLeg(legs, readings, profile, measuredTo) : { legs: [], total: totalMeasures(legs, readings, profile, measuredTo) };
+  // The total's window is [first handoff, coveredUntil]: from the start, its unmonitored time is
+  // coverage.ts's over the same window (measures.ts), with no second pass over the readings.
+  const isSameWindow = legs[0]?.startedAt === startedAt && measures.total.from === startedAt && measures.total.to === coveredUntil;
+  const unmonitored = isSameWindow ? measures.total.unmonitoredMs : unmonitoredMs(readings.map((r) => r.sampledAt), startedAt, coveredUntil, profile.maxReadingGapMs);
   return {
     curve: request.points > 0 ? curve.points : [],
     readingCount: readings.length,
