@@ -119,4 +119,17 @@ describe('consumer trace API', () => {
       expect(response.body.error.code).toBe('trace.not_found');
     }
   });
+
+  it('leaves out of the verdict an excursion raised by readings after the delivery time (the scan recorded late)', async () => {
+    const delivered = await api.call('POST', '/api/v1/shipments/shp-trace-0520/handoffs', { at: T0 + 20 * HOUR, stage: 'delivered' });
+    expect(delivered.status).toBe(201);
+    // The logger, left in a warm office after delivery, raised an alert before the delivery was scanned.
+    const [inTransit] = await api.ops.listAlerts({ shipmentId: 'shp-trace-0520' });
+    await api.ops.insertAlert({ ...inTransit!, id: randomUUID(), ruleId: 'high-after', activeAt: T0 + 21 * HOUR, firedAt: T0 + 21 * HOUR + 10 * MIN, clearedAt: null, conditionState: 'firing', peakTempC: 30, outsideMs: 3 * HOUR });
+    const trace = (await api.call('GET', `/api/v1/trace/${api.traceCode}`, undefined, null)).body;
+    expect(trace.excursions.map((e: { peakTempC: number }) => e.peakTempC)).toEqual([24.5]);
+    expect(JSON.stringify(trace.verdict)).not.toContain('30.0');
+    const curve = (await api.call('GET', '/api/v1/shipments/shp-trace-0520/curve')).body;
+    expect(curve.excursions).toEqual(trace.excursions);
+  });
 });

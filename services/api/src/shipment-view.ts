@@ -106,7 +106,7 @@ export async function loadShipmentView(reads: Reads, context: ShipmentContext, o
     isDelivered: shipment.deliveredAt !== null,
     unmonitoredMs: series.unmonitoredMs,
     // Only excursions say the cold chain broke; warnings and no-data alerts are not verdicts.
-    excursions: alerts.filter((alert) => alert.kind === 'excursion').map((alert) => ({
+    excursions: excursionsWithin(shipment, alerts).map((alert) => ({
       direction: alert.direction,
       thresholdC: alert.thresholdC,
       outsideMs: alert.outsideMs,
@@ -138,16 +138,24 @@ export function profileSummary(profile: ProductProfile): ShipmentView['profile']
   };
 }
 
+/**
+ * The shipment's excursion alerts that began while it travelled: an alert raised by readings after the
+ * delivery time (the delivery scan recorded late) is not the shipment's, as its curve and measures are
+ * not. The alert itself stays for the station to resolve.
+ */
+function excursionsWithin(shipment: Shipment, alerts: readonly Alert[]): Alert[] {
+  const end = shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER;
+  return alerts.filter((alert) => alert.kind === 'excursion' && alert.activeAt >= shipment.startedAt && alert.activeAt <= end);
+}
+
 /** Excursions as answers show them: exact spans from the alerts (device time). */
-export function excursionSpans(alerts: readonly Alert[]) {
-  return alerts
-    .filter((alert) => alert.kind === 'excursion')
-    .map((alert) => ({
-      direction: alert.direction,
-      thresholdC: alert.thresholdC,
-      startedAt: alert.activeAt,
-      endedAt: alert.clearedAt,
-      peakTempC: alert.peakTempC,
-      outsideMs: alert.outsideMs,
-    }));
+export function excursionSpans(shipment: Shipment, alerts: readonly Alert[]) {
+  return excursionsWithin(shipment, alerts).map((alert) => ({
+    direction: alert.direction,
+    thresholdC: alert.thresholdC,
+    startedAt: alert.activeAt,
+    endedAt: alert.clearedAt,
+    peakTempC: alert.peakTempC,
+    outsideMs: alert.outsideMs,
+  }));
 }

@@ -137,7 +137,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
             readingCount: curve.readingCount,
             limits: profileSummary(context.profile).limits,
             legs: context.legs,
-            excursions: excursionSpans(context.alerts),
+            excursions: excursionSpans(shipment, context.alerts),
           };
         },
       });

@@ -62,7 +62,7 @@ function traceAnswer(view: ShipmentView) {
     curve: view.curve,
     lastReadingAt: view.lastReadingAt,
     unmonitoredMs: view.unmonitoredMs,
-    excursions: excursionSpans(view.alerts),
+    excursions: excursionSpans(view.shipment, view.alerts),
     verdict: view.verdict,
     measures: {
       mktC: view.measures.total.mktC,
