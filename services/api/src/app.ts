@@ -27,6 +27,11 @@ import { registerTraceRoutes } from './routes/trace.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerProfileRoutes } from './routes/profiles.ts';
 import { registerReviewRoutes } from './routes/reviews.ts';
+import { registerCorrectionRoutes } from './routes/corrections.ts';
+import { registerEpcisRoutes } from './routes/epcis.ts';
+import { registerEvidenceRoutes } from './routes/evidence.ts';
+import { registerReportRoutes } from './routes/report.ts';
+import type { EvidenceService } from './evidence/evidence-types.ts';
 import { publicRateLimit } from './public-rate-limit.ts';
 
 /** What the API needs. */
@@ -53,6 +58,8 @@ export type ApiDeps = {
   trustedProxies?: string[];
   /** Requests per minute one client address may make to the public routes; 0: no limit. Default 600. */
   publicRateLimitPerMin?: number;
+  /** The evidence chains (evidence/evidence-service.ts). */
+  evidence?: EvidenceService;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -73,6 +80,8 @@ export type RouteContext = {
   clock: Clock;
   /** preHandler that lets only the admin token through. */
   requireAdmin: (request: FastifyRequest) => Promise<void>;
+  /** The shipments' evidence chains: signed heads and their witnesses (evidence/). */
+  evidence: EvidenceService;
 };
 
 /** Reads a bearer token from the Authorization header, or from `?token=` (EventSource cannot set headers). */
@@ -82,6 +91,13 @@ function bearerToken(request: FastifyRequest): string | undefined {
   const query = request.query as Record<string, unknown> | undefined;
   return typeof query?.token === 'string' ? query.token : undefined;
 }
+
+// Until issue 11's chain lands (in progress): every use says so.
+const evidenceNotConfigured: EvidenceService = {
+  head: () => Promise.reject(new Error('evidence chain not configured')),
+  witness: () => Promise.reject(new Error('evidence chain not configured')),
+  witnesses: () => Promise.reject(new Error('evidence chain not configured')),
+};
 
 /** Builds the HTTP API and dashboards (fastify); `start` listens, `stop` closes. */
 export function buildApi(deps: ApiDeps) {
@@ -150,6 +166,7 @@ export function buildApi(deps: ApiDeps) {
       profiles,
       clock: deps.clock,
       requireAdmin,
+      evidence: deps.evidence ?? evidenceNotConfigured,
     };
     registerHealthRoutes(context, deps.metrics);
     registerDeviceRoutes(context);
@@ -160,6 +177,10 @@ export function buildApi(deps: ApiDeps) {
     registerNotificationRoutes(context, deps.outbox);
     registerProfileRoutes(context);
     registerReviewRoutes(context);
+    registerEvidenceRoutes(context);
+    registerCorrectionRoutes(context);
+    registerReportRoutes(context);
+    registerEpcisRoutes(context);
     await registerDashboardRoutes(context);
   });
 
