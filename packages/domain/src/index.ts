@@ -33,6 +33,8 @@ export type { Evaluation, RuleState, RuleStateName, Transition } from './excursi
 export { evaluateReading, excessC, initialRuleState } from './excursion-machine.ts';
 export type { CustodyEvent, Leg, Stage } from './custody.ts';
 export { buildLegs, currentLeg, legAt, STAGE_NAMES, STAGES } from './custody.ts';
+export type { CorrectionChanges, CustodyCorrection, CustodyRefusal } from './custody-corrections.ts';
+export { applyCorrections, checkHandoffTime, correctionWithdrawalReason, validateCorrection } from './custody-corrections.ts';
 export type { Attribution, AttributionInput } from './attribution.ts';
 export { attributeByReview, attributeExcursion } from './attribution.ts';
 export type { OrgKind } from './organisations.ts';
