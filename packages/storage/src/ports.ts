@@ -1,4 +1,4 @@
-import type { Attribution, CustodyEvent, LocalizedText, OrgKind, Stage, TemperatureSample, Tier } from '@coldchain/domain';
+import type { Attribution, CustodyCorrection, CustodyEvent, CustodyRefusal, LocalizedText, OrgKind, Stage, TemperatureSample, Tier } from '@coldchain/domain';
 
 /** A reading as stored: device time, values, and when the server received it. */
 export type StoredReading = {
@@ -238,6 +238,15 @@ export type ProfileChange = { seq: number; profileId: string; changedBy: string;
 
 export type NewCustodyEvent = Omit<CustodyEvent, 'id' | 'seq'>;
 
+/** A correction as the API asks to append it: the store gives it its id and recording order. */
+export type NewCustodyCorrection = Omit<CustodyCorrection, 'id' | 'seq'>;
+
+/** What appending a correction did: stored (with the effective events after it), refused, or no such shipment. */
+export type CorrectionOutcome =
+  | { status: 'stored'; correction: CustodyCorrection; effective: CustodyEvent[] }
+  | { status: 'refused'; refusal: CustodyRefusal }
+  | { status: 'shipment_not_found' };
+
 export type AlertFilter = { orgId?: string; status?: AlertStatus; shipmentId?: string; kind?: AlertKind; limit?: number };
 
 /** Operational state: organisations, devices, shipments, custody, alerts, claims, dead letters. */
@@ -271,11 +280,27 @@ export interface OpsStore {
   findShipmentOverlapping(deviceId: string, from: number): Promise<Shipment | undefined>;
 
   appendCustodyEvent(event: NewCustodyEvent): Promise<CustodyEvent>;
+  /** The custody events as they were recorded (the evidence), in time order: corrections not applied. */
   listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]>;
+  /**
+   * The custody events with their corrections applied (domain `applyCorrections`), in time order: what
+   * legs, attribution, measures and routing are computed from.
+   */
+  listEffectiveCustodyEvents(shipmentId: string): Promise<CustodyEvent[]>;
+  /**
+   * Appends a correction of a custody event (issue 11, item 6), judged in the same transaction against
+   * the effective events (domain `validateCorrection`): stored, and when it corrects the delivery's time
+   * the shipment's `deliveredAt` follows; or refused with the reason. Corrections are never edited.
+   */
+  appendCorrection(correction: NewCustodyCorrection): Promise<CorrectionOutcome>;
+  /** A shipment's corrections, in recording order. */
+  listCorrections(shipmentId: string): Promise<CustodyCorrection[]>;
+  /** Corrections of any shipment recorded after `afterSeq` (0: from the first), in recording order, at most `limit`. */
+  listCorrectionsAfter(afterSeq: number, limit: number): Promise<CustodyCorrection[]>;
 
   /**
    * A mark that changes whenever anything of the shipment's view in this store changes (its alerts, its
-   * custody events, its custodians' names), read cheaply on every request to version cached answers.
+   * custody events and their corrections, its custodians' names), read cheaply on every request to version cached answers.
    */
   shipmentChangeMark(shipmentId: string): Promise<ChangeMark>;
 

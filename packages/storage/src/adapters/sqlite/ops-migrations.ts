@@ -132,4 +132,19 @@ export const OPS_MIGRATIONS = [
   // v14: a shipment's alerts are read by shipment on every trace and curve request, and their newest
   // change makes the answer's version (issue 10): by index, not by a scan of every alert.
   `CREATE INDEX alerts_shipment ON alerts (shipment_id, updated_at);`,
+  // v15: custody corrections (issue 11, item 6; docs/decisions/0016): a wrong handoff is corrected by
+  // appending what changes (JSON: at, toOrgId, station, probeTempC; a field left out is unchanged), who
+  // and why; the scanned event stays as it was. Append-only, enforced here: no row is updated or deleted.
+  `CREATE TABLE custody_corrections (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     shipment_id TEXT NOT NULL REFERENCES shipments(id),
+     event_id TEXT NOT NULL REFERENCES custody_events(id),
+     changes TEXT NOT NULL, reason TEXT NOT NULL, corrected_by TEXT NOT NULL, recorded_at INTEGER NOT NULL
+   );
+   CREATE INDEX custody_corrections_shipment ON custody_corrections (shipment_id, seq);
+   CREATE TRIGGER custody_corrections_no_update BEFORE UPDATE ON custody_corrections
+     BEGIN SELECT RAISE(ABORT, 'custody corrections are append-only'); END;
+   CREATE TRIGGER custody_corrections_no_delete BEFORE DELETE ON custody_corrections
+     BEGIN SELECT RAISE(ABORT, 'custody corrections are append-only'); END;`,
 ];

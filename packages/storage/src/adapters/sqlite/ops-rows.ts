@@ -1,4 +1,4 @@
-import type { Attribution, CustodyEvent, LocalizedText, OrgKind, Stage, Tier } from '@coldchain/domain';
+import type { Attribution, CorrectionChanges, CustodyCorrection, CustodyEvent, LocalizedText, OrgKind, Stage, Tier } from '@coldchain/domain';
 import type { Alert, Claim, DeadLetter, Organisation, Review, Shipment } from '../../ports.ts';
 
 /** A row as better-sqlite3 returns it. */
@@ -41,6 +41,19 @@ export function rowToCustodyEvent(r: Row): CustodyEvent {
     toOrgId: strOrNull(r.to_org_id),
     station: strOrNull(r.station),
     probeTempC: numOrNull(r.probe_temp_c),
+    recordedAt: num(r.recorded_at),
+  };
+}
+
+export function rowToCorrection(r: Row): CustodyCorrection {
+  return {
+    id: str(r.id),
+    shipmentId: str(r.shipment_id),
+    seq: num(r.seq),
+    eventId: str(r.event_id),
+    changes: JSON.parse(str(r.changes)) as CorrectionChanges,
+    reason: str(r.reason),
+    correctedBy: str(r.corrected_by),
     recordedAt: num(r.recorded_at),
   };
 }

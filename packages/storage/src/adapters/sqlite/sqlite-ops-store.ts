@@ -1,10 +1,13 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { CustodyEvent, LocalizedText, Tier } from '@coldchain/domain';
+import { applyCorrections, validateCorrection } from '@coldchain/domain';
+import type { CustodyCorrection, CustodyEvent, LocalizedText, Tier } from '@coldchain/domain';
 import type {
   Alert,
   AlertFilter,
   ChangeMark,
+  CorrectionOutcome,
+  NewCustodyCorrection,
   AlertKind,
   AlertStatus,
   Claim,
@@ -26,7 +29,7 @@ import type {
 import type { SqliteSync } from './open-database.ts';
 import { openDatabase } from './open-database.ts';
 import { OPS_MIGRATIONS } from './ops-migrations.ts';
-import { alertToRow, rowToAlert, rowToClaim, rowToCustodyEvent, rowToDeadLetter, rowToOrg, rowToReview, rowToShipment } from './ops-rows.ts';
+import { alertToRow, rowToAlert, rowToClaim, rowToCorrection, rowToCustodyEvent, rowToDeadLetter, rowToOrg, rowToReview, rowToShipment } from './ops-rows.ts';
 import type { Row } from './ops-rows.ts';
 
 /** The embedded operational store on SQLite. */
@@ -164,20 +167,69 @@ export class SqliteOpsStore implements OpsStore {
   }
 
   async listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]> {
+    return this.custodyEvents(shipmentId);
+  }
+
+  private custodyEvents(shipmentId: string): CustodyEvent[] {
     return this.all('SELECT * FROM custody_events WHERE shipment_id = ? ORDER BY at, seq', shipmentId).map(rowToCustodyEvent);
   }
 
+  private corrections(shipmentId: string): CustodyCorrection[] {
+    return this.all('SELECT * FROM custody_corrections WHERE shipment_id = ? ORDER BY seq', shipmentId).map(rowToCorrection);
+  }
+
+  async listEffectiveCustodyEvents(shipmentId: string): Promise<CustodyEvent[]> {
+    // One read transaction: the events and their corrections of one moment.
+    return this.db.transaction(() => applyCorrections(this.custodyEvents(shipmentId), this.corrections(shipmentId)))();
+  }
+
+  async appendCorrection(c: NewCustodyCorrection): Promise<CorrectionOutcome> {
+    // Judged and stored under the write lock: two corrections at once cannot both take the same time.
+    return this.db.transaction((): CorrectionOutcome => {
+      const shipment = this.one('SELECT started_at, shipper_org_id FROM shipments WHERE id = ?', c.shipmentId);
+      if (!shipment) return { status: 'shipment_not_found' };
+      const events = this.custodyEvents(c.shipmentId);
+      const before = applyCorrections(events, this.corrections(c.shipmentId));
+      const refusal = validateCorrection({ startedAt: shipment.started_at as number, shipperOrgId: shipment.shipper_org_id as string, events: before, eventId: c.eventId, changes: c.changes });
+      if (refusal) return { status: 'refused', refusal };
+      const id = randomUUID();
+      const result = this
+        .statement('INSERT INTO custody_corrections (id, shipment_id, event_id, changes, reason, corrected_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(id, c.shipmentId, c.eventId, JSON.stringify(c.changes), c.reason, c.correctedBy, c.recordedAt);
+      const correction = { ...c, id, seq: Number(result.lastInsertRowid) };
+      const effective = applyCorrections(events, [...this.corrections(c.shipmentId)]);
+      const delivered = effective.find((e) => e.stage === 'delivered');
+      if (delivered && c.changes.at !== undefined && delivered.id === c.eventId) {
+        this.statement('UPDATE shipments SET delivered_at = ? WHERE id = ?').run(delivered.at, c.shipmentId);
+      }
+      return { status: 'stored', correction, effective };
+    }).immediate();
+  }
+
+  async listCorrections(shipmentId: string): Promise<CustodyCorrection[]> {
+    return this.corrections(shipmentId);
+  }
+
+  async listCorrectionsAfter(afterSeq: number, limit: number): Promise<CustodyCorrection[]> {
+    return this.all('SELECT * FROM custody_corrections WHERE seq > ? ORDER BY seq LIMIT ?', afterSeq, limit).map(rowToCorrection);
+  }
+
   async shipmentChangeMark(shipmentId: string): Promise<ChangeMark> {
+    // Corrections move the mark too (count and newest seq), and the parties they name count among the
+    // custodians whose names the answers show.
     const row = this.one(
       `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM alerts WHERE shipment_id = @id) AS alerts,
               (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM custody_events WHERE shipment_id = @id) AS custody,
-              (SELECT group_concat(o.name || '/' || o.name_en, '|') FROM custody_events e JOIN organisations o ON o.id = e.to_org_id
-                WHERE e.shipment_id = @id) AS custodians,
+              (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM custody_corrections WHERE shipment_id = @id) AS corrections,
+              (SELECT group_concat(o.name || '/' || o.name_en, '|') FROM organisations o WHERE o.id IN (
+                 SELECT to_org_id FROM custody_events WHERE shipment_id = @id
+                 UNION SELECT json_extract(changes, '$.toOrgId') FROM custody_corrections WHERE shipment_id = @id)) AS custodians,
               max(coalesce((SELECT max(updated_at) FROM alerts WHERE shipment_id = @id), 0),
-                  coalesce((SELECT max(recorded_at) FROM custody_events WHERE shipment_id = @id), 0)) AS changed_at`,
+                  coalesce((SELECT max(recorded_at) FROM custody_events WHERE shipment_id = @id), 0),
+                  coalesce((SELECT max(recorded_at) FROM custody_corrections WHERE shipment_id = @id), 0)) AS changed_at`,
       { id: shipmentId },
-    ) as { alerts: string; custody: string; custodians: string | null; changed_at: number };
-    return { mark: `${row.alerts}|${row.custody}|${row.custodians ?? ''}`, changedAt: row.changed_at };
+    ) as { alerts: string; custody: string; corrections: string; custodians: string | null; changed_at: number };
+    return { mark: `${row.alerts}|${row.custody}|${row.corrections}|${row.custodians ?? ''}`, changedAt: row.changed_at };
   }
 
   async findUnresolvedAlert(shipmentId: string, ruleId: string): Promise<Alert | undefined> {

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Stage } from '@coldchain/domain';
+import type { Shipment } from '../../ports.ts';
+import { SqliteOpsStore } from './sqlite-ops-store.ts';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2025, 4, 20, 6);
+const at = (m: number) => T0 + m * MIN;
+
+describe('SqliteOpsStore: custody corrections (issue 11, item 6)', () => {
+  let dir: string;
+  let ops: SqliteOpsStore;
+  const ids: Record<string, string> = {};
+
+  const shipment: Shipment = {
+    id: 'shp-1', traceCode: 'trace-shp-1', profileId: 'lychee', shipperOrgId: 'org-coop', deviceId: 'logger-01', origin: '海口', destination: '上海',
+    boxes: 120, goodsValueCents: 3_600_000, freightCents: 480_000, startedAt: T0, deliveredAt: null, createdAt: T0,
+  };
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coldchain-corrections-'));
+    ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+    for (const [id, kind] of [['org-coop', 'shipper'], ['org-hub', 'warehouse'], ['org-reefer', 'carrier']] as const) await ops.upsertOrganisation({ id, name: id, nameEn: id, kind, createdAt: T0 });
+    await ops.createDevice({ id: 'logger-01', secretHash: 'x', publicKey: null, createdAt: T0 });
+    await ops.createShipment(shipment, { shipmentId: 'shp-1', at: T0, stage: 'packhouse', toOrgId: 'org-coop', station: null, probeTempC: null, recordedAt: T0 });
+    const plan: [Stage, string | null, number][] = [['hub', 'org-hub', 60], ['line_haul', 'org-reefer', 300], ['delivered', null, 900]];
+    for (const [stage, toOrgId, m] of plan) ids[stage] = (await ops.appendCustodyEvent({ shipmentId: 'shp-1', at: at(m), stage, toOrgId, station: null, probeTempC: 5, recordedAt: at(m) })).id;
+  });
+  afterEach(async () => {
+    await ops.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const correct = (eventId: string, changes: Record<string, unknown>, recordedAt = at(1000)) =>
+    ops.appendCorrection({ shipmentId: 'shp-1', eventId, changes, reason: 'scan entered late', correctedBy: 'ops@platform', recordedAt });
+
+  it('stores a correction, keeps the original event, and gives the effective events', async () => {
+    const outcome = await correct(ids.line_haul!, { at: at(240), probeTempC: null });
+    expect(outcome.status).toBe('stored');
+    if (outcome.status !== 'stored') return;
+    expect(outcome.correction).toMatchObject({ shipmentId: 'shp-1', eventId: ids.line_haul, changes: { at: at(240), probeTempC: null }, correctedBy: 'ops@platform', seq: expect.any(Number) });
+    expect((await ops.listCustodyEvents('shp-1')).find((e) => e.id === ids.line_haul)).toMatchObject({ at: at(300), probeTempC: 5 });
+    const effective = await ops.listEffectiveCustodyEvents('shp-1');
+    expect(effective.find((e) => e.id === ids.line_haul)).toMatchObject({ at: at(240), probeTempC: null });
+    expect(outcome.effective).toEqual(effective);
+    expect(await ops.listCorrections('shp-1')).toEqual([outcome.correction]);
+  });
+
+  it('lists corrections in recording order, later ones winning', async () => {
+    await correct(ids.line_haul!, { at: at(240) });
+    await correct(ids.line_haul!, { at: at(250) });
+    expect((await ops.listCorrections('shp-1')).map((c) => c.changes.at)).toEqual([at(240), at(250)]);
+    expect((await ops.listEffectiveCustodyEvents('shp-1')).find((e) => e.id === ids.line_haul)?.at).toBe(at(250));
+    expect((await ops.listCorrectionsAfter(0, 10)).map((c) => c.changes.at)).toEqual([at(240), at(250)]);
+    const [first] = await ops.listCorrections('shp-1');
+    expect((await ops.listCorrectionsAfter(first!.seq, 10)).map((c) => c.changes.at)).toEqual([at(250)]);
+  });
+
+  it('refuses what the domain refuses, storing nothing', async () => {
+    expect(await correct(ids.line_haul!, { at: at(60) })).toMatchObject({ status: 'refused', refusal: { code: 'handoff.same_time', field: 'at' } });
+    expect(await correct('no-such-event', { at: at(70) })).toMatchObject({ status: 'refused', refusal: { code: 'correction.event_not_found' } });
+    expect(await ops.appendCorrection({ shipmentId: 'shp-x', eventId: ids.hub!, changes: { at: at(70) }, reason: 'r', correctedBy: 'c', recordedAt: T0 })).toEqual({ status: 'shipment_not_found' });
+    expect(await ops.listCorrections('shp-1')).toEqual([]);
+  });
+
+  it("moves the shipment's delivery time with a correction of the delivery event", async () => {
+    expect((await ops.getShipment('shp-1'))?.deliveredAt).toBe(at(900));
+    expect((await correct(ids.delivered!, { at: at(960) })).status).toBe('stored');
+    expect((await ops.getShipment('shp-1'))?.deliveredAt).toBe(at(960));
+    expect((await correct(ids.delivered!, { station: 'door' })).status).toBe('stored');
+    expect((await ops.getShipment('shp-1'))?.deliveredAt).toBe(at(960));
+  });
+
+  it("moves the shipment's change mark and its time", async () => {
+    const before = await ops.shipmentChangeMark('shp-1');
+    await correct(ids.hub!, { station: 'Haikou hub' }, at(2000));
+    const after = await ops.shipmentChangeMark('shp-1');
+    expect(after.mark).not.toBe(before.mark);
+    expect(after.changedAt).toBe(at(2000));
+  });
+
+  it('keeps the table append-only: rows cannot be updated or deleted', async () => {
+    await correct(ids.hub!, { station: 'Haikou hub' });
+    await ops.close();
+    const db = new Database(join(dir, 'ops.db'));
+    try {
+      expect(() => db.prepare("UPDATE custody_corrections SET reason = 'x'").run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM custody_corrections').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+    ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
+    expect(await ops.listCorrections('shp-1')).toHaveLength(1);
+  });
+});
