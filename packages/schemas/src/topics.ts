@@ -17,6 +17,12 @@ export const ALERTS_FILTER = `${TOPIC_PREFIX}/alerts/+`;
 export const CLAIMS_FILTER = `${TOPIC_PREFIX}/claims/+`;
 
 /**
+ * Where the API tells the rules a custody correction was stored (docs/decisions/0016): a nudge only, the
+ * rules read the corrections from the store after their cursor.
+ */
+export const CORRECTIONS_TOPIC = `${TOPIC_PREFIX}/custody/corrections`;
+
+/**
  * Device ids appear in topics and as MQTT usernames, so they may not hold MQTT wildcards or level
  * separators.
  */

@@ -3,7 +3,7 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { AlertEvent, ClaimEvent, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
-import { ALERTS_FILTER, CLAIMS_FILTER } from '@coldchain/schemas';
+import { ALERTS_FILTER, CLAIMS_FILTER, CORRECTIONS_TOPIC } from '@coldchain/schemas';
 
 /** An event for the live dashboards. */
 export type FeedEvent = AlertEvent | ClaimEvent;
@@ -50,6 +50,13 @@ export function createLiveFeed(deps: { mqtt?: MqttConnectionOptions; log: Logger
     async publishClaim(event: ClaimEvent, orgIds: readonly string[]): Promise<void> {
       if (client) await publishClaimEvent(client, event, orgIds);
       else deliver(event);
+    },
+    /**
+     * Tells the rules that a custody correction was stored, so they re-judge the shipment now; without a
+     * bus they find it in the store on their next start (docs/decisions/0016).
+     */
+    async publishCorrection(notice: { shipmentId: string; correctionId: string; seq: number }): Promise<void> {
+      if (client) await client.publishAsync(CORRECTIONS_TOPIC, JSON.stringify(notice), { qos: 1 });
     },
     subscribe(listener: (event: FeedEvent) => void): () => void {
       emitter.on('event', listener);

@@ -46,7 +46,7 @@ export async function requireProfile(profiles: ProfileCatalog, shipment: Shipmen
 export async function loadShipmentContext(stores: { ops: OpsStore; profiles: ProfileCatalog }, shipment: Shipment): Promise<ShipmentContext> {
   const { ops } = stores;
   const profile = await requireProfile(stores.profiles, shipment);
-  const [events, alerts] = await Promise.all([ops.listCustodyEvents(shipment.id), ops.listAlerts({ shipmentId: shipment.id, limit: 1000 })]);
+  const [events, alerts] = await Promise.all([ops.listEffectiveCustodyEvents(shipment.id), ops.listAlerts({ shipmentId: shipment.id, limit: 1000 })]);
   const custodianIds = [...new Set(events.map((e) => e.toOrgId).filter((id): id is string => id !== null))];
   const orgs = await Promise.all(custodianIds.map((id) => ops.getOrganisation(id)));
   const orgById = new Map(orgs.filter((o) => o !== undefined).map((o) => [o.id, o]));

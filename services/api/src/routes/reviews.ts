@@ -94,7 +94,7 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, requireA
    * must have held the goods: else the request is refused naming the field.
    */
   async function claimFor(review: Review, shipment: Shipment, alert: Alert, liableOrgId: string, reason: string, now: number): Promise<Claim | null> {
-    const [org, events] = await Promise.all([ops.getOrganisation(liableOrgId), ops.listCustodyEvents(shipment.id)]);
+    const [org, events] = await Promise.all([ops.getOrganisation(liableOrgId), ops.listEffectiveCustodyEvents(shipment.id)]);
     const legs = buildLegs(events);
     const attribution = org ? attributeByReview({ legs, liableOrgId, reason, orgName: { zh: org.name, en: org.nameEn } }) : undefined;
     if (!org || !attribution) {

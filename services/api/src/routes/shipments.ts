@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { generateTraceCode } from '@coldchain/auth';
-import { STAGES } from '@coldchain/domain';
+import { checkHandoffTime, STAGES } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
@@ -153,7 +153,10 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
       const body = request.body;
       const now = clock.now();
       const at = body.at ?? now;
-      if (at < shipment.startedAt) throw new ApiError('handoff.before_start', `at: ${new Date(at).toISOString()} is before the shipment started`);
+      // A repeated scan at the same time would leave a zero-length leg: refused with the event it repeats
+      // (judged against the corrected custody, what the legs are built from).
+      const refusal = checkHandoffTime({ startedAt: shipment.startedAt, events: await ops.listEffectiveCustodyEvents(shipment.id), at });
+      if (refusal) throw new ApiError(refusal.code, refusal.message);
       if (body.stage !== 'delivered') {
         if (!body.toOrgId) throw new ApiError('organisation.not_found', `toOrgId: required for stage ${body.stage}`);
         await requireOrg(body.toOrgId, 'toOrgId');
