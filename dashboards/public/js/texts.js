@@ -3,6 +3,7 @@
  * Every text the dashboards show, in Chinese (the default) and English. English must have every key
  * Chinese has (the type below checks it).
  */
+import { disputeEn, disputeZh } from './texts-dispute.js';
 
 export const zh = {
   'lang.switch': 'EN',
@@ -155,6 +156,9 @@ export const zh = {
   'index.consumer.title': '消费者溯源页',
   'index.consumer.body': '每箱货的二维码指向 /t/溯源码。用手机扫码即可看到这批货的温度曲线、各运输环节和结论。溯源码在创建运单时生成（运单接口返回的 traceCode）。',
   'index.consumer.example': '例如：',
+
+  // Dispute view (texts-dispute.js)
+  ...disputeZh,
 };
 
 /** @type {Record<keyof typeof zh, string>} */
@@ -306,4 +310,6 @@ export const en = {
   'index.consumer.title': "Consumer's page",
   'index.consumer.body': "The QR code on each box points to /t/<trace code>. Scanning it on a phone shows the shipment's temperature curve, its legs and a verdict. The trace code is made when the shipment is created (traceCode in the shipment API's answer).",
   'index.consumer.example': 'For example:',
+
+  ...disputeEn,
 };

@@ -52,16 +52,27 @@ export class ApiFailure extends Error {
   }
 }
 
+/** @param {string} text a filename as a header gives it, percent-encoded or not */
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /** @param {string} token */
 export function createAdminApi(token) {
   /**
+   * Sends an authenticated request: the token goes in the Authorization header, never in the address.
    * @param {string} method
    * @param {string} path
    * @param {unknown} [body]
+   * @param {string} [accept]
    */
-  async function call(method, path, body) {
+  async function send(method, path, body, accept = 'application/json') {
     /** @type {Record<string, string>} */
-    const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const headers = { authorization: `Bearer ${token}`, accept };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response;
     try {
@@ -69,9 +80,21 @@ export function createAdminApi(token) {
     } catch (error) {
       throw new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error));
     }
-    const payload = await response.json().catch(() => ({}));
-    if (!response.ok) throw new ApiFailure(response.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `HTTP ${response.status}`);
-    return payload;
+    if (!response.ok) {
+      const payload = await response.json().catch(() => ({}));
+      throw new ApiFailure(response.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `HTTP ${response.status}`);
+    }
+    return response;
+  }
+
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   */
+  async function call(method, path, body) {
+    const response = await send(method, path, body);
+    return response.json().catch(() => ({}));
   }
 
   /** @param {Record<string, string>} params */
@@ -130,6 +153,42 @@ export function createAdminApi(token) {
      */
     createSilence(silence) {
       return call('POST', '/api/v1/silences', silence);
+    },
+    /**
+     * A shipment with its legs, alerts, measures, verdict and claims.
+     * @param {string} id
+     * @returns {Promise<import('../dispute/dispute-types.js').ShipmentDetail>}
+     */
+    getShipment(id) {
+      return call('GET', `/api/v1/shipments/${encodeURIComponent(id)}`);
+    },
+    /**
+     * @param {string} id
+     * @param {number} points
+     * @returns {Promise<import('../dispute/dispute-types.js').ShipmentCurve>}
+     */
+    getShipmentCurve(id, points) {
+      return call('GET', `/api/v1/shipments/${encodeURIComponent(id)}/curve${query({ points: String(points) })}`);
+    },
+    /**
+     * The shipment's evidence chain, checked against the stores now.
+     * @param {string} id
+     * @returns {Promise<import('../dispute/dispute-types.js').ChainStatus>}
+     */
+    getShipmentChain(id) {
+      return call('GET', `/api/v1/shipments/${encodeURIComponent(id)}/chain`);
+    },
+    /**
+     * A file the API makes (report, bundle), as bytes: fetched with the token in the header, so it can
+     * be saved through a Blob URL with no token in any address.
+     * @param {string} path
+     * @returns {Promise<{ blob: Blob, filename: string | undefined }>}
+     */
+    async downloadFile(path) {
+      const response = await send('GET', path, undefined, '*/*');
+      const disposition = response.headers.get('content-disposition') ?? '';
+      const filename = disposition.match(/filename\*=UTF-8''([^;]+)/i)?.[1] ?? disposition.match(/filename="?([^";]+)"?/i)?.[1];
+      return { blob: await response.blob(), filename: filename ? safeDecode(filename) : undefined };
     },
   };
 }

@@ -9,6 +9,7 @@ import { h } from '../dom.js';
 import { pick, t } from '../i18n.js';
 import { dayKey, formatClock, formatDateTime } from '../time-format.js';
 import { showDeadline } from './deadline.js';
+import { shipmentLink } from './shipment-link.js';
 
 /** @typedef {import('./admin-api.js').Alert} Alert */
 /** @typedef {import('./admin-api.js').Silence} Silence */
@@ -106,7 +107,7 @@ function renderRow(alert, context) {
     h(
       'td',
       { 'data-col': 'shipment' },
-      h('span', { class: 'mono' }, alert.shipmentId),
+      shipmentLink(alert.shipmentId),
       shipment ? h('span', { class: 'sub' }, `${shipment.origin} → ${shipment.destination}`) : null,
       // A warning's threshold may be a humidity and a no-data alert has none: its message says what it is.
       isExcursion

@@ -1,23 +1,17 @@
 // @ts-check
 /** The claims filed: against whom, how much, why, and how long the liable party has to answer. */
 import { h } from '../dom.js';
-import { langTag, pick, t } from '../i18n.js';
+import { pick, t } from '../i18n.js';
+import { formatMoney } from '../money-format.js';
 import { formatDateTime } from '../time-format.js';
 import { showDeadline } from './deadline.js';
+import { shipmentLink } from './shipment-link.js';
 
 /** @typedef {import('./admin-api.js').Claim} Claim */
 /** @typedef {import('../i18n.js').TextKey} TextKey */
 
 /** @type {TextKey[]} */
 const COLUMNS = ['console.claims.filedAt', 'console.col.shipment', 'console.claims.liable', 'console.claims.amount', 'console.claims.reason', 'console.claims.respondBy'];
-
-/**
- * @param {number} cents fen
- * @param {string} currency
- */
-function formatMoney(cents, currency) {
-  return new Intl.NumberFormat(langTag(), { style: 'currency', currency }).format(cents / 100);
-}
 
 /**
  * @param {Claim[]} claims
@@ -39,7 +33,7 @@ export function renderClaimsTable(claims, context) {
               'tr',
               { 'data-claim-id': claim.id },
               h('td', { class: 'num' }, formatDateTime(claim.filedAt)),
-              h('td', {}, h('span', { class: 'mono' }, claim.shipmentId)),
+              h('td', { 'data-col': 'shipment' }, shipmentLink(claim.shipmentId)),
               h('td', {}, h('strong', {}, context.orgName(claim.liableOrgId))),
               h('td', { class: 'num' }, formatMoney(claim.amountCents, claim.currency)),
               h('td', { class: 'reason' }, h('span', { class: 'sub' }, pick(claim.reason))),

@@ -22,17 +22,21 @@ function hashedPage(page: Asset, hash: string): Asset {
   return createAsset(Buffer.from(html, 'utf8'), page.contentType);
 }
 
-/** The dashboards: consumer page `/t/{traceCode}`, station console `/console`, landing page `/`. */
+/**
+ * The dashboards: consumer page `/t/{traceCode}`, station console `/console`, a shipment's dispute view
+ * `/console/shipments/{id}` (its data comes from the admin API with the console's token), landing page `/`.
+ */
 export async function registerDashboardRoutes({ app }: RouteContext): Promise<void> {
   // uPlot is in the hashed tree too (vendor/), so a loader asking for it relative to itself gets it immutable.
   const tree = loadAssetTree({ '': publicDir, 'vendor/': uplotDistDir });
   const page = (name: string) => hashedPage(tree.files.get(name)!, tree.hash);
-  const pages = { index: page('index.html'), console: page('console.html'), consumer: page('consumer.html') };
+  const pages = { index: page('index.html'), console: page('console.html'), consumer: page('consumer.html'), shipment: page('shipment.html') };
   app.log.info({ assetHash: tree.hash, files: tree.files.size }, 'api.assets_loaded');
 
   const routeOptions = { schema: { hide: true }, compress: false } as const;
   app.get('/', routeOptions, (request, reply) => sendAsset(request, reply, pages.index, REVALIDATE));
   app.get('/console', routeOptions, (request, reply) => sendAsset(request, reply, pages.console, REVALIDATE));
+  app.get('/console/shipments/:id', routeOptions, (request, reply) => sendAsset(request, reply, pages.shipment, REVALIDATE));
   app.get('/t/:traceCode', routeOptions, (request, reply) => sendAsset(request, reply, pages.consumer, REVALIDATE));
 
   const notFound = (url: string) => ({ error: { code: 'not_found', message: `no file ${url.split('?')[0]}` } });
