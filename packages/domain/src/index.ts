@@ -31,6 +31,8 @@ export type { BudgetStatus } from './budget.ts';
 export { budgetStatus } from './budget.ts';
 export type { Evaluation, RuleState, RuleStateName, Transition } from './excursion-machine.ts';
 export { evaluateReading, excessC, initialRuleState } from './excursion-machine.ts';
+export type { Episode } from './excursion-replay.ts';
+export { replayLimit } from './excursion-replay.ts';
 export type { CustodyEvent, Leg, Stage } from './custody.ts';
 export { buildLegs, currentLeg, legAt, STAGE_NAMES, STAGES } from './custody.ts';
 export type { CorrectionChanges, CustodyCorrection, CustodyRefusal } from './custody-corrections.ts';

@@ -2,7 +2,7 @@
 export { commonEnvShape, portSchema } from './common-env.ts';
 export { brokerUrlSchema, requireTelemetryStoreSettings } from './service-env.ts';
 export { loadOrCreateSecret } from './secrets-file.ts';
-export { openEmbeddedStores, openStores, openTelemetryStore } from './stores.ts';
+export { openEmbeddedStores, openEvidenceStore, openStores, openTelemetryStore } from './stores.ts';
 export type { TelemetryStoreConfig } from './stores.ts';
 export { createLogger } from './logger.ts';
 export { runService, StartupError } from './run-service.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { PLATFORM_ORG_ID } from '@coldchain/domain';
-import { InfluxTelemetryStore, SpooledTelemetryStore, SqliteOpsStore, SqliteTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
-import type { OpsStore, SqliteSync, TelemetryStore } from '@coldchain/storage';
+import { InfluxTelemetryStore, SpooledTelemetryStore, SqliteEvidenceStore, SqliteOpsStore, SqliteTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
+import type { EvidenceStore, OpsStore, SqliteSync, TelemetryStore } from '@coldchain/storage';
 import type { Logger } from 'pino';
 
 /** The settings that choose the telemetry store (see commonEnvShape). */
@@ -43,22 +43,28 @@ export function openTelemetryStore(config: TelemetryStoreConfig, log: Logger): T
   });
 }
 
+/** The evidence store (issue 11): DATA_DIR/evidence.db, whatever the telemetry store. */
+export function openEvidenceStore(dataDir: string, sync: SqliteSync): EvidenceStore {
+  return new SqliteEvidenceStore(join(dataDir, 'evidence.db'), sync);
+}
+
 /**
- * The stores a service runs on: the telemetry store the configuration names, and the operational store
- * (SQLite ops.db under DATA_DIR, WAL mode; PostgreSQL comes with a later issue).
+ * The stores a service runs on: the telemetry store the configuration names, the operational store
+ * (SQLite ops.db under DATA_DIR, WAL mode; PostgreSQL comes with a later issue), and the evidence store.
  */
-export async function openStores(config: TelemetryStoreConfig, log: Logger, now: number): Promise<{ telemetry: TelemetryStore; ops: OpsStore }> {
+export async function openStores(config: TelemetryStoreConfig, log: Logger, now: number): Promise<{ telemetry: TelemetryStore; ops: OpsStore; evidence: EvidenceStore }> {
   const telemetry = openTelemetryStore(config, log);
   const ops = new SqliteOpsStore(join(config.DATA_DIR, 'ops.db'), config.SQLITE_SYNC);
+  const evidence = openEvidenceStore(config.DATA_DIR, config.SQLITE_SYNC);
   // The platform operator receives tier-1 alerts; it exists from the first start.
   if (!(await ops.getOrganisation(PLATFORM_ORG_ID))) {
     await ops.upsertOrganisation({ id: PLATFORM_ORG_ID, name: '平台运营', nameEn: 'Platform operations', kind: 'platform', createdAt: now });
   }
-  return { telemetry, ops };
+  return { telemetry, ops, evidence };
 }
 
 /** The embedded stores under DATA_DIR (SQLite only), for services that do not take the telemetry settings. */
-export async function openEmbeddedStores(dataDir: string, sync: SqliteSync, now: number, log?: Logger): Promise<{ telemetry: TelemetryStore; ops: OpsStore }> {
+export async function openEmbeddedStores(dataDir: string, sync: SqliteSync, now: number, log?: Logger): Promise<{ telemetry: TelemetryStore; ops: OpsStore; evidence: EvidenceStore }> {
   const config = { DATA_DIR: dataDir, SQLITE_SYNC: sync, TELEMETRY_STORE: 'sqlite' as const, INFLUX_ORG: '', INFLUX_BUCKET: '', SPOOL_MAX_READINGS: 0 };
   return openStores(config, log ?? (console as unknown as Logger), now);
 }

@@ -31,6 +31,8 @@ export { isSilencing, ROLLUP_RESOLUTIONS_MS } from './ports.ts';
 export { bucketsFromReadings } from './rollups/buckets-from-readings.ts';
 export { SqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 export { SqliteOpsStore } from './adapters/sqlite/sqlite-ops-store.ts';
+export { SqliteEvidenceStore } from './adapters/sqlite/sqlite-evidence-store.ts';
+export type { ChainAppend, ChainProgress, ChainRow, ChainTransaction, EvidenceMessage, EvidenceStore, MessageMeta, ServiceKey, Witness as EvidenceWitness } from './evidence-ports.ts';
 export type { SqliteSync } from './adapters/sqlite/open-database.ts';
 export { openDatabase } from './adapters/sqlite/open-database.ts';
 export { VictoriaTelemetryStore } from './adapters/victoria/victoria-telemetry-store.ts';

@@ -42,10 +42,10 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
     async start(onDemoWave?: (info: AllInOneInfo) => void): Promise<AllInOneInfo> {
       const adminToken = loadOrCreateSecret(config.DATA_DIR, 'admin-token', config.COLDCHAIN_ADMIN_TOKEN);
       const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
-      const { telemetry, ops } = await openStores(config, log, clock.now());
+      const { telemetry, ops, evidence } = await openStores(config, log, clock.now());
       const metrics = new Registry();
       collectDefaultMetrics({ register: metrics });
-      stopped.push(() => telemetry.close(), () => ops.close());
+      stopped.push(() => telemetry.close(), () => ops.close(), () => evidence.close());
       info.adminToken = adminToken.value;
       info.isAdminTokenGenerated = adminToken.isGenerated;
 
@@ -59,7 +59,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
           // Ingest in the embedded broker's publish path: a device's PUBACK follows the commit of its
           // readings (decision 0009). The broker opens only once ingest can store, and on stop it drains
           // what it is storing before it closes (see stop() below).
-          const pipeline = createIngestPipeline({ telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
+          const pipeline = createIngestPipeline({ telemetry, evidence, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
           pipeline.start();
           stopped.unshift(() => pipeline.stop());
           const broker = buildBroker({
@@ -80,7 +80,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
           info.mqttUrl = `mqtt://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
         } else {
           const filter = config.MQTT_SHARED_GROUP ? `$share/${config.MQTT_SHARED_GROUP}/${TELEMETRY_FILTER}` : TELEMETRY_FILTER;
-          const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, connections: config.INGEST_CONNECTIONS, maxUnacked: config.INGEST_MAX_UNACKED, telemetry, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
+          const ingest = buildIngest({ mqtt: mqtt('ingest'), filter, connections: config.INGEST_CONNECTIONS, maxUnacked: config.INGEST_MAX_UNACKED, telemetry, evidence, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
           await ingest.start();
           stopped.unshift(() => ingest.stop());
           ingestStats = () => ingest.stats();

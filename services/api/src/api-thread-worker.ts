@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import { systemClock } from '@coldchain/bus';
-import { InfluxTelemetryStore, SqliteOpsStore, SqliteTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
+import { InfluxTelemetryStore, SqliteEvidenceStore, SqliteOpsStore, SqliteTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { TelemetryStore } from '@coldchain/storage';
 import type { MetricsSource, OutboxView } from './api-deps.ts';
 import type { ApiThreadData, FromApiThread, ToApiThread } from './api-thread-types.ts';
@@ -48,11 +48,14 @@ const outbox: OutboxView | undefined = data.hasOutbox
 
 const ops = new SqliteOpsStore(join(data.dataDir, 'ops.db'), data.sync);
 const telemetry = openTelemetry(data.readerStore);
+const evidence = new SqliteEvidenceStore(join(data.dataDir, 'evidence.db'), data.sync);
 const api = buildApi({
   host: data.host,
   port: data.port,
   ops,
   telemetry,
+  evidenceStore: evidence,
+  dataDir: data.dataDir,
   reads: createReadPool({ store: data.readerStore, threads: data.readThreads }),
   adminToken: data.adminToken,
   mqtt: data.mqtt,
@@ -67,6 +70,7 @@ const api = buildApi({
 async function closeAll(): Promise<void> {
   await api.stop().catch((error: unknown) => log.warn({ err: error }, 'api.stop_failed'));
   await telemetry.close();
+  await evidence.close();
   await ops.close();
 }
 

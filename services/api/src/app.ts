@@ -8,8 +8,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { isSameToken } from '@coldchain/auth';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
-import { createProfileCatalog } from '@coldchain/storage';
-import type { OpsStore, ProfileCatalog, TelemetryStore } from '@coldchain/storage';
+import { createProfileCatalog, SqliteEvidenceStore } from '@coldchain/storage';
+import type { EvidenceStore, OpsStore, ProfileCatalog, TelemetryStore } from '@coldchain/storage';
 import type { MetricsSource, OutboxView } from './api-deps.ts';
 import { ApiError } from './errors.ts';
 import { AnswerCache } from './reads/answer-cache.ts';
@@ -32,6 +32,9 @@ import { registerEpcisRoutes } from './routes/epcis.ts';
 import { registerEvidenceRoutes } from './routes/evidence.ts';
 import { registerReportRoutes } from './routes/report.ts';
 import type { EvidenceService } from './evidence/evidence-types.ts';
+import { createEvidenceService } from './evidence/evidence-service.ts';
+import type { Evidence } from './evidence/evidence-service.ts';
+import { ServiceKeys } from './evidence/service-keys.ts';
 import { publicRateLimit } from './public-rate-limit.ts';
 
 /** What the API needs. */
@@ -58,7 +61,14 @@ export type ApiDeps = {
   trustedProxies?: string[];
   /** Requests per minute one client address may make to the public routes; 0: no limit. Default 600. */
   publicRateLimitPerMin?: number;
-  /** The evidence chains (evidence/evidence-service.ts). */
+  /**
+   * Where the evidence chains are kept (DATA_DIR/evidence.db, which ingest writes the messages to);
+   * without it, in memory (tests and tools). Not closed with the API.
+   */
+  evidenceStore?: EvidenceStore;
+  /** The data folder: the service's signing keys are kept under DATA_DIR/keys; without it, in memory. */
+  dataDir?: string;
+  /** Replaces the evidence chains (tests of routes that only show a head). */
   evidence?: EvidenceService;
 };
 
@@ -82,6 +92,11 @@ export type RouteContext = {
   requireAdmin: (request: FastifyRequest) => Promise<void>;
   /** The shipments' evidence chains: signed heads and their witnesses (evidence/). */
   evidence: EvidenceService;
+  /** The same, with what the evidence routes need beyond heads (syncing and signing at a position). */
+  chains: Evidence;
+  evidenceStore: EvidenceStore;
+  /** The service's signing keys. */
+  keys: ServiceKeys;
 };
 
 /** Reads a bearer token from the Authorization header, or from `?token=` (EventSource cannot set headers). */
@@ -91,13 +106,6 @@ function bearerToken(request: FastifyRequest): string | undefined {
   const query = request.query as Record<string, unknown> | undefined;
   return typeof query?.token === 'string' ? query.token : undefined;
 }
-
-// Until issue 11's chain lands (in progress): every use says so.
-const evidenceNotConfigured: EvidenceService = {
-  head: () => Promise.reject(new Error('evidence chain not configured')),
-  witness: () => Promise.reject(new Error('evidence chain not configured')),
-  witnesses: () => Promise.reject(new Error('evidence chain not configured')),
-};
 
 /** Builds the HTTP API and dashboards (fastify); `start` listens, `stop` closes. */
 export function buildApi(deps: ApiDeps) {
@@ -111,6 +119,9 @@ export function buildApi(deps: ApiDeps) {
   const reads = deps.reads ?? inlineReads(deps.telemetry);
   const answers = new AnswerCache();
   const profiles = createProfileCatalog(deps.ops, () => deps.clock.now());
+  const evidenceStore = deps.evidenceStore ?? new SqliteEvidenceStore(':memory:');
+  const keys = new ServiceKeys(evidenceStore, deps.dataDir, () => deps.clock.now());
+  const evidence = createEvidenceService({ store: evidenceStore, ops: deps.ops, profiles, keys, now: () => deps.clock.now() });
 
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ApiError) return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
@@ -166,7 +177,10 @@ export function buildApi(deps: ApiDeps) {
       profiles,
       clock: deps.clock,
       requireAdmin,
-      evidence: deps.evidence ?? evidenceNotConfigured,
+      evidence: deps.evidence ?? evidence,
+      chains: evidence,
+      evidenceStore,
+      keys,
     };
     registerHealthRoutes(context, deps.metrics);
     registerDeviceRoutes(context);
@@ -195,6 +209,7 @@ export function buildApi(deps: ApiDeps) {
     async stop(): Promise<void> {
       await app.close();
       await reads.close();
+      if (!deps.evidenceStore) await evidenceStore.close();
       await feed.stop();
     },
   };

@@ -46,12 +46,13 @@ runService({
     const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
     // The operational store is SQLite under DATA_DIR until the PostgreSQL adapter (a later issue).
     const embedded = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now(), log);
-    const { ops } = embedded;
+    const { ops, evidence } = embedded;
     const remote = openTelemetryReader(config);
     if (remote) await embedded.telemetry.close();
     const telemetry = remote ?? embedded.telemetry;
     const closeStores = async () => {
       await telemetry.close();
+      await evidence.close();
       await ops.close();
     };
 
@@ -65,6 +66,8 @@ runService({
       port: config.PORT,
       ops,
       telemetry,
+      evidenceStore: evidence,
+      dataDir: config.DATA_DIR,
       reads: createReadPool({ store: readerStoreFor(config), threads: config.READ_THREADS }),
       adminToken: adminToken.value,
       mqtt: { url: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, username: '_svc_api', password: serviceSecret },

@@ -5,14 +5,18 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import { systemClock } from '@coldchain/bus';
-import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
-import type { OpsStore, TelemetryStore } from '@coldchain/storage';
+import { SqliteEvidenceStore, SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import type { EvidenceStore, OpsStore, TelemetryStore } from '@coldchain/storage';
 import { buildApi } from './app.ts';
+import type { EvidenceService } from './evidence/evidence-types.ts';
 
 /** Real SQLite stores in a fresh temporary folder; `close` closes them and removes the folder. */
 export type TempStores = {
   ops: OpsStore;
   telemetry: TelemetryStore;
+  evidence: EvidenceStore;
+  /** The temporary folder (the service's keys go under it). */
+  dir: string;
   close(): Promise<void>;
 };
 
@@ -21,12 +25,16 @@ export function openTempStores(): TempStores {
   const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
   const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
   const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
+  const evidence = new SqliteEvidenceStore(join(dir, 'evidence.db'), 'NORMAL');
   return {
     ops,
     telemetry,
+    evidence,
+    dir,
     async close() {
       await ops.close();
       await telemetry.close();
+      await evidence.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -39,7 +47,10 @@ export type ApiResponse = { status: number; body: any };
 export type TestApi = {
   ops: OpsStore;
   telemetry: TelemetryStore;
+  evidence: EvidenceStore;
   adminToken: string;
+  /** Where the API listens: `http://127.0.0.1:<port>`, for tests that need real HTTP. */
+  baseUrl: string;
   /** Calls a route through fastify's inject, as the admin unless `token` says otherwise (null: no token). */
   call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token?: string | null): Promise<ApiResponse>;
   /** Stops the API, closes the stores and removes their folder. */
@@ -47,15 +58,17 @@ export type TestApi = {
 };
 
 /** Starts a real API on 127.0.0.1 port 0 over SQLite files in a temporary folder, with a random admin token. */
-export async function startTestApi(): Promise<TestApi> {
+export async function startTestApi(options: { evidence?: EvidenceService } = {}): Promise<TestApi> {
   const stores = openTempStores();
   const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }) });
-  await api.start();
+  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }), evidenceStore: stores.evidence, dataDir: stores.dir, evidence: options.evidence });
+  const { port } = await api.start();
   return {
     ops: stores.ops,
     telemetry: stores.telemetry,
+    evidence: stores.evidence,
     adminToken,
+    baseUrl: `http://127.0.0.1:${port}`,
     async call(method, url, body, token = adminToken) {
       const response = await api.app.inject({
         method,

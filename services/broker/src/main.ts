@@ -24,9 +24,9 @@ runService({
   async start(config, log) {
     // Started first, the broker generates the service secret the other services then read from DATA_DIR.
     const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
-    const { telemetry, ops } = await openStores(config, log, systemClock.now());
+    const { telemetry, ops, evidence } = await openStores(config, log, systemClock.now());
     const metrics = new Registry();
-    const pipeline = createIngestPipeline({ telemetry, ops, clock: systemClock, log: log.child({ service: 'ingest' }), metrics, rateLimit: { perSecond: config.DEVICE_RATE_PER_SECOND, burst: config.DEVICE_RATE_BURST } });
+    const pipeline = createIngestPipeline({ telemetry, evidence, ops, clock: systemClock, log: log.child({ service: 'ingest' }), metrics, rateLimit: { perSecond: config.DEVICE_RATE_PER_SECOND, burst: config.DEVICE_RATE_BURST } });
     pipeline.start();
     const broker = buildBroker({
       host: config.HOST,
@@ -41,6 +41,7 @@ runService({
     const closeAll = async () => {
       await pipeline.stop();
       await telemetry.close();
+      await evidence.close();
       await ops.close();
     };
     let port: number;

@@ -1,12 +1,13 @@
-import type { StoredReading } from '@coldchain/storage';
+import type { EvidenceMessage, StoredReading } from '@coldchain/storage';
 
 /**
  * Group commit: one commit runs at a time, and every write that arrives while it runs goes into the
  * next one together, so many messages share one transaction (and one fsync). Each caller's promise
- * settles when the commit holding its readings has, so nothing is acknowledged early.
+ * settles when the commit holding its readings (and its message, kept as evidence) has, so nothing is
+ * acknowledged early.
  */
-export function createGroupCommitter(commit: (readings: StoredReading[]) => Promise<{ inserted: number; duplicates: number }>) {
-  type Waiter = { readings: readonly StoredReading[]; resolve: () => void; reject: (error: unknown) => void };
+export function createGroupCommitter(commit: (readings: StoredReading[], messages: EvidenceMessage[]) => Promise<unknown>) {
+  type Waiter = { readings: readonly StoredReading[]; message: EvidenceMessage | undefined; resolve: () => void; reject: (error: unknown) => void };
   let waiting: Waiter[] = [];
   let isScheduled = false;
   let isCommitting = false;
@@ -23,7 +24,9 @@ export function createGroupCommitter(commit: (readings: StoredReading[]) => Prom
     const group = waiting;
     waiting = [];
     try {
-      await commit(group.flatMap((w) => w.readings));
+      const messages: EvidenceMessage[] = [];
+      for (const w of group) if (w.message) messages.push(w.message);
+      await commit(group.flatMap((w) => w.readings), messages);
       for (const w of group) w.resolve();
     } catch (error) {
       for (const w of group) w.reject(error);
@@ -33,9 +36,9 @@ export function createGroupCommitter(commit: (readings: StoredReading[]) => Prom
     void flush();
   }
 
-  const write = (readings: readonly StoredReading[]): Promise<void> =>
+  const write = (readings: readonly StoredReading[], message?: EvidenceMessage): Promise<void> =>
     new Promise<void>((resolve, reject) => {
-      waiting.push({ readings, resolve, reject });
+      waiting.push({ readings, message, resolve, reject });
       if (isScheduled || isCommitting) return;
       isScheduled = true;
       // After the I/O callbacks of this turn: messages parsed from the sockets meanwhile join in.

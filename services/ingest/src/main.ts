@@ -30,9 +30,10 @@ runService({
     // Telemetry as TELEMETRY_STORE says: SQLite under DATA_DIR, or VictoriaMetrics / InfluxDB behind the
     // durable spool DATA_DIR/spool.db, which only this process may drain (one ingest per DATA_DIR). The
     // operational store is SQLite under DATA_DIR until the PostgreSQL adapter (a later issue).
-    const { telemetry, ops } = await openStores(config, log, systemClock.now());
+    const { telemetry, ops, evidence } = await openStores(config, log, systemClock.now());
     const closeStores = async () => {
       await telemetry.close();
+      await evidence.close();
       await ops.close();
     };
 
@@ -44,6 +45,7 @@ runService({
       connections: config.INGEST_CONNECTIONS,
       maxUnacked: config.INGEST_MAX_UNACKED,
       telemetry,
+      evidence,
       ops,
       clock: systemClock,
       log,

@@ -5,7 +5,7 @@ import { createDeviceKeyCache } from '@coldchain/bus';
 import { decodeTelemetry, DeviceRateLimiter, screenReadings } from '@coldchain/schemas';
 import type { RateLimit } from '@coldchain/schemas';
 import { SpoolFullError } from '@coldchain/storage';
-import type { OpsStore, StoredReading, TelemetryStore } from '@coldchain/storage';
+import type { EvidenceMessage, EvidenceStore, OpsStore, StoredReading, TelemetryStore } from '@coldchain/storage';
 import { createGroupCommitter } from './group-commit.ts';
 import { recordDeadLetter } from './dead-letter.ts';
 import { createIngestMetrics } from './ingest-metrics.ts';
@@ -14,6 +14,11 @@ import { createSilenceWatch } from './silence-watch.ts';
 /** What the ingest pipeline needs: the stores, a clock, a logger. */
 export type IngestPipelineDeps = {
   telemetry: TelemetryStore;
+  /**
+   * Where each accepted message's exact bytes are kept as evidence (issue 11), committed with its
+   * readings before the message is acknowledged. Without it (benchmarks' baselines) nothing is kept.
+   */
+  evidence?: Pick<EvidenceStore, 'recordMessages'>;
   ops: Pick<OpsStore, 'insertDeadLetter' | 'recordDeviceEvent' | 'getDevice'>;
   clock: Clock;
   log: Logger;
@@ -88,11 +93,13 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     return 'refused';
   }
 
-  async function commit(readings: StoredReading[]) {
+  async function commit(readings: StoredReading[], messages: EvidenceMessage[]) {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = await deps.telemetry.insertReadings(readings);
+        // Both durable before any PUBACK. After a crash between the two, the device sends the message
+        // again: the readings come back as duplicates, the message is stored once (same bytes).
+        const [result] = await Promise.all([deps.telemetry.insertReadings(readings), deps.evidence?.recordMessages(messages)]);
         metrics.writeSeconds.observe((performance.now() - started) / 1000);
         stats.accepted += result.inserted;
         stats.duplicates += result.duplicates;
@@ -128,8 +135,8 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     });
   }
 
-  /** Checks one message (in arrival order) and returns the readings to store, or the refusal. */
-  async function prepare(deviceId: string, topic: string, payload: Buffer, flags: PublishFlags, receivedAt: number): Promise<StoredReading[] | 'refused'> {
+  /** Checks one message (in arrival order) and returns the readings to store and its record, or the refusal. */
+  async function prepare(deviceId: string, topic: string, payload: Buffer, flags: PublishFlags, receivedAt: number): Promise<{ readings: StoredReading[]; message: EvidenceMessage } | 'refused'> {
     await silence.heard(deviceId, receivedAt);
     // The device contract: telemetry is QoS 1, never retained. QoS 0 cannot be acknowledged after the
     // commit (nothing would be resent), QoS 2 has no use here, and a retained reading would be handed
@@ -137,7 +144,8 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     if (flags.retain) return refuse(deviceId, topic, 'message.retained', 'telemetry must not be retained (device contract: QoS 1, retain 0); the message was refused', payload, receivedAt);
     if (flags.qos !== 1) return refuse(deviceId, topic, 'message.qos', `telemetry must be published with QoS 1 (device contract); this message used QoS ${flags.qos} and was refused`, payload, receivedAt);
 
-    const decoded = decodeTelemetry(payload, await deviceKey(deviceId));
+    const key = await deviceKey.entry(deviceId);
+    const decoded = decodeTelemetry(payload, key?.key ?? null);
     if (!decoded.ok) return refuse(deviceId, topic, decoded.code, decoded.reason, payload, receivedAt);
 
     const { seq } = decoded.message;
@@ -159,7 +167,15 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       await recordDeadLetter(deps.ops, { deviceId, topic, code: rejected[0]!.code, reason: `${rejected.length} of ${decoded.message.readings.length} readings refused: ${reason}`, payload, receivedAt });
     }
     if (accepted.length === 0) return 'refused';
-    return accepted.map((r) => ({ deviceId, sampledAt: r.sampledAt, tempC: r.tempC, rhPct: r.rhPct, receivedAt }));
+    const readings = accepted.map((r) => ({ deviceId, sampledAt: r.sampledAt, tempC: r.tempC, rhPct: r.rhPct, receivedAt }));
+    let firstTs = readings[0]!.sampledAt;
+    let lastTs = firstTs;
+    for (const r of readings) {
+      if (r.sampledAt < firstTs) firstTs = r.sampledAt;
+      if (r.sampledAt > lastTs) lastTs = r.sampledAt;
+    }
+    const message = { deviceId, receivedAt, firstTs, lastTs, count: readings.length, payload, publicKey: decoded.isSigned ? (key?.raw ?? null) : null };
+    return { readings, message };
   }
 
   let preparing: Promise<unknown> = Promise.resolve();
@@ -176,9 +192,9 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       if (held) await held;
       const prepared = preparing.then(() => prepare(deviceId, topic, payload, flags, receivedAt));
       preparing = prepared.catch(() => undefined);
-      const readings = await prepared;
-      if (readings === 'refused') return 'refused';
-      await store(readings);
+      const checked = await prepared;
+      if (checked === 'refused') return 'refused';
+      await store(checked.readings, deps.evidence ? checked.message : undefined);
       return 'stored';
     } finally {
       if (--inFlight === 0) drained?.();

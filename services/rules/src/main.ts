@@ -29,7 +29,9 @@ runService({
     // Embedded SQLite under DATA_DIR for now; the PostgreSQL operational adapter arrives in a later issue
     // and will be chosen here. Rules only read the telemetry store (ingest writes it): readings reach
     // them on the bus, and late data is re-judged and a start catches up from the store (issue 9).
-    const { telemetry, ops } = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now());
+    const { telemetry, ops, evidence } = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now());
+    // Rules do not write evidence: the API chains what rules record in the operational store.
+    await evidence.close();
 
     // The notification outbox belongs to this process: rules are the only ones that enqueue (alerts and
     // claims). The file has one owner at a time (the Outbox marks attempts left unfinished as interrupted

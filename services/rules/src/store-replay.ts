@@ -3,7 +3,7 @@ import type { OpsStore, ProfileCatalog, StoredReading, TelemetryStore } from '@c
 import type { Reading } from '@coldchain/schemas';
 import type { DeviceRecord, RulesStats, ShipmentRef } from './rules-types.ts';
 import type { ExcursionRecorder } from './excursion-recorder.ts';
-import { replayLimit } from './excursion-replay.ts';
+import { replayLimit } from '@coldchain/domain';
 import type { RuleStatePersistence } from './rule-state-persistence.ts';
 import { CURSOR_RULE_ID } from './rule-state-persistence.ts';
 import { initialRuleState } from '@coldchain/domain';

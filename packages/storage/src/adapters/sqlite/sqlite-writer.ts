@@ -10,34 +10,29 @@ type Pending = { resolve: (changes: number) => void; reject: (error: Error) => v
 export type SqliteRows = { text: string[]; numbers: Float64Array };
 
 /**
- * Runs one SQLite write statement in a worker thread, one transaction per `run`: the commit (an fsync
- * with `synchronous=FULL`) no longer stops the event loop, so the broker, ingest's parsing and the API
- * go on while readings are written, on the other core. Batches are run in the order given. The worker
- * has its own connection to the file (WAL: readers on other connections are not blocked); it keeps the
- * process alive only while a batch is in flight. If the worker dies, the batches in flight fail (their
- * messages are not acknowledged) and the next `run` starts a new one.
+ * A worker thread that writes to one SQLite file, one transaction per request, in the order given: the
+ * commit (an fsync with `synchronous=FULL`) no longer stops the event loop. The worker has its own
+ * connection (WAL: readers on other connections are not blocked); it keeps the process alive only while
+ * a request is in flight. If it dies, the requests in flight fail (their messages are not acknowledged)
+ * and the next request starts a new one. The worker answers `{ id, changes }` or `{ id, error }`.
  */
-export class SqliteWriter {
+export class SqliteWorker {
   private worker: Worker | undefined;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
   private isClosed = false;
 
-  /**
-   * `rollupsMs`: the statement inserts readings (device_id, sampled_at, temp_c, …) and the writer keeps
-   * their rollups at these resolutions, and the devices' change marks, in the same transactions.
-   */
-  constructor(private readonly options: { path: string; pragmas: readonly string[]; sql: string; rollupsMs?: readonly number[] }) {}
+  constructor(private readonly options: { path: string; url: URL; workerData: Record<string, unknown> }) {}
 
-  /** Runs the statement once per row, all in one transaction; resolves with the rows changed. */
-  run(rows: SqliteRows): Promise<number> {
+  /** Sends `body` (with `id` added) to the worker; resolves with the rows it changed. */
+  request(body: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<number> {
     if (this.isClosed) return Promise.reject(new Error(`SQLite writer for ${this.options.path} is closed`));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     if (this.pending.size === 0) worker.ref();
     return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, rows }, [rows.numbers.buffer as ArrayBuffer]);
+      worker.postMessage({ ...body, id }, transfer);
     });
   }
 
@@ -53,9 +48,7 @@ export class SqliteWriter {
   }
 
   private start(): Worker {
-    const worker = new Worker(new URL('./sqlite-writer-worker.mjs', import.meta.url), {
-      workerData: { path: this.options.path, pragmas: [...this.options.pragmas], sql: this.options.sql, rollupsMs: this.options.rollupsMs ? [...this.options.rollupsMs] : undefined },
-    });
+    const worker = new Worker(this.options.url, { workerData: this.options.workerData });
     worker.unref();
     worker.on('message', (message: { id: number; changes?: number; error?: string }) => {
       const waiter = this.pending.get(message.id);
@@ -77,5 +70,34 @@ export class SqliteWriter {
     });
     this.worker = worker;
     return worker;
+  }
+}
+
+/**
+ * Runs one SQLite write statement in a worker thread (SqliteWorker), one transaction per `run`, so the
+ * broker, ingest's parsing and the API go on while readings are written, on the other core.
+ */
+export class SqliteWriter {
+  private readonly worker: SqliteWorker;
+
+  /**
+   * `rollupsMs`: the statement inserts readings (device_id, sampled_at, temp_c, …) and the writer keeps
+   * their rollups at these resolutions, and the devices' change marks, in the same transactions.
+   */
+  constructor(options: { path: string; pragmas: readonly string[]; sql: string; rollupsMs?: readonly number[] }) {
+    this.worker = new SqliteWorker({
+      path: options.path,
+      url: new URL('./sqlite-writer-worker.mjs', import.meta.url),
+      workerData: { path: options.path, pragmas: [...options.pragmas], sql: options.sql, rollupsMs: options.rollupsMs ? [...options.rollupsMs] : undefined },
+    });
+  }
+
+  /** Runs the statement once per row, all in one transaction; resolves with the rows changed. */
+  run(rows: SqliteRows): Promise<number> {
+    return this.worker.request({ rows }, [rows.numbers.buffer as ArrayBuffer]);
+  }
+
+  close(): Promise<void> {
+    return this.worker.close();
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TemperatureLimit } from '@coldchain/domain';
+import type { TemperatureLimit } from './profiles.ts';
 import { replayLimit } from './excursion-replay.ts';
 
 const MIN = 60_000;

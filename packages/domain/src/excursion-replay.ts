@@ -1,5 +1,6 @@
-import { evaluateReading, initialRuleState } from '@coldchain/domain';
-import type { RuleState, TemperatureLimit } from '@coldchain/domain';
+import { evaluateReading, initialRuleState } from './excursion-machine.ts';
+import type { RuleState } from './excursion-machine.ts';
+import type { TemperatureLimit } from './profiles.ts';
 
 /** One excursion found by a replay: the state when it fired, its last state, and how it ended. */
 export type Episode = {
