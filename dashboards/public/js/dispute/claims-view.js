@@ -5,7 +5,7 @@ import { pick, t } from '../i18n.js';
 import { formatMoney } from '../money-format.js';
 import { formatDateTime } from '../time-format.js';
 import { showDeadline } from '../console/deadline.js';
-import { factList } from './fact-list.js';
+import { asSentence, factList } from './fact-list.js';
 
 /** @typedef {import('./dispute-types.js').Claim} Claim */
 
@@ -32,7 +32,7 @@ function renderClaim(claim, orgName, now) {
       ['amount', t('dispute.claims.amount'), t('dispute.claims.breakdown', { goods: formatMoney(claim.goodsShareCents, claim.currency), freight: formatMoney(claim.freightCents, claim.currency) })],
       ['filed', t('dispute.claims.filed'), formatDateTime(claim.filedAt)],
       ['respond-by', t('dispute.claims.respondBy'), isWithdrawn ? formatDateTime(claim.respondBy) : [formatDateTime(claim.respondBy), h('span', { class: 'sub' }, deadline)]],
-      ['reason', t('dispute.claims.reason'), pick(claim.reason)],
+      ['reason', t('dispute.claims.reason'), asSentence(pick(claim.reason))],
       isWithdrawn && claim.withdrawnReason
         ? ['withdrawn', t('dispute.claims.withdrawn'), t('dispute.claims.withdrawnAt', { time: claim.withdrawnAt === null ? '—' : formatDateTime(claim.withdrawnAt), reason: pick(claim.withdrawnReason) })]
         : null,

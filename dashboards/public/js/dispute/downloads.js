@@ -10,7 +10,7 @@ import { ApiFailure } from '../console/admin-api.js';
 
 /** @typedef {import('../console/admin-api.js').AdminApi} AdminApi */
 /** @typedef {import('../i18n.js').TextKey} TextKey */
-/** @typedef {{ id: string, label: TextKey, path: string, filename: string, kind: 'pdf' | 'zip' }} DownloadItem */
+/** @typedef {{ id: string, label: TextKey, shortLabel: TextKey, path: string, filename: string, kind: 'pdf' | 'zip' }} DownloadItem */
 
 // Long enough for the browser to have taken the bytes; the URL is useless after.
 const REVOKE_AFTER_MS = 60_000;
@@ -20,9 +20,9 @@ function downloadItems(shipmentId) {
   const base = `/api/v1/shipments/${encodeURIComponent(shipmentId)}`;
   /** @type {DownloadItem[]} */
   const items = [
-    { id: 'report-zh', label: 'dispute.downloads.pdfZh', path: `${base}/report.pdf?lang=zh`, filename: `${shipmentId}-report-zh.pdf`, kind: 'pdf' },
-    { id: 'report-en', label: 'dispute.downloads.pdfEn', path: `${base}/report.pdf?lang=en`, filename: `${shipmentId}-report-en.pdf`, kind: 'pdf' },
-    { id: 'evidence', label: 'dispute.downloads.bundle', path: `${base}/evidence`, filename: `${shipmentId}-evidence.zip`, kind: 'zip' },
+    { id: 'report-zh', label: 'dispute.downloads.pdfZh', shortLabel: 'dispute.downloads.pdfZhShort', path: `${base}/report.pdf?lang=zh`, filename: `${shipmentId}-report-zh.pdf`, kind: 'pdf' },
+    { id: 'report-en', label: 'dispute.downloads.pdfEn', shortLabel: 'dispute.downloads.pdfEnShort', path: `${base}/report.pdf?lang=en`, filename: `${shipmentId}-report-en.pdf`, kind: 'pdf' },
+    { id: 'evidence', label: 'dispute.downloads.bundle', shortLabel: 'dispute.downloads.bundleShort', path: `${base}/evidence`, filename: `${shipmentId}-evidence.zip`, kind: 'zip' },
   ];
   return items;
 }
@@ -85,9 +85,18 @@ export function createDownloads(api, shipmentId) {
         items.map((item) =>
           h(
             'button',
-            { type: 'button', class: `button download-button download-${item.kind}`, 'data-download': item.id, disabled: busy.has(item.id), 'aria-busy': busy.has(item.id) ? 'true' : 'false', onclick: () => download(item) },
+            {
+              type: 'button',
+              class: `button download-button download-${item.kind}`,
+              'data-download': item.id,
+              'aria-label': t(item.label),
+              disabled: busy.has(item.id),
+              'aria-busy': busy.has(item.id) ? 'true' : 'false',
+              onclick: () => download(item),
+            },
             h('span', { class: 'download-icon', 'aria-hidden': 'true' }, '↓'),
-            busy.has(item.id) ? t('dispute.downloads.busy') : t(item.label),
+            // A phone shows the short label, in the bar kept at the bottom of the screen (dispute.css).
+            busy.has(item.id) ? t('dispute.downloads.busy') : [h('span', { class: 'label-full' }, t(item.label)), h('span', { class: 'label-short' }, t(item.shortLabel))],
           ),
         ),
       ),

@@ -6,7 +6,7 @@
 import { h } from '../dom.js';
 import { currentLang, pick, t } from '../i18n.js';
 import { formatDateTime, formatDuration } from '../time-format.js';
-import { factList, formatTempC } from './fact-list.js';
+import { asSentence, factList, formatTempC } from './fact-list.js';
 
 /** @typedef {import('./dispute-types.js').ShipmentDetail} ShipmentDetail */
 /** @typedef {import('./dispute-types.js').Alert} Alert */
@@ -61,7 +61,7 @@ function renderExcursion(alert, detail, orgName) {
           ? h('span', { class: 'badge badge-warn' }, t('dispute.excursion.indeterminate'))
           : h('strong', { class: 'liable' }, attribution.orgId ? orgName(attribution.orgId) : '—'),
       ),
-      h('p', { class: 'attribution-reason' }, h('span', { class: 'attribution-label' }, t('dispute.excursion.reason')), h('span', { 'data-role': 'reason' }, pick(attribution.reason))),
+      h('p', { class: 'attribution-reason' }, h('span', { class: 'attribution-label' }, t('dispute.excursion.reason')), h('span', { 'data-role': 'reason' }, asSentence(pick(attribution.reason)))),
     ),
   );
 }

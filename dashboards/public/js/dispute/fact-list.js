@@ -27,3 +27,12 @@ export function factList(facts, className = '') {
 export function formatTempC(tempC) {
   return tempC === null ? '—' : `${tempC.toFixed(1)}\u00a0°C`;
 }
+
+/**
+ * A reason as a sentence: the rules word reasons to follow a colon ("the excursion began..."); shown on
+ * their own they start with a capital.
+ * @param {string} text
+ */
+export function asSentence(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
