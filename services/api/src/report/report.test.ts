@@ -1,0 +1,211 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApi } from '../test-harness.ts';
+import type { TestApi } from '../test-harness.ts';
+import { formatYuan } from './report-format.ts';
+import { SHIPMENT_ID, seedLycheeTrip } from './trip-report-fixture.ts';
+
+const run = promisify(execFile);
+
+/**
+ * The report is checked as a reader sees it: its text through pdftotext and its pages through pdftoppm
+ * (poppler-utils). Without them the tests skip visibly, unless CI=true, where they fail.
+ */
+function hasPoppler(): boolean {
+  const missing = ['pdftotext', 'pdftoppm'].filter((tool) => !['/usr/bin', '/usr/local/bin'].some((dir) => existsSync(join(dir, tool))));
+  if (missing.length === 0) return true;
+  const message = `${missing.join(' and ')} not found: apt-get install poppler-utils`;
+  if (process.env.CI === 'true') throw new Error(`CI=true and ${message}`);
+  console.warn(`SKIPPED: trip report rendering tests need ${message}`);
+  return false;
+}
+
+/** A PDF's text, whitespace runs (and no-break spaces) as one space. */
+async function pdfText(pdf: Buffer): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'report-text-'));
+  try {
+    writeFileSync(join(dir, 'r.pdf'), pdf);
+    const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', join(dir, 'r.pdf'), '-']);
+    return stdout.replace(/[\s\u00a0]+/g, ' ');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** An RGB raster of a page: pdftoppm's PPM (P6: a text header, then 3 bytes a pixel). */
+type Raster = { width: number; height: number; rgb: Buffer };
+
+async function renderPages(pdf: Buffer, dpi: number): Promise<Raster[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'report-pages-'));
+  try {
+    writeFileSync(join(dir, 'r.pdf'), pdf);
+    await run('pdftoppm', ['-r', String(dpi), join(dir, 'r.pdf'), join(dir, 'page')]);
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.ppm'))
+      .sort()
+      .map((name) => parsePpm(readFileSync(join(dir, name))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function parsePpm(bytes: Buffer): Raster {
+  // "P6\n<width> <height>\n255\n" then the pixels.
+  const header = bytes.subarray(0, 40).toString('latin1').match(/^P6\s+(\d+)\s+(\d+)\s+255\s/);
+  if (!header) throw new Error('not a binary PPM');
+  const [, width, height] = header.map(Number) as [number, number, number];
+  return { width, height, rgb: bytes.subarray(header[0].length) };
+}
+
+/** Pixels that are not (near) white. */
+function inkedPixels(page: Raster): number {
+  let count = 0;
+  for (let i = 0; i < page.rgb.length; i += 3) if (page.rgb[i]! + page.rgb[i + 1]! + page.rgb[i + 2]! < 3 * 235) count += 1;
+  return count;
+}
+
+/**
+ * The columns holding a pixel of the curve's dark blue (#1b4f8f), and the rows where they are; rows
+ * mostly of that blue are left out (the rules under the section headings share it).
+ */
+function curveColumns(page: Raster): { columns: Set<number>; rows: Set<number> } {
+  const columns = new Set<number>();
+  const rows = new Set<number>();
+  for (let y = 0; y < page.height; y += 1) {
+    const inRow: number[] = [];
+    for (let x = 0; x < page.width; x += 1) {
+      const i = (y * page.width + x) * 3;
+      const [r, g, b] = [page.rgb[i]!, page.rgb[i + 1]!, page.rgb[i + 2]!];
+      if (Math.abs(r - 0x1b) < 45 && Math.abs(g - 0x4f) < 45 && Math.abs(b - 0x8f) < 45) inRow.push(x);
+    }
+    if (inRow.length === 0 || inRow.length > page.width / 2) continue;
+    for (const x of inRow) columns.add(x);
+    rows.add(y);
+  }
+  return { columns, rows };
+}
+
+/** Each string is in the text; spaces aside, as a wrapped table cell reads with one where the line broke. */
+function expectAllIn(text: string, expected: string[]): void {
+  const spaceless = text.replaceAll(' ', '');
+  for (const item of expected) expect(spaceless, item).toContain(item.replaceAll(' ', ''));
+}
+
+const isPopplerThere = hasPoppler();
+
+describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
+  let api: TestApi;
+  let traceCode: string;
+
+  beforeEach(async () => {
+    // The real evidence chain (evidence/evidence-service.ts) over the test's stores.
+    api = await startTestApi();
+    ({ traceCode } = await seedLycheeTrip(api));
+  });
+  afterEach(async () => {
+    await api.stop();
+  });
+
+  async function fetchReport(path: string, token: string | null = api.adminToken) {
+    const response = await fetch(`${api.baseUrl}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+    return { response, body: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  it('answers a small PDF in Chinese by default, with the legs, stations, probes, excursion, claim and chain head', async () => {
+    const { response, body } = await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${SHIPMENT_ID}-report-zh.pdf"`);
+    expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The font is subset: two 10 MB faces become a few tens of KB.
+    expect(body.length).toBeLessThan(300_000);
+
+    const text = await pdfText(body);
+    const { head } = (await api.call('GET', `/api/v1/shipments/${SHIPMENT_ID}/chain`)).body;
+    expect(head.seq).toBeGreaterThan(5);
+    const [claim] = await api.ops.listClaims({ shipmentId: SHIPMENT_ID });
+    const [alert] = await api.ops.listAlerts({ shipmentId: SHIPMENT_ID });
+    expectAllIn(text, [
+      '冷链运输报告', '运输环节与交接', '温度曲线', '超标事件', '理赔', '证据链与验证',
+      // Custodians, stations and the probe temperatures at the handoffs.
+      '海南永兴荔枝合作社', '琼州冷链物流', '海口南港枢纽仓', '顺达冷运干线', '沪通同城配送',
+      '枢纽仓', '永兴镇预冷中心', '海口南港枢纽仓 3 号月台', '上海闵行配送站',
+      '4.2 °C', '4.8 °C', '9.1 °C', '4.3 °C',
+      // The excursion: onset, cleared, peak, degree-minutes, and the attribution's own words.
+      '高于 15.0 °C', '21.4 °C', '2025-06-10 13:20', alert!.degreeMinutes.toFixed(1), alert!.attribution.reason.zh,
+      // Measures, the claim, times with their offset.
+      '平均动力学温度', '已消耗货架期', '无数据时长', formatYuan(claim!.amountCents, 'zh'), '已提出', 'UTC+8',
+      // The chain head and how to verify it.
+      head.hash, head.keyId, String(head.seq), 'npm run verify -- <bundle.zip>',
+      `${api.baseUrl}/api/v1/shipments/${SHIPMENT_ID}/evidence`, `${api.baseUrl}/api/v1/keys`, `${api.baseUrl}/t/${traceCode}`,
+    ]);
+    // Units with their numbers, the hash whole.
+    for (const exact of ['4.8 °C', '21.4 °C', head.hash]) expect(text).toContain(exact);
+    expect(formatYuan(claim!.amountCents, 'zh')).toBe('¥40,935.79');
+  });
+
+  it('answers the same report in English with lang=en, every label translated', async () => {
+    const { response, body } = await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf?lang=en`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${SHIPMENT_ID}-report-en.pdf"`);
+    const text = await pdfText(body);
+    const [alert] = await api.ops.listAlerts({ shipmentId: SHIPMENT_ID });
+    const { head } = (await api.call('GET', `/api/v1/shipments/${SHIPMENT_ID}/chain`)).body;
+    expectAllIn(text, [
+      'Cold-chain trip report', 'Legs and handoffs', 'Temperature curve', 'Excursions', 'Claims', 'Evidence chain and verification',
+      'Yongxing Lychee Cooperative', 'Haikou South Port Hub', 'Shunda Reefer Line-haul', 'Hub warehouse', 'Line-haul reefer',
+      '9.1 °C', 'above 15.0 °C', '21.4 °C', alert!.attribution.reason.en, 'CNY 40,935.79', 'filed',
+      head.hash, head.keyId, 'How to verify', 'npm run verify -- <bundle.zip>',
+    ]);
+    // The stations are the scans' own words; no label is left in Chinese.
+    for (const zhLabel of ['冷链运输报告', '运输环节', '超标事件', '承运方', '责任认定', '已提出', '小时']) expect(text).not.toContain(zhLabel);
+  });
+
+  it('renders every page, with the curve drawn across the chart', async () => {
+    const { body } = await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`);
+    const pages = await renderPages(body, 72);
+    expect(pages.length).toBe(2);
+    for (const page of pages) expect(inkedPixels(page) / (page.width * page.height)).toBeGreaterThan(0.02);
+    // Page 1 holds the chart: the curve's blue spans most of the page's width (a 54 min gap and the
+    // legend aside), in a band of rows of the chart's height, not a line of text.
+    const { columns, rows } = curveColumns(pages[0]!);
+    expect(columns.size / pages[0]!.width).toBeGreaterThan(0.6);
+    expect(rows.size).toBeGreaterThan(60);
+  });
+
+  it('answers the same at /report, refuses a bad lang, an unknown shipment and a missing token', async () => {
+    const alias = await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report?lang=en`);
+    expect(alias.response.status).toBe(200);
+    expect(alias.response.headers.get('content-type')).toBe('application/pdf');
+    expect(await pdfText(alias.body)).toContain('Cold-chain trip report');
+
+    const badLang = await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf?lang=fr`);
+    expect(badLang.response.status).toBe(400);
+    expect(JSON.parse(badLang.body.toString()).error.message).toContain('lang');
+    const unknown = await fetchReport('/api/v1/shipments/shp-nowhere/report.pdf');
+    expect(unknown.response.status).toBe(404);
+    expect(JSON.parse(unknown.body.toString()).error.code).toBe('shipment.not_found');
+    expect((await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`, null)).response.status).toBe(401);
+  });
+});
+
+describe.skipIf(!isPopplerThere)('trip report without an evidence chain', () => {
+  it('still answers the report, saying the head could not be read and why', async () => {
+    const offline = () => Promise.reject(new Error('evidence store offline'));
+    const api = await startTestApi({ evidence: { head: offline, witness: offline, witnesses: offline } });
+    try {
+      await seedLycheeTrip(api);
+      const response = await fetch(`${api.baseUrl}/api/v1/shipments/${SHIPMENT_ID}/report.pdf`, { headers: { authorization: `Bearer ${api.adminToken}` } });
+      expect(response.status).toBe(200);
+      const text = await pdfText(Buffer.from(await response.arrayBuffer()));
+      expect(text).toContain('无法取得证据链头：evidence store offline');
+      expect(text).toContain('海口南港枢纽仓');
+    } finally {
+      await api.stop();
+    }
+  });
+});
