@@ -120,7 +120,7 @@ describe('buildEpcisDocument', () => {
         sensorMetadata: { startTime: '2025-06-10T03:10:00.000Z', endTime: '2025-06-10T04:20:00.000Z', bizRules: 'urn:coldchain:profile:lychee:limit:high' },
         sensorReport: [{ type: 'gs1:Temperature', exception: 'ALARM_CONDITION', maxValue: 18.4, uom: 'CEL', 'coldchain:thresholdC': 15 }],
       }],
-      'coldchain:excursion': { isOngoing: false, outsideMinutes: 70, attribution: { status: 'attributed', liableParty: 'urn:coldchain:org:org-truck', legIndex: 1 } },
+      'coldchain:excursion': { 'coldchain:isOngoing': false, 'coldchain:outsideMinutes': 70, 'coldchain:attribution': { 'coldchain:status': 'attributed', 'coldchain:liableParty': 'urn:coldchain:org:org-truck', 'coldchain:legIndex': 1 } },
     });
   });
 
@@ -142,7 +142,7 @@ describe('buildEpcisDocument', () => {
     const ongoing = buildEpcisDocument(input({ excursions: [{ ...EXCURSION, clearedAt: null }] }));
     const excursion = ongoing.epcisBody.eventList.find((e) => e.bizStep === 'sensor_reporting')!;
     expect(excursion.sensorElementList![0]!.sensorMetadata).not.toHaveProperty('endTime');
-    expect(excursion['coldchain:excursion']).toMatchObject({ isOngoing: true, clearedTime: null });
+    expect(excursion['coldchain:excursion']).toMatchObject({ 'coldchain:isOngoing': true, 'coldchain:clearedTime': null });
     const alarms = legEventsOf(ongoing.epcisBody.eventList).flatMap((e) => e.sensorElementList ?? []).map((el) => el.sensorReport[0]!.exception ?? null);
     expect(alarms).toEqual([null, null, null, 'ALARM_CONDITION', 'ALARM_CONDITION', 'ALARM_CONDITION', 'ALARM_CONDITION']);
     expect(checkEpcisSchema(ongoing)).toEqual([]);

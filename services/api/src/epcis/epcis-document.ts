@@ -1,5 +1,5 @@
 import type { EpcisDocument, EpcisInput, ObjectEvent, Vocabulary } from './epcis-types.ts';
-import { iso } from './epcis-time.ts';
+import { iso, languageTagged } from './epcis-time.ts';
 import { EXTENSION_NAMESPACE, limitRuleUri, partyUri, placeUri, productClassUri, shipmentUri, stationUri } from './epcis-uris.ts';
 import { excursionEvents, legTemperatureEvents } from './sensor-events.ts';
 import { handoffEvents, inCustodyOrder } from './handoff-events.ts';
@@ -60,22 +60,24 @@ export function buildEpcisDocument(input: EpcisInput): EpcisDocument {
     epcisHeader: { epcisMasterData: { vocabularyList: masterData(input) } },
     epcisBody: { eventList: events },
     'coldchain:shipment': {
-      id: shipmentUri(shipment.id),
-      traceCode: shipment.traceCode,
-      origin: shipment.origin,
-      destination: shipment.destination,
-      boxes: shipment.boxes,
-      startTime: iso(shipment.startedAt),
-      deliveryTime: delivery ? iso(delivery.at) : null,
-      product: {
-        epcClass: productClassUri(profile.id),
-        name: profile.name,
-        optimumC: profile.optimumC,
-        limits: profile.limits.map((limit) => ({ rule: limitRuleUri(profile.id, limit.id), direction: limit.direction, thresholdC: limit.thresholdC })),
+      'coldchain:id': shipmentUri(shipment.id),
+      'coldchain:traceCode': shipment.traceCode,
+      'coldchain:origin': shipment.origin,
+      'coldchain:destination': shipment.destination,
+      'coldchain:boxes': shipment.boxes,
+      'coldchain:startTime': iso(shipment.startedAt),
+      'coldchain:deliveryTime': delivery ? iso(delivery.at) : null,
+      'coldchain:product': {
+        'coldchain:epcClass': productClassUri(profile.id),
+        'coldchain:name': languageTagged(profile.name),
+        'coldchain:optimumMinC': profile.optimumC.min,
+        'coldchain:optimumMaxC': profile.optimumC.max,
+        'coldchain:limits': profile.limits.map((limit) => ({ 'coldchain:rule': limitRuleUri(profile.id, limit.id), 'coldchain:direction': limit.direction, 'coldchain:thresholdC': limit.thresholdC })),
       },
-      temperatureSeries: {
-        intervalMinutes: INTERVAL_MS / 60_000,
-        note: 'Hours of the UTC grid cut at the handoffs: a whole hour inside a leg comes from the hourly rollup, a part of an hour at a leg edge from the raw readings; readings after the delivery are not the shipment\'s and are left out.',
+      'coldchain:temperatureSeries': {
+        'coldchain:intervalMinutes': INTERVAL_MS / 60_000,
+        'coldchain:note':
+          "Hours of the UTC grid cut at the handoffs: a whole hour inside a leg comes from the hourly rollup, a part of an hour at a leg's edge from the raw readings; readings after the delivery are not the shipment's and are left out.",
       },
     },
   };

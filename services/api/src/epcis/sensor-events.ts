@@ -1,7 +1,7 @@
 import { legAt } from '@coldchain/domain';
 import type { Leg, Stage } from '@coldchain/domain';
 import type { EpcisExcursion, EpcisInput, LegSeries, ObjectEvent, SensorElement } from './epcis-types.ts';
-import { iso, TIME_ZONE_OFFSET } from './epcis-time.ts';
+import { iso, languageTagged, TIME_ZONE_OFFSET } from './epcis-time.ts';
 import { deviceUri, limitRuleUri, METHOD_URIS, partyUri, shipmentUri, stationUri } from './epcis-uris.ts';
 import { intervalWindows } from './temperature-intervals.ts';
 import type { TemperatureInterval } from './temperature-intervals.ts';
@@ -78,7 +78,7 @@ export function legTemperatureEvents(input: EpcisInput): ObjectEvent[] {
  * One ObjectEvent per excursion, at its onset: bizStep `sensor_reporting` (CBV: an event raised when
  * a set temperature threshold is crossed), a sensor report with exception ALARM_CONDITION and the
  * peak (maxValue above a high limit, minValue below a low one), the broken limit as bizRules, and the
- * excursion's measures and attribution as `coldchain:excursion`.
+ * excursion's measures and attribution as `coldchain:excursion` (nested fields namespaced too).
  */
 export function excursionEvents(input: EpcisInput): ObjectEvent[] {
   const { shipment, profile } = input;
@@ -114,21 +114,21 @@ export function excursionEvents(input: EpcisInput): ObjectEvent[] {
       ],
       ...(leg ? { 'coldchain:legIndex': leg.index, 'coldchain:custodian': partyUri(leg.custodianOrgId) } : {}),
       'coldchain:excursion': {
-        alertId: excursion.id,
-        ruleId: excursion.ruleId,
-        direction: excursion.direction,
-        thresholdC: excursion.thresholdC,
-        peakTempC: excursion.peakTempC,
-        onsetTime: iso(excursion.activeAt),
-        clearedTime: excursion.clearedAt === null ? null : iso(excursion.clearedAt),
-        isOngoing: excursion.clearedAt === null,
-        outsideMinutes: Math.round(excursion.outsideMs / 60_000),
-        degreeMinutes: excursion.degreeMinutes,
-        attribution: {
-          status: attribution.status,
-          liableParty: attribution.orgId === null ? null : partyUri(attribution.orgId),
-          legIndex: attribution.legIndex,
-          reason: attribution.reason,
+        'coldchain:alertId': excursion.id,
+        'coldchain:ruleId': excursion.ruleId,
+        'coldchain:direction': excursion.direction,
+        'coldchain:thresholdC': excursion.thresholdC,
+        'coldchain:peakTempC': excursion.peakTempC,
+        'coldchain:onsetTime': iso(excursion.activeAt),
+        'coldchain:clearedTime': excursion.clearedAt === null ? null : iso(excursion.clearedAt),
+        'coldchain:isOngoing': excursion.clearedAt === null,
+        'coldchain:outsideMinutes': Math.round(excursion.outsideMs / 60_000),
+        'coldchain:degreeMinutes': excursion.degreeMinutes,
+        'coldchain:attribution': {
+          'coldchain:status': attribution.status,
+          'coldchain:liableParty': attribution.orgId === null ? null : partyUri(attribution.orgId),
+          'coldchain:legIndex': attribution.legIndex,
+          'coldchain:reason': languageTagged(attribution.reason),
         },
       },
     };
