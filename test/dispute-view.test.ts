@@ -50,7 +50,9 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
   beforeAll(async () => {
     if (!hasChromium) throw new Error(`chromium is missing at ${CHROMIUM_PATH}: install Debian's chromium package (CI=true, so this cannot be skipped)`);
     api = await startSeededApi();
-    [claim] = await api.ops.listClaims({ shipmentId: api.seeded.shipmentId });
+    const claims = await api.ops.listClaims({ shipmentId: api.seeded.shipmentId });
+    expect(claims).toHaveLength(1);
+    claim = claims[0]!;
     // A second shipment whose line-haul took the fruit at 16.4 °C, above lychee's 15 °C limit.
     const startedAt = api.seeded.startedAt;
     const shipment = { id: WARM_SHIPMENT_ID, traceCode: randomBytes(16).toString('base64url'), profileId: LYCHEE.id, shipperOrgId: SEED_ORGS.shipper.id, deviceId: 'logger-hn-0099', origin: '海南 海口 永兴镇', destination: '杭州 西湖区', boxes: 40, goodsValueCents: 1_200_000, freightCents: 160_000, startedAt, deliveredAt: null, createdAt: startedAt };
