@@ -115,7 +115,7 @@ export function createAlertScheduler(deps: {
   async function routeNow(alert: Alert, isEscalated: boolean, custody: Map<string, { legs: Leg[]; shipperOrgId: string } | null>): Promise<string[]> {
     let known = custody.get(alert.shipmentId);
     if (known === undefined) {
-      const [shipment, events] = await Promise.all([ops.getShipment(alert.shipmentId), ops.listCustodyEvents(alert.shipmentId)]);
+      const [shipment, events] = await Promise.all([ops.getShipment(alert.shipmentId), ops.listEffectiveCustodyEvents(alert.shipmentId)]);
       known = shipment ? { legs: buildLegs(events), shipperOrgId: shipment.shipperOrgId } : null;
       custody.set(alert.shipmentId, known);
     }

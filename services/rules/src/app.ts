@@ -4,7 +4,7 @@ import { evaluateReading, initialRuleState, PLATFORM_ORG_ID } from '@coldchain/d
 import type { RuleState, Tier } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
-import { claimsTopic, decodeTelemetry, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { claimsTopic, CORRECTIONS_TOPIC, decodeTelemetry, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { Outbox } from '@coldchain/notify';
 import { createProfileCatalog } from '@coldchain/storage';
@@ -12,6 +12,7 @@ import type { OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
 import { createExcursionRecorder } from './excursion-recorder.ts';
 import { createAlertScheduler } from './alert-scheduler.ts';
 import { createClaimRelay } from './claim-relay.ts';
+import { createCorrectionRejudge } from './correction-rejudge.ts';
 import { createEventSink } from './event-sink.ts';
 import { createNotifier } from './notifier.ts';
 import { createRuleStatePersistence, CURSOR_RULE_ID } from './rule-state-persistence.ts';
@@ -163,6 +164,23 @@ export function buildRules(deps: RulesDeps) {
     ? createStoreReplay({ telemetry: deps.telemetry, ops, profiles, recorder, persistence, log, serial, stats, evaluate, recordFor, stateKey })
     : undefined;
   const relayClaim = notify ? createClaimRelay({ ops, notify, log }) : undefined;
+  const corrections = deps.telemetry ? createCorrectionRejudge({ ops, telemetry: deps.telemetry, profiles, recorder, log }) : undefined;
+
+  // One run of the corrections queued at a time: notices in a row while one waits add nothing to it.
+  let isCorrectionRunQueued = false;
+  /**
+   * Judges the custody corrections recorded since the last run (docs/decisions/0016), in the lane: on
+   * start, after every reconnect, and on the API's notice. Never awaited from inside the lane.
+   */
+  function queueCorrections(reason: 'start' | 'reconnect' | 'notice'): void {
+    if (!corrections || isCorrectionRunQueued) return;
+    isCorrectionRunQueued = true;
+    void serial(async () => {
+      isCorrectionRunQueued = false;
+      const judged = await corrections.catchUp();
+      if (judged > 0) log.info({ reason, corrections: judged }, 'rules.corrections_judged');
+    }).catch((error: unknown) => log.error({ err: error, reason }, 'rules.corrections_failed'));
+  }
 
   // One catch-up queued at a time: reconnects in a row while one waits in the lane add nothing to it.
   // Cleared when it starts, so what is stored during a running catch-up is read by the next one.
@@ -193,9 +211,11 @@ export function buildRules(deps: RulesDeps) {
     }).catch((error: unknown) => log.error({ err: error, reason }, 'rules.catch_up_failed'));
   }
 
-  /** One handler per message kind: telemetry, and the claims of review decisions. */
+  /** One handler per message kind: telemetry, the claims of review decisions, and custody corrections. */
   async function dispatch(topic: string, payload: Buffer): Promise<void> {
     if (topic === REVIEW_CLAIMS_TOPIC) return relayClaim?.(payload);
+    // The notice only wakes the run: what was corrected is read from the store.
+    if (topic === CORRECTIONS_TOPIC) return queueCorrections('notice');
     return handle(topic, payload);
   }
 
@@ -259,13 +279,16 @@ export function buildRules(deps: RulesDeps) {
       // Catch up from the store before any message is handled (they wait in the lane): nothing depends
       // on the broker having kept a queue for this client.
       queueCatchUp('start');
+      queueCorrections('start');
       const consuming = await connectMqtt(deps.mqtt, { handle: (topic, payload) => serial(() => dispatch(topic, payload)), onError: (error, topic) => log.error({ err: error, topic }, 'rules.evaluate_failed') });
       client = consuming;
       // connectMqtt resolved on the first CONNACK: every 'connect' from here on is a reconnect.
       consuming.on('connect', () => {
-        if (client === consuming) queueCatchUp('reconnect');
+        if (client !== consuming) return;
+        queueCatchUp('reconnect');
+        queueCorrections('reconnect');
       });
-      const filters = relayClaim ? [TELEMETRY_FILTER, REVIEW_CLAIMS_TOPIC] : [TELEMETRY_FILTER];
+      const filters = [TELEMETRY_FILTER, ...(relayClaim ? [REVIEW_CLAIMS_TOPIC] : []), ...(corrections ? [CORRECTIONS_TOPIC] : [])];
       await consuming.subscribeAsync(filters, { qos: 1 });
       log.info({ filters }, 'rules.subscribed');
       if ((deps.timerTickMs ?? 10_000) > 0) scheduler.start(deps.timerTickMs ?? 10_000);

@@ -5,6 +5,7 @@ import {
   attributeExcursion,
   buildLegs,
   claimWithdrawalReason,
+  correctionWithdrawalReason,
   currentLeg,
   decideClaim,
   responseMsFor,
@@ -14,14 +15,16 @@ import {
   routeAlert,
   STAGE_NAMES,
 } from '@coldchain/domain';
-import type { Attribution, LocalizedText, ProductProfile, RuleState, TemperatureLimit } from '@coldchain/domain';
+import type { Attribution, CustodyCorrection, LocalizedText, ProductProfile, RuleState, TemperatureLimit } from '@coldchain/domain';
 import type { AlertEventType, Clock } from '@coldchain/bus';
 import type { EventSink } from './event-sink.ts';
 import type { Alert, OpsStore, Shipment } from '@coldchain/storage';
-import type { Episode } from './excursion-replay.ts';
+import type { Episode } from '@coldchain/domain';
 
 /** Who closes a review that a re-judgement on late data settled (`decidedBy`). */
 export const LATE_DATA_DECIDER = 'system: late data';
+/** Who closes a review that a custody correction settled (`decidedBy`). */
+export const CORRECTION_DECIDER = 'system: custody correction';
 
 /** The excursion a rule's state machine is tracking, as the recorder needs it. */
 export type ExcursionUpdate = {
@@ -62,7 +65,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       await ops.updateAlert(updated);
       return updated;
     }
-    const legs = buildLegs(await ops.listCustodyEvents(shipment.id));
+    const legs = buildLegs(await ops.listEffectiveCustodyEvents(shipment.id));
     const activeAt = state.activeAt ?? state.lastReadingAt!;
     const attribution = attributeExcursion({
       legs,
@@ -136,11 +139,11 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     const decided = (await ops.getReviewForAlert(alert.id))?.decision;
     if (!decided?.liableOrgId) return alert.attribution;
     const org = await ops.getOrganisation(decided.liableOrgId);
-    const legs = buildLegs(await ops.listCustodyEvents(alert.shipmentId));
+    const legs = buildLegs(await ops.listEffectiveCustodyEvents(alert.shipmentId));
     return attributeByReview({ legs, liableOrgId: decided.liableOrgId, reason: decided.reason, orgName: { zh: org?.name ?? decided.liableOrgId, en: org?.nameEn ?? decided.liableOrgId } }) ?? alert.attribution;
   }
 
-  async function fileClaimIfDue(alert: Alert, update: ExcursionUpdate): Promise<void> {
+  async function fileClaimIfDue(alert: Alert, update: Pick<ExcursionUpdate, 'shipment' | 'profile' | 'limit'>): Promise<void> {
     // Below the claim threshold nothing is filed whoever is liable: skip the review lookup.
     if (!update.limit.isClaimable || alert.outsideMs < update.profile.claim.minOutsideMs) return;
     const attribution = await liability(alert);
@@ -156,7 +159,12 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     if (!decision.shouldFile) return;
     const now = clock.now();
     const { claim, isNew } = await ops.fileClaimOnce({ id: randomUUID(), shipmentId: update.shipment.id, alertId: alert.id, reason: attribution.reason, ...filedClaimFields(decision, now) });
-    if (!isNew) return;
+    if (!isNew) {
+      // One claim per (shipment, party), kept when withdrawn: a party liable again after a later correction
+      // cannot get a second one yet (docs/decisions/0016); said, not silent.
+      if (claim.status === 'withdrawn') log.warn({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, alertId: alert.id }, 'claim.refile_blocked');
+      return;
+    }
     log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, amountCents: claim.amountCents }, 'claim.filed');
     await deps.events.claim({ type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);
   }
@@ -181,7 +189,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       alert = await open({ ...update, state: first.fired, alertId: null }, true);
     } else if (alert.activeAt !== first.fired.activeAt) {
       const activeAt = first.fired.activeAt ?? first.fired.lastReadingAt!;
-      const legs = buildLegs(await ops.listCustodyEvents(shipment.id));
+      const legs = buildLegs(await ops.listEffectiveCustodyEvents(shipment.id));
       const attribution = attributeExcursion({ legs, limit, activeAt, previousReadingAt: first.fired.previousReadingAt, maxGapMs: profile.maxReadingGapMs, orgNames: await orgNames() });
       log.info({ alertId: alert.id, shipmentId: shipment.id, ruleId: limit.id, previousActiveAt: alert.activeAt, activeAt, attribution: attribution.status }, 'alert.onset_moved');
       alert = { ...alert, activeAt, firedAt: first.fired.firedAt ?? activeAt, attribution, message: lateNote(activeAt, now) };
@@ -193,7 +201,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     if (alert.attribution.status === 'indeterminate') await openReview(alert, now);
     else await settleByLateData(alert, now);
     const maxOutsideMs = Math.max(...episodes.map((e) => e.maxOutsideMs));
-    await fileClaimIfDue({ ...alert, outsideMs: maxOutsideMs }, { ...update, state: last.last });
+    await fileClaimIfDue({ ...alert, outsideMs: maxOutsideMs }, update);
     return last.cleared ? null : alert.id;
   }
 
@@ -220,7 +228,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     }
     const stale = (await ops.listClaims({ shipmentId: alert.shipmentId })).filter((c) => c.alertId === alert.id && c.status === 'filed' && c.liableOrgId !== attribution.orgId);
     if (stale.length === 0) return;
-    const leg = buildLegs(await ops.listCustodyEvents(alert.shipmentId)).find((l) => l.index === attribution.legIndex);
+    const leg = buildLegs(await ops.listEffectiveCustodyEvents(alert.shipmentId)).find((l) => l.index === attribution.legIndex);
     const holder = (await orgNames())[attribution.orgId] ?? { zh: attribution.orgId, en: attribution.orgId };
     const stage = leg ? STAGE_NAMES[leg.stage] : { zh: '未知', en: 'unknown' };
     const reason = claimWithdrawalReason(stage, holder);
@@ -230,8 +238,56 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     }
   }
 
+  /**
+   * Judges an excursion alert again on the corrected custody (issue 11, item 6; docs/decisions/0016),
+   * whatever its status: its onset and measures stay (the readings did not change), its attribution is
+   * computed on the effective legs. When it changed: the alert carries the new one (and is routed to the
+   * newly liable party too); claims of the alert against a party no longer liable are withdrawn with
+   * the correction's who and why, kept; the newly liable provider's claim is filed if due; an open review
+   * the correction settles is closed as superseded, and one opened when the onset can no longer be
+   * placed. Where a person decided the review, that decision and its claims are left alone.
+   */
+  async function reattribute(alert: Alert, context: { shipment: Shipment; profile: ProductProfile; limit: TemperatureLimit; previousReadingAt: number | null; correction: CustodyCorrection }): Promise<boolean> {
+    const { shipment, profile, limit, correction } = context;
+    const legs = buildLegs(await ops.listEffectiveCustodyEvents(shipment.id));
+    const names = await orgNames();
+    const attribution = attributeExcursion({ legs, limit, activeAt: alert.activeAt, previousReadingAt: context.previousReadingAt, maxGapMs: profile.maxReadingGapMs, orgNames: names });
+    if (JSON.stringify(attribution) === JSON.stringify(alert.attribution)) return false;
+    const now = clock.now();
+    const routedTo = attribution.orgId && !alert.routedTo.includes(attribution.orgId) ? [...alert.routedTo, attribution.orgId] : alert.routedTo;
+    const updated: Alert = { ...alert, attribution, routedTo, updatedAt: now };
+    await ops.updateAlert(updated);
+    log.info({ alertId: alert.id, shipmentId: shipment.id, ruleId: alert.ruleId, correctionId: correction.id, previous: alert.attribution.orgId, next: attribution.orgId, attribution: attribution.status }, 'alert.reattributed');
+
+    const review = await ops.getReviewForAlert(alert.id);
+    if (review?.decision && review.decision.decidedBy !== LATE_DATA_DECIDER && review.decision.decidedBy !== CORRECTION_DECIDER) return true;
+    if (attribution.status === 'indeterminate') {
+      await openReview(updated, now);
+    } else if (review?.state === 'open') {
+      const outcome = await ops.decideReview(
+        review.id,
+        { liableOrgId: attribution.orgId, reason: `superseded: the corrected custody settles the attribution: ${attribution.reason.en}`, decidedBy: CORRECTION_DECIDER, decidedAt: now },
+        null,
+      );
+      if (outcome.status === 'decided') log.info({ reviewId: review.id, alertId: alert.id, shipmentId: shipment.id, liableOrgId: attribution.orgId }, 'review.superseded');
+    }
+
+    const liable = attribution.orgId ? await ops.getOrganisation(attribution.orgId) : undefined;
+    const claimable = decideClaim({ profile, limit, outsideMs: alert.outsideMs, attribution, liableOrgKind: liable?.kind ?? null, value: shipment }).shouldFile;
+    const leg = claimable ? legs.find((l) => l.index === attribution.legIndex) : undefined;
+    const passesTo = leg && attribution.orgId ? { stage: STAGE_NAMES[leg.stage], holder: names[attribution.orgId] ?? { zh: attribution.orgId, en: attribution.orgId } } : null;
+    const stale = (await ops.listClaims({ shipmentId: shipment.id })).filter((c) => c.alertId === alert.id && c.status === 'filed' && c.liableOrgId !== attribution.orgId);
+    for (const claim of stale) {
+      const withdrawn = await ops.withdrawClaim(claim.id, now, correctionWithdrawalReason(correction, passesTo));
+      if (withdrawn) log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, nowLiableOrgId: attribution.orgId, correctionId: correction.id }, 'claim.withdrawn');
+    }
+    if (limit.isClaimable) await fileClaimIfDue(updated, { shipment, profile, limit });
+    return true;
+  }
+
   return {
     reconcile,
+    reattribute,
     /** The excursion is firing: open or update its alert, file the claim when due. Returns the alert id. */
     async recordFiring(update: ExcursionUpdate, isNewlyFiring: boolean): Promise<string> {
       let alert = update.alertId && !isNewlyFiring ? await ops.getAlert(update.alertId) : undefined;

@@ -88,7 +88,7 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
     const shipment = await ops.getShipment(shipmentId);
     const orgs = await ops.listOrganisations();
     const orgNames: Record<string, LocalizedText> = Object.fromEntries(orgs.map((o) => [o.id, { zh: o.name, en: o.nameEn }]));
-    const holderId = shipment ? currentLeg(buildLegs(await ops.listCustodyEvents(shipment.id)))?.custodianOrgId : undefined;
+    const holderId = shipment ? currentLeg(buildLegs(await ops.listEffectiveCustodyEvents(shipment.id)))?.custodianOrgId : undefined;
     const profile = shipment ? await deps.profiles.get(shipment.profileId) : undefined;
     const options: MessageOptions = {
       baseUrl: deps.baseUrl,

@@ -45,7 +45,7 @@ export function createWarningRecorder(deps: { ops: OpsStore; events: EventSink; 
         await ops.updateAlert({ ...existing, message: update.message, peakTempC: peak, conditionState: 'firing', updatedAt: now });
         return existing.id;
       }
-      const legs = buildLegs(await ops.listCustodyEvents(update.shipment.id));
+      const legs = buildLegs(await ops.listEffectiveCustodyEvents(update.shipment.id));
       const holder = legAt(legs, update.at) ?? currentLeg(legs);
       const alert: Alert = {
         id: randomUUID(),

@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allInOneEnvSchema, buildAllInOne } from '@coldchain/all-in-one';
+import type { AllInOneInfo } from '@coldchain/all-in-one';
+import { systemClock } from '@coldchain/bus';
+import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, planJourney, replayJourney } from '@coldchain/firmware-sim';
+import type { ApiClient, JourneySpec } from '@coldchain/firmware-sim';
+import { SqliteOpsStore } from '@coldchain/storage';
+import type { Alert, Claim } from '@coldchain/storage';
+import { eventually } from './helpers/all-in-one.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const START = Math.floor((Date.now() - 3 * 86_400_000) / HOUR) * HOUR;
+// The lychee journey (firmware-sim LYCHEE_JOURNEY): hub 5–11 h, line haul from 11 h. The fruit warms to
+// 20 °C, past lychee's 15 °C high limit (plan document), from 20 min before the line-haul handoff, for 3 h:
+// as scanned, the excursion began in the hub's leg. The line-haul scan was keyed in 40 min late: the
+// reefer took the fruit at 10:20, before it warmed, so the excursion began in the line haul's custody.
+const LINE_HAUL_AT = START + 11 * HOUR;
+const WARM_FROM = LINE_HAUL_AT - 20 * MIN;
+const WARM_TO = LINE_HAUL_AT + 3 * HOUR;
+const CORRECTED_AT = LINE_HAUL_AT - 40 * MIN;
+const HUB = DEMO_ROLE_ORGS.hub;
+const LINE_HAUL = DEMO_ROLE_ORGS.line_haul;
+
+function specOf(shipmentId: string, seed: number): JourneySpec {
+  const plan = planJourney({ startAt: START, seed, intervalMs: MIN });
+  const readings = plan.readings.map((r) => (r.ts >= WARM_FROM && r.ts < WARM_TO ? { ...r, tempC: 20 } : r));
+  return {
+    shipmentId, deviceId: `logger-${shipmentId}`, plan: { ...plan, readings }, orgs: DEMO_ROLE_ORGS,
+    origin: '海南省海口市', destination: '湖北省武汉市', boxes: 300, goodsValueCents: 300 * 9_900, freightCents: 300 * 1_500,
+  };
+}
+
+/** The whole service in-process over one data folder, which survives `stop` so it can start again on it. */
+function serviceOn(dataDir: string) {
+  const config = allInOneEnvSchema.parse({ DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', MQTT_PORT: '0', DEMO: '0', SQLITE_SYNC: 'NORMAL' });
+  const service = buildAllInOne(config, { clock: systemClock, log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'warn' }) });
+  return { start: (): Promise<AllInOneInfo> => service.start(), stop: () => service.stop() };
+}
+
+describe('custody corrections re-judge attribution and claims through the running service (issue 11, item 6)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'coldchain-corrections-'));
+  let service: ReturnType<typeof serviceOn> | undefined;
+  let info: AllInOneInfo;
+  let api: ApiClient;
+
+  async function start() {
+    service = serviceOn(dataDir);
+    info = await service.start();
+    api = createApiClient(info.apiUrl, info.adminToken);
+  }
+  async function stop() {
+    await service?.stop();
+    service = undefined;
+  }
+
+  const views = (shipmentId: string) => ({
+    alerts: async () => (await api.call<{ alerts: Alert[] }>('GET', `/api/v1/alerts?kind=excursion&shipmentId=${shipmentId}`)).alerts,
+    claims: async () => (await api.call<{ claims: Claim[] }>('GET', `/api/v1/claims?shipmentId=${shipmentId}`)).claims,
+    lineHaulEventId: async () => (await api.call<{ events: { id: string; stage: string }[] }>('GET', `/api/v1/shipments/${shipmentId}/corrections`)).events.find((e) => e.stage === 'line_haul')!.id,
+  });
+
+  /** Replays the journey and waits until the hub's claim is filed and the excursion has cleared. */
+  async function replayUntilHubClaim(spec: JourneySpec): Promise<Claim> {
+    await replayJourney(spec, api, info.mqttUrl);
+    const { alerts, claims } = views(spec.shipmentId);
+    return eventually(`${spec.shipmentId}: the hub's claim filed and the excursion cleared`, async () => {
+      const [alert] = await alerts();
+      const [claim] = await claims();
+      return alert?.conditionState === 'cleared' && claim ? claim : undefined;
+    }, 60_000);
+  }
+
+  /** What a user sees once the correction is judged: the hub's claim withdrawn, the line haul's filed. */
+  async function expectClaimPassedToLineHaul(shipmentId: string, hubClaim: Claim, correctedBy: string) {
+    const { alerts, claims } = views(shipmentId);
+    const all = await eventually('the hub claim withdrawn and the line-haul claim filed', async () => {
+      const found = await claims();
+      return found.length === 2 && found.some((c) => c.liableOrgId === LINE_HAUL && c.status === 'filed') ? found : undefined;
+    });
+    const withdrawn = all.find((c) => c.liableOrgId === HUB);
+    expect(withdrawn).toMatchObject({ id: hubClaim.id, status: 'withdrawn', amountCents: hubClaim.amountCents, filedAt: hubClaim.filedAt });
+    expect(withdrawn?.withdrawnAt).toBeGreaterThanOrEqual(hubClaim.filedAt);
+    expect(withdrawn?.withdrawnReason?.en).toMatch(new RegExp(`^the custody record was corrected by ${correctedBy} \\(.+\\); on the corrected custody the excursion began in the Line-haul reefer leg held by .+; the claim passes to .+$`));
+    expect(withdrawn?.withdrawnReason?.zh).toMatch(new RegExp(`^交接记录已由 ${correctedBy} 更正（原因：.+）；按更正后的交接记录，超标开始于由.+持有的「干线冷运」段`));
+    const filed = all.find((c) => c.liableOrgId === LINE_HAUL);
+    expect(filed).toMatchObject({ status: 'filed', alertId: hubClaim.alertId, amountCents: hubClaim.amountCents, withdrawnAt: null });
+    const found = await alerts();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ id: hubClaim.alertId, activeAt: WARM_FROM, attribution: { status: 'attributed', orgId: LINE_HAUL } });
+    expect(found[0]?.attribution.reason.en).toContain('Line-haul reefer leg');
+  }
+
+  beforeAll(async () => {
+    await start();
+    for (const org of DEMO_ORGS) await api.upsertOrganisation(org);
+  });
+  afterAll(async () => {
+    await stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('a correction moving the line-haul handoff before the onset: the hub claim withdrawn with its reason, the line haul claimed, the trace shows the corrected legs', async () => {
+    const spec = specOf('LZ-CORRECT-LIVE', 51);
+    const hubClaim = await replayUntilHubClaim(spec);
+    expect(hubClaim).toMatchObject({ liableOrgId: HUB, status: 'filed' });
+    const { alerts } = views(spec.shipmentId);
+    expect((await alerts())[0]?.attribution).toMatchObject({ status: 'attributed', orgId: HUB });
+    const eventId = await views(spec.shipmentId).lineHaulEventId();
+
+    // After delivery: the point of a correction.
+    const corrected = await api.call<{ correction: { id: string }; legs: { stage: string; startedAt: number }[] }>('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, {
+      eventId, at: CORRECTED_AT, reason: '干线扫码晚录 40 分钟 / line-haul scan keyed in 40 min late', correctedBy: 'ops@platform',
+    });
+    expect(corrected.legs.find((l) => l.stage === 'line_haul')?.startedAt).toBe(CORRECTED_AT);
+    await expectClaimPassedToLineHaul(spec.shipmentId, hubClaim, 'ops@platform');
+
+    // The evidence keeps the scan as it was made, beside its correction.
+    const record = await api.call<{ events: { id: string; at: number }[]; corrections: { eventId: string }[] }>('GET', `/api/v1/shipments/${spec.shipmentId}/corrections`);
+    expect(record.events.find((e) => e.id === eventId)?.at).toBe(LINE_HAUL_AT);
+    expect(record.corrections).toEqual([expect.objectContaining({ id: corrected.correction.id, eventId })]);
+
+    // The consumer's trace shows the corrected legs.
+    const { shipment } = await api.call<{ shipment: { traceCode: string } }>('GET', `/api/v1/shipments/${spec.shipmentId}`);
+    const trace = await fetch(new URL(`/api/v1/trace/${shipment.traceCode}`, info.apiUrl)).then((r) => r.json() as Promise<{ legs: { stage: string; startedAt: number; endedAt: number | null }[] }>);
+    expect(trace.legs.find((l) => l.stage === 'hub')?.endedAt).toBe(CORRECTED_AT);
+    expect(trace.legs.find((l) => l.stage === 'line_haul')?.startedAt).toBe(CORRECTED_AT);
+  });
+
+  it('a correction stored while the rules were not running is judged when they start (the store, not the bus, is the source of truth)', async () => {
+    const spec = specOf('LZ-CORRECT-RESTART', 52);
+    const hubClaim = await replayUntilHubClaim(spec);
+    const eventId = await views(spec.shipmentId).lineHaulEventId();
+    await stop();
+    // Appended straight into the store while the service is down: no notice went out on any bus.
+    const ops = new SqliteOpsStore(join(dataDir, 'ops.db'), 'NORMAL');
+    try {
+      const outcome = await ops.appendCorrection({ shipmentId: spec.shipmentId, eventId, changes: { at: CORRECTED_AT }, reason: 'scan keyed in late', correctedBy: 'night-shift@hub', recordedAt: Date.now() });
+      expect(outcome.status).toBe('stored');
+    } finally {
+      await ops.close();
+    }
+    await start();
+    await expectClaimPassedToLineHaul(spec.shipmentId, hubClaim, 'night-shift@hub');
+  });
+});
