@@ -26,9 +26,10 @@ const CORRECTED_AT = LINE_HAUL_AT - 40 * MIN;
 const HUB = DEMO_ROLE_ORGS.hub;
 const LINE_HAUL = DEMO_ROLE_ORGS.line_haul;
 
-function specOf(shipmentId: string, seed: number): JourneySpec {
+function specOf(shipmentId: string, seed: number, warmFrom = WARM_FROM): JourneySpec {
   const plan = planJourney({ startAt: START, seed, intervalMs: MIN });
-  const readings = plan.readings.map((r) => (r.ts >= WARM_FROM && r.ts < WARM_TO ? { ...r, tempC: 20 } : r));
+  const warmTo = warmFrom + (WARM_TO - WARM_FROM);
+  const readings = plan.readings.map((r) => (r.ts >= warmFrom && r.ts < warmTo ? { ...r, tempC: 20 } : r));
   return {
     shipmentId, deviceId: `logger-${shipmentId}`, plan: { ...plan, readings }, orgs: DEMO_ROLE_ORGS,
     origin: '海南省海口市', destination: '湖北省武汉市', boxes: 300, goodsValueCents: 300 * 9_900, freightCents: 300 * 1_500,
@@ -64,11 +65,11 @@ describe('custody corrections re-judge attribution and claims through the runnin
     lineHaulEventId: async () => (await api.call<{ events: { id: string; stage: string }[] }>('GET', `/api/v1/shipments/${shipmentId}/corrections`)).events.find((e) => e.stage === 'line_haul')!.id,
   });
 
-  /** Replays the journey and waits until the hub's claim is filed and the excursion has cleared. */
-  async function replayUntilHubClaim(spec: JourneySpec): Promise<Claim> {
+  /** Replays the journey and waits until its claim is filed and the excursion has cleared. */
+  async function replayUntilClaim(spec: JourneySpec): Promise<Claim> {
     await replayJourney(spec, api, info.mqttUrl);
     const { alerts, claims } = views(spec.shipmentId);
-    return eventually(`${spec.shipmentId}: the hub's claim filed and the excursion cleared`, async () => {
+    return eventually(`${spec.shipmentId}: the claim filed and the excursion cleared`, async () => {
       const [alert] = await alerts();
       const [claim] = await claims();
       return alert?.conditionState === 'cleared' && claim ? claim : undefined;
@@ -95,6 +96,15 @@ describe('custody corrections re-judge attribution and claims through the runnin
     expect(found[0]?.attribution.reason.en).toContain('Line-haul reefer leg');
   }
 
+  /** Waits until the claim against `from` is withdrawn and one against `to` filed; returns both. */
+  async function claimPassed(shipmentId: string, from: string, to: string) {
+    const all = await eventually(`the claim passed from ${from} to ${to}`, async () => {
+      const found = await views(shipmentId).claims();
+      return found.some((c) => c.liableOrgId === from && c.status === 'withdrawn') && found.some((c) => c.liableOrgId === to && c.status === 'filed') ? found : undefined;
+    });
+    return { withdrawn: all.find((c) => c.liableOrgId === from)!, filed: all.find((c) => c.liableOrgId === to)!, count: all.length };
+  }
+
   beforeAll(async () => {
     await start();
     for (const org of DEMO_ORGS) await api.upsertOrganisation(org);
@@ -106,7 +116,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
 
   it('a correction moving the line-haul handoff before the onset: the hub claim withdrawn with its reason, the line haul claimed, the trace shows the corrected legs', async () => {
     const spec = specOf('LZ-CORRECT-LIVE', 51);
-    const hubClaim = await replayUntilHubClaim(spec);
+    const hubClaim = await replayUntilClaim(spec);
     expect(hubClaim).toMatchObject({ liableOrgId: HUB, status: 'filed' });
     const { alerts } = views(spec.shipmentId);
     expect((await alerts())[0]?.attribution).toMatchObject({ status: 'attributed', orgId: HUB });
@@ -131,9 +141,43 @@ describe('custody corrections re-judge attribution and claims through the runnin
     expect(trace.legs.find((l) => l.stage === 'line_haul')?.startedAt).toBe(CORRECTED_AT);
   });
 
+  it("a probe correction at the line-haul handoff (the fruit was already 18 °C): a pre-cooling failure, the hub's", async () => {
+    // The fruit warms 30 min into the line haul: as scanned, the line haul's excursion.
+    const spec = specOf('LZ-CORRECT-PROBE', 53, LINE_HAUL_AT + 30 * MIN);
+    const lineHaulClaim = await replayUntilClaim(spec);
+    expect(lineHaulClaim).toMatchObject({ liableOrgId: LINE_HAUL, status: 'filed' });
+    const eventId = await views(spec.shipmentId).lineHaulEventId();
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, probeTempC: 18, reason: '探针读数漏录 / probe reading left out', correctedBy: 'qa@nanbei' });
+
+    const { withdrawn, filed, count } = await claimPassed(spec.shipmentId, LINE_HAUL, HUB);
+    expect(count).toBe(2);
+    expect(withdrawn).toMatchObject({ id: lineHaulClaim.id, withdrawnAt: expect.any(Number) });
+    expect(withdrawn.withdrawnReason?.en).toBe('the custody record was corrected by qa@nanbei (探针读数漏录 / probe reading left out); on the corrected custody the excursion began in the Hub warehouse leg held by Guangzhou Baiyun Cold Hub; the claim passes to Guangzhou Baiyun Cold Hub');
+    expect(filed).toMatchObject({ alertId: lineHaulClaim.alertId, amountCents: lineHaulClaim.amountCents });
+    const [alert] = await views(spec.shipmentId).alerts();
+    expect(alert?.attribution).toMatchObject({ status: 'attributed', orgId: HUB });
+    expect(alert?.attribution.reason.en).toContain('18.0 °C at the handoff to Nanbei Line-haul Reefers');
+  });
+
+  it('a party correction (another carrier took the line haul): the claim passes to it', async () => {
+    const spec = specOf('LZ-CORRECT-PARTY', 54, LINE_HAUL_AT + 30 * MIN);
+    const lineHaulClaim = await replayUntilClaim(spec);
+    const eventId = await views(spec.shipmentId).lineHaulEventId();
+    const courier = DEMO_ROLE_ORGS.last_mile;
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, toOrgId: courier, reason: '转运车辆实为城市鲜达 / the truck was City Fresh', correctedBy: 'ops@platform' });
+
+    const { withdrawn, filed } = await claimPassed(spec.shipmentId, LINE_HAUL, courier);
+    expect(withdrawn.id).toBe(lineHaulClaim.id);
+    expect(withdrawn.withdrawnReason?.zh).toContain('索赔转由城市鲜达快递承担');
+    expect(filed).toMatchObject({ status: 'filed', alertId: lineHaulClaim.alertId });
+    const [alert] = await views(spec.shipmentId).alerts();
+    expect(alert?.attribution).toMatchObject({ status: 'attributed', orgId: courier });
+    expect(alert?.routedTo).toContain(courier);
+  });
+
   it('a correction stored while the rules were not running is judged when they start (the store, not the bus, is the source of truth)', async () => {
     const spec = specOf('LZ-CORRECT-RESTART', 52);
-    const hubClaim = await replayUntilHubClaim(spec);
+    const hubClaim = await replayUntilClaim(spec);
     const eventId = await views(spec.shipmentId).lineHaulEventId();
     await stop();
     // Appended straight into the store while the service is down: no notice went out on any bus.
