@@ -110,6 +110,11 @@ describe('custody corrections API (issue 11, item 6)', () => {
     });
   }
 
+  it('is in the OpenAPI document', async () => {
+    const doc = await api.call('GET', '/docs/json', undefined, null);
+    expect(Object.keys(doc.body.paths['/api/v1/shipments/{id}/corrections'])).toEqual(expect.arrayContaining(['post', 'get']));
+  });
+
   it('404 for an unknown shipment, 401 without the admin token', async () => {
     const unknown = await api.call('POST', '/api/v1/shipments/shp-x/corrections', correction(api.hubId, { at: T0 + HOUR }));
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'shipment.not_found']);
