@@ -90,11 +90,10 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     await page.close();
   }
 
-  /** Whether a route of the API answers 200 for the seeded shipment (the report and bundle are built by others). */
-  async function isServed(path: string): Promise<boolean> {
+  async function adminGet<T>(path: string): Promise<T> {
     const response = await fetch(`${api!.baseUrl}${path}`, { headers: { authorization: `Bearer ${api!.adminToken}` } });
-    await response.arrayBuffer();
-    return response.status === 200;
+    expect(response.status, path).toBe(200);
+    return (await response.json()) as T;
   }
 
   async function signInToConsole(page: Page): Promise<void> {
@@ -138,31 +137,25 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
   }
 
   /**
-   * Clicks a download button: once the API serves the file, the browser saves bytes that begin with
-   * `magic`; until then the page says the file is not available, and nothing is saved.
+   * Clicks a download button: the page fetches the file with the token in the Authorization header and
+   * the browser saves, from a blob: URL, bytes that begin with `magic`.
    */
-  async function checkDownload(page: Page, button: Locator, path: string, magic: string): Promise<void> {
-    const sent = page.waitForRequest((request) => new URL(request.url()).pathname === new URL(path, api!.baseUrl).pathname);
-    if (await isServed(path)) {
-      const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
-      const bytes = readFileSync((await download.path())!);
-      expect(bytes.subarray(0, magic.length).toString('latin1')).toBe(magic);
-      expect(download.url()).toMatch(/^blob:/);
-    } else {
-      await button.click();
-      const message = page.locator('[data-role="download-message"]');
-      await expect.poll(() => message.innerText()).toMatch(/^下载失败：/);
-      expect(await message.innerText()).toContain('暂不可用');
-    }
-    // The token went in the Authorization header, not in the address.
+  async function checkDownload(page: Page, button: Locator, path: string, magic: string, filename: RegExp): Promise<void> {
+    const sent = page.waitForRequest((request) => request.url() === new URL(path, api!.baseUrl).href);
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const bytes = readFileSync((await download.path())!);
+    expect(bytes.subarray(0, magic.length).toString('latin1')).toBe(magic);
+    expect(download.url()).toMatch(/^blob:/);
+    expect(download.suggestedFilename()).toMatch(filename);
     const request = await sent;
     expect(await request.headerValue('authorization')).toBe(`Bearer ${api!.adminToken}`);
     expect(request.url()).not.toContain(api!.adminToken);
+    expect(await page.locator('[data-role="download-message"]').innerText()).toContain(download.suggestedFilename());
   }
 
   it("opens from the console's alert row on a desk: curve, legs with probes and stations, excursion, attribution, claim, chain and downloads", async () => {
     const { seeded } = api!;
-    const page = await openPage(DESK, '/console');
+    const page = await openPage({ ...DESK, permissions: ['clipboard-read', 'clipboard-write'] }, '/console');
     await signInToConsole(page);
     const link = page.locator(`tr[data-alert-id="${seeded.alertId}"] [data-col="shipment"] a`);
     expect(await link.getAttribute('href')).toBe(`/console/shipments/${seeded.shipmentId}`);
@@ -220,24 +213,26 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     expect(await claimRecord.locator('[data-role="claim-status"]').innerText()).toBe('已提出');
     expect(await claimRecord.locator('[data-fact="amount"] dd').innerText()).toContain(money(claim.freightCents, 'zh-CN'));
 
-    // The chain: verified with its head once the chain route serves, else plainly unavailable.
-    const chain = page.locator('[data-section="chain"] [data-role="chain-status"]');
-    await expect.poll(() => chain.getAttribute('data-state'), { timeout: 10_000 }).not.toBe('loading');
-    if (await isServed(`/api/v1/shipments/${seeded.shipmentId}/chain`)) {
-      expect(await chain.getAttribute('data-verified')).toBe('true');
-      expect(await chain.innerText()).toContain('已验证');
-      expect(await page.locator('[data-role="head-hash"]').innerText()).toMatch(/^[0-9a-f]{10}…[0-9a-f]{8}$/);
-      expect(await page.locator('[data-section="chain"] [data-fact="key"]').innerText()).toMatch(/签名密钥指纹\s*[0-9a-f]{16}/);
-    } else {
-      expect(await chain.getAttribute('data-state')).toBe('unavailable');
-      expect(await chain.innerText()).toContain('记录链状态暂不可用');
-    }
+    // The chain: checked now, verified, its signed head shortened with a copy button, and the key's fingerprint.
+    const served = await adminGet<{ head: { seq: number; hash: string; keyId: string } }>(`/api/v1/shipments/${seeded.shipmentId}/chain`);
+    const chain = page.locator('[data-section="chain"]');
+    await chain.locator('[data-role="chain-status"][data-verified="true"]').waitFor();
+    expect(await chain.locator('[data-role="chain-status"]').innerText()).toContain('已验证');
+    expect(await chain.locator('[data-role="head-hash"]').innerText()).toBe(`${served.head.hash.slice(0, 10)}…${served.head.hash.slice(-8)}`);
+    expect(await chain.locator('[data-fact="seq"] dd').innerText()).toBe(String(served.head.seq));
+    expect(await chain.locator('[data-fact="key"] dd').innerText()).toBe(served.head.keyId);
+    // Its custody was stored, not scanned through the API: no head has been handed to anyone yet, and it says so.
+    expect(await chain.locator('[data-fact="witnessed"] dd').innerText()).toBe('链头尚未交给任何一方见证');
+    await chain.locator('[data-role="copy-hash"]').click();
+    await expect.poll(() => chain.locator('[data-role="copy-hash"]').innerText()).toBe('已复制');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(served.head.hash);
 
     // The downloads: the report in both languages and the bundle.
     const buttons = await page.locator('[data-download]').allInnerTexts();
     expect(buttons.map((text) => text.replace(/^↓\s*/, ''))).toEqual(['报告 PDF（中文）', '报告 PDF（English）', '证据包 ZIP']);
-    await checkDownload(page, page.locator('[data-download="report-zh"]'), `/api/v1/shipments/${seeded.shipmentId}/report.pdf?lang=zh`, '%PDF');
-    await checkDownload(page, page.locator('[data-download="evidence"]'), `/api/v1/shipments/${seeded.shipmentId}/evidence`, 'PK');
+    await checkDownload(page, page.locator('[data-download="report-zh"]'), `/api/v1/shipments/${seeded.shipmentId}/report.pdf?lang=zh`, '%PDF', /^shp-lychee-0520-report-zh\.pdf$/);
+    await checkDownload(page, page.locator('[data-download="report-en"]'), `/api/v1/shipments/${seeded.shipmentId}/report.pdf?lang=en`, '%PDF', /^shp-lychee-0520-report-en\.pdf$/);
+    await checkDownload(page, page.locator('[data-download="evidence"]'), `/api/v1/shipments/${seeded.shipmentId}/evidence`, 'PK', /^shp-lychee-0520-evidence-\d+\.zip$/);
 
     await expectFits(page, 1440);
     await page.screenshot({ path: '/tmp/dispute-view-desk.png', fullPage: true });
@@ -292,7 +287,18 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     await closeCleanly(page);
   });
 
-  it('marks a handoff probe beyond the limit in the danger colour', async () => {
+  it('marks a handoff probe beyond the limit in the danger colour, and shows to whom the chain head was handed', async () => {
+    // A handoff scanned through the API hands the chain's head to the parties: a witness.
+    const scanAt = api!.seeded.startedAt + 14 * HOUR;
+    const scan = await fetch(`${api!.baseUrl}/api/v1/shipments/${WARM_SHIPMENT_ID}/handoffs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api!.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ at: scanAt, stage: 'last_mile', toOrgId: SEED_ORGS.lastMile.id, station: '杭州西湖分拨点', probeTempC: 6.2 }),
+    });
+    expect(scan.status).toBe(201);
+    const served = await adminGet<{ witnesses: { seq: number; at: number; to: string }[] }>(`/api/v1/shipments/${WARM_SHIPMENT_ID}/chain`);
+    expect(served.witnesses).toHaveLength(1);
+
     const page = await openPage(DESK, `/console/shipments/${WARM_SHIPMENT_ID}`, api!.adminToken);
     const lineHaul = page.locator('.legs-table tbody tr[data-leg-index="2"]');
     await lineHaul.waitFor();
@@ -305,6 +311,43 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     // No readings yet, no excursion, no claim: said so, not left blank.
     expect(await page.locator('[data-section="excursions"] .empty').innerText()).toBe('全程没有超标记录。');
     expect(await page.locator('[data-section="claims"] .empty').innerText()).toBe('此运单没有理赔。');
+    expect(await page.locator('.legs-table tbody tr[data-leg-index="3"] [data-col="station"]').innerText()).toBe('杭州西湖分拨点');
+
+    const witnessed = page.locator('[data-section="chain"] [data-fact="witnessed"] dd');
+    await witnessed.waitFor();
+    const witness = served.witnesses[0]!;
+    expect(await witnessed.innerText()).toContain('共见证 1 次');
+    expect(await witnessed.locator('li').innerText()).toBe(`${new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(witness.at)} · 交接双方 · 第 ${witness.seq} 条`);
+    await closeCleanly(page);
+  });
+
+  it('says when the chain does not verify, naming the problems, and when it cannot be read, while the record still shows', async () => {
+    const chainUrl = `${api!.baseUrl}/api/v1/shipments/${api!.seeded.shipmentId}/chain`;
+    const served = await adminGet<Record<string, unknown>>(`/api/v1/shipments/${api!.seeded.shipmentId}/chain`);
+    const problem = 'entry 5: its hash does not match its line';
+    const page = await openPage(PHONE, '/', api!.adminToken);
+    // The seeded chain verifies; these two answers are the route's documented failures, given to the page.
+    await page.route(chainUrl, (route) => route.fulfill({ json: { ...served, verified: false, problems: [problem] } }));
+    await page.goto(`${api!.baseUrl}/console/shipments/${api!.seeded.shipmentId}`);
+    const status = page.locator('[data-section="chain"] [data-role="chain-status"]');
+    await status.and(page.locator('[data-verified="false"]')).waitFor();
+    expect(await status.innerText()).toContain('验证未通过');
+    expect(await status.locator('.problems li').allInnerTexts()).toEqual([problem]);
+    expect(await status.getAttribute('role')).toBe('alert');
+
+    await page.unroute(chainUrl);
+    await page.route(chainUrl, (route) => route.fulfill({ status: 503, json: { error: { code: 'unavailable', message: 'evidence store unavailable' } } }));
+    await page.reload();
+    await status.and(page.locator('[data-state="unavailable"]')).waitFor();
+    expect(await status.innerText()).toContain('记录链状态暂不可用');
+    expect(await status.innerText()).toContain('evidence store unavailable');
+    expect(await page.locator('.legs-table tbody tr').count()).toBe(5);
+    await canvasInk(page);
+
+    // Once the chain can be read again, "try again" shows it verified without reloading the page.
+    await page.unroute(chainUrl);
+    await status.getByRole('button', { name: '重试' }).click();
+    await status.and(page.locator('[data-verified="true"]')).waitFor();
     await closeCleanly(page);
   });
 
