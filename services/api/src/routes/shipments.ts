@@ -38,7 +38,7 @@ const handoffBody = z.object({
 });
 
 /** Shipments, their curves and their handoffs. */
-export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, profiles, clock, requireAdmin }: RouteContext): void {
+export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, profiles, clock, requireAdmin, evidence }: RouteContext): void {
   const security = [{ bearer: [] }];
 
   async function requireShipment(id: string) {
@@ -170,7 +170,10 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
         probeTempC: body.probeTempC ?? null,
         recordedAt: now,
       });
-      return reply.status(201).send(event);
+      // The chain's head, with this scan in it, goes to the parties: signed, and recorded as handed out,
+      // so the history up to here cannot be rewritten unnoticed (issue 11, item 2).
+      const chain = await evidence.witness(shipment.id, body.stage === 'delivered' ? `delivery:${event.id}` : `handoff:${event.id}`);
+      return reply.status(201).send({ ...event, chain });
     },
   );
 }
