@@ -9,7 +9,7 @@ import { systemClock } from '@coldchain/bus';
 import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, planJourney, replayJourney } from '@coldchain/firmware-sim';
 import type { ApiClient, JourneySpec } from '@coldchain/firmware-sim';
 import { SqliteOpsStore } from '@coldchain/storage';
-import type { Alert, Claim } from '@coldchain/storage';
+import type { Alert, Claim, Review } from '@coldchain/storage';
 import { eventually } from './helpers/all-in-one.ts';
 
 const MIN = 60_000;
@@ -173,6 +173,38 @@ describe('custody corrections re-judge attribution and claims through the runnin
     const [alert] = await views(spec.shipmentId).alerts();
     expect(alert?.attribution).toMatchObject({ status: 'attributed', orgId: courier });
     expect(alert?.routedTo).toContain(courier);
+  });
+
+  it('a gap over the handoff sent the excursion to review; a correction placing the handoff before the gap settles it', async () => {
+    // No readings from 40 min before the line-haul handoff to 5 min after it, the fruit warm through it:
+    // as scanned, the onset cannot be placed in a leg (a review, no claim).
+    const warm = specOf('LZ-CORRECT-REVIEW', 55);
+    const spec = { ...warm, plan: { ...warm.plan, readings: warm.plan.readings.filter((r) => r.ts < LINE_HAUL_AT - 40 * MIN || r.ts >= LINE_HAUL_AT + 5 * MIN) } };
+    await replayJourney(spec, api, info.mqttUrl);
+    const reviews = async () => (await api.call<{ reviews: Review[] }>('GET', `/api/v1/reviews?shipmentId=${spec.shipmentId}`)).reviews;
+    const open = await eventually('the review opened and the excursion cleared', async () => {
+      const [review] = await reviews();
+      const [alert] = await views(spec.shipmentId).alerts();
+      return review?.state === 'open' && alert?.conditionState === 'cleared' ? review : undefined;
+    });
+    expect(await views(spec.shipmentId).claims()).toEqual([]);
+
+    // The reefer took the fruit 50 min before the scan on record: before the gap, so the gap is its own.
+    const eventId = await views(spec.shipmentId).lineHaulEventId();
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT - 50 * MIN, reason: 'gate log shows the reefer loaded at 10:10', correctedBy: 'ops@platform' });
+
+    const [claim] = await eventually('the line-haul claim filed', async () => {
+      const found = await views(spec.shipmentId).claims();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(claim).toMatchObject({ liableOrgId: LINE_HAUL, status: 'filed' });
+    const [review, ...more] = await reviews();
+    expect(more).toEqual([]);
+    expect(review).toMatchObject({ id: open.id, state: 'decided', decision: { liableOrgId: LINE_HAUL, decidedBy: 'system: custody correction', claimId: null } });
+    expect(review?.decision?.reason).toContain('superseded: the corrected custody settles the attribution');
+    const [alert] = await views(spec.shipmentId).alerts();
+    expect(alert?.attribution).toMatchObject({ status: 'attributed', orgId: LINE_HAUL });
+    expect(alert?.attribution.reason.en).toContain('with no handoff between them');
   });
 
   it('a correction stored while the rules were not running is judged when they start (the store, not the bus, is the source of truth)', async () => {
