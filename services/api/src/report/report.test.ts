@@ -111,10 +111,14 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
 
 describe.skipIf(!isPopplerThere)('trip report without an evidence chain', () => {
   it('still answers the report, saying the head could not be read and why', async () => {
-    const offline = () => Promise.reject(new Error('evidence store offline'));
-    const api = await startTestApi({ evidence: { head: offline, witness: offline, witnesses: offline } });
+    // A chain that answers while the trip is recorded (handoffs hand out heads), then goes offline.
+    let isOffline = false;
+    const head = { shipmentId: SHIPMENT_ID, seq: 1, hash: '0'.repeat(64), signedAt: 0, keyId: '0'.repeat(16), headJson: '{}', signature: '' };
+    const answer = () => (isOffline ? Promise.reject(new Error('evidence store offline')) : Promise.resolve(head));
+    const api = await startTestApi({ evidence: { head: answer, witness: answer, witnesses: async () => [] } });
     try {
       await seedLycheeTrip(api);
+      isOffline = true;
       const response = await fetch(`${api.baseUrl}/api/v1/shipments/${SHIPMENT_ID}/report.pdf`, { headers: { authorization: `Bearer ${api.adminToken}` } });
       expect(response.status).toBe(200);
       const text = await pdfText(Buffer.from(await response.arrayBuffer()));
