@@ -34,6 +34,8 @@ function input(overrides: Partial<EpcisInput> = {}): EpcisInput {
     profile: { id: 'lychee', name: { zh: '荔枝', en: 'Lychee' }, optimumC: { min: 2, max: 5 }, limits: [{ id: 'high', direction: 'above', thresholdC: 15 }, { id: 'low', direction: 'below', thresholdC: 1 }] },
     orgNames: { 'org-coop': '永兴荔枝合作社', 'org-truck': '椰城冷链运输', 'org-hub': '海口南港冷库枢纽' },
     events: EVENTS,
+    recordedEvents: EVENTS,
+    corrections: [],
     legs,
     series: [
       { legIndex: 0, from: T0, to: T0 + 90 * MIN, intervals: [
@@ -57,7 +59,7 @@ function input(overrides: Partial<EpcisInput> = {}): EpcisInput {
   };
 }
 
-const handoffsOf = (events: ObjectEvent[]) => events.filter((e) => e.eventID !== undefined);
+const handoffsOf = (events: ObjectEvent[]) => events.filter((e) => e.eventID !== undefined && e.errorDeclaration === undefined);
 const legEventsOf = (events: ObjectEvent[]) => events.filter((e) => e['coldchain:legStartTime'] !== undefined);
 
 describe('buildEpcisDocument', () => {
@@ -149,11 +151,41 @@ describe('buildEpcisDocument', () => {
   });
 
   it('exports a shipment still in its first leg, without readings, as a valid document', () => {
-    const early = buildEpcisDocument(input({ events: [EVENTS[0]!], legs: buildLegs([EVENTS[0]!]), series: [{ legIndex: 0, from: T0, to: T0 + 30 * MIN, intervals: [] }], excursions: [] }));
+    const early = buildEpcisDocument(input({ events: [EVENTS[0]!], recordedEvents: [EVENTS[0]!], legs: buildLegs([EVENTS[0]!]), series: [{ legIndex: 0, from: T0, to: T0 + 30 * MIN, intervals: [] }], excursions: [] }));
     expect(early.epcisBody.eventList).toHaveLength(2);
     expect(legEventsOf(early.epcisBody.eventList)[0]).toMatchObject({ 'coldchain:readingCount': 0, 'coldchain:intervalsWithoutReadings': 1 });
     expect(legEventsOf(early.epcisBody.eventList)[0]).not.toHaveProperty('sensorElementList');
     expect(checkEpcisSchema(early)).toEqual([]);
+  });
+});
+
+describe('buildEpcisDocument with a corrected handoff', () => {
+  // The hub's scan named the wrong dock and a probe of 16.5 °C; corrected (twice) to dock 1 and 6.5 °C.
+  const corrected = EVENTS.map((e) => (e.seq === 3 ? { ...e, station: '海口南港冷库 1号月台', probeTempC: 6.5 } : e));
+  const corrections = [
+    { id: 'c0000000-0000-4000-8000-000000000001', shipmentId: 'shp-1', seq: 1, eventId: EVENTS[2]!.id, changes: { probeTempC: 65 }, reason: '探针读数录入错误', correctedBy: '南港值班', recordedAt: T0 + 8 * HOUR },
+    { id: 'c0000000-0000-4000-8000-000000000002', shipmentId: 'shp-1', seq: 2, eventId: EVENTS[2]!.id, changes: { probeTempC: 6.5, station: '海口南港冷库 1号月台' }, reason: '小数点错位，月台号扫错', correctedBy: '南港值班', recordedAt: T0 + 9 * HOUR },
+  ];
+  const doc = buildEpcisDocument(input({ events: corrected, corrections }));
+  const events = doc.epcisBody.eventList;
+
+  it('keeps the handoff as recorded with an errorDeclaration naming the corrective event, which holds the correction', () => {
+    const original = events.find((e) => e.eventID === 'urn:uuid:00000000-0000-4000-8000-000000000003')!;
+    expect(original.errorDeclaration).toEqual({ declarationTime: '2025-06-10T08:00:00.000Z', reason: 'incorrect_data', correctiveEventIDs: ['urn:uuid:c0000000-0000-4000-8000-000000000002'] });
+    expect(original.sensorElementList![0]!.sensorReport[0]).toMatchObject({ value: 16.5, exception: 'ALARM_CONDITION' });
+    const corrective = events.find((e) => e.eventID === 'urn:uuid:c0000000-0000-4000-8000-000000000002')!;
+    expect(corrective).toMatchObject({
+      eventTime: original.eventTime,
+      recordTime: '2025-06-10T09:00:00.000Z',
+      bizStep: 'receiving',
+      readPoint: { id: `urn:coldchain:station:${encodeURIComponent('海口南港冷库 1号月台')}` },
+      'coldchain:corrects': 'urn:uuid:00000000-0000-4000-8000-000000000003',
+    });
+    expect(corrective.sensorElementList![0]!.sensorReport[0]).toEqual({ type: 'gs1:Temperature', value: 6.5, uom: 'CEL', time: original.eventTime });
+    expect((corrective['coldchain:corrections'] as { 'coldchain:reason': string }[]).map((c) => c['coldchain:reason'])).toEqual(['探针读数录入错误', '小数点错位，月台号扫错']);
+    // Still one handoff in effect per custody event.
+    expect(handoffsOf(events)).toHaveLength(EVENTS.length);
+    expect(checkEpcisSchema(doc)).toEqual([]);
   });
 });
 

@@ -16,9 +16,10 @@ const NAME_ATTRIBUTE = 'urn:epcglobal:cbv:mda#name';
  * locations), and parties and places (sources and destinations).
  */
 function masterData(input: EpcisInput): Vocabulary[] {
-  const stations = [...new Set(input.events.map((e) => e.station).filter((s): s is string => s !== null))];
+  const allEvents = [...input.recordedEvents, ...input.events];
+  const stations = [...new Set(allEvents.map((e) => e.station).filter((s): s is string => s !== null))];
   const stationElements = stations.map((s) => ({ id: stationUri(s), attributes: [{ id: NAME_ATTRIBUTE, attribute: s }] }));
-  const orgIds = [...new Set([input.shipment.shipperOrgId, ...input.legs.map((leg) => leg.custodianOrgId)])];
+  const orgIds = [...new Set([input.shipment.shipperOrgId, ...allEvents.map((e) => e.toOrgId).filter((id): id is string => id !== null)])];
   const parties = [
     ...orgIds.map((id) => ({ id: partyUri(id), attributes: [{ id: NAME_ATTRIBUTE, attribute: input.orgNames[id] ?? id }] })),
     ...[...new Set([input.shipment.origin, input.shipment.destination])].map((p) => ({ id: placeUri(p), attributes: [{ id: NAME_ATTRIBUTE, attribute: p }] })),

@@ -203,4 +203,24 @@ describe('GET /api/v1/shipments/{id}/epcis over HTTP, on SQLite', () => {
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('shipment.not_found');
     expect((await get('/api/v1/shipments/shp-lychee-0610/epcis', null)).status).toBe(401);
   });
+
+  // Last: it changes the record the tests above read.
+  it('shows a corrected handoff as recorded with an errorDeclaration, and its corrective event', async () => {
+    const lineHaul = document.epcisBody.eventList.find((e) => e.eventID !== undefined && Date.parse(e.eventTime) === HANDOFFS[2].at)!;
+    const eventId = lineHaul.eventID!.replace('urn:uuid:', '');
+    await post('/api/v1/shipments/shp-lychee-0610/corrections', { eventId, probeTempC: 7.9, reason: '探针读数抄错：9.1 应为 7.9', correctedBy: '南港值班 李工' });
+    const response = await get('/api/v1/shipments/shp-lychee-0610/epcis');
+    const corrected = (await response.json()) as EpcisDocument;
+    const errors = checkEpcisSchema(corrected);
+    expect(errors, `EPCIS schema errors:\n${errors.join('\n')}`).toEqual([]);
+    const original = corrected.epcisBody.eventList.find((e) => e.eventID === lineHaul.eventID)!;
+    expect(original.errorDeclaration).toMatchObject({ reason: 'incorrect_data', correctiveEventIDs: [expect.stringMatching(/^urn:uuid:/)] });
+    expect(original.sensorElementList![0]!.sensorReport[0]!.value).toBe(9.1);
+    const corrective = corrected.epcisBody.eventList.find((e) => e.eventID === original.errorDeclaration!.correctiveEventIDs[0])!;
+    expect(corrective).toMatchObject({ eventTime: lineHaul.eventTime, bizStep: 'shipping', 'coldchain:corrects': lineHaul.eventID, destinationList: lineHaul.destinationList });
+    expect(corrective.sensorElementList![0]!.sensorReport[0]!.value).toBe(7.9);
+    expect(corrective['coldchain:corrections']).toEqual([expect.objectContaining({ 'coldchain:reason': '探针读数抄错：9.1 应为 7.9', 'coldchain:correctedBy': '南港值班 李工' })]);
+    // Six handoffs still in effect, one of them the corrective event.
+    expect(corrected.epcisBody.eventList.filter((e) => e.eventID !== undefined && e.errorDeclaration === undefined)).toHaveLength(6);
+  });
 });

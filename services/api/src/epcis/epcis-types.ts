@@ -1,4 +1,4 @@
-import type { CustodyEvent, Leg, LocalizedText } from '@coldchain/domain';
+import type { CustodyCorrection, CustodyEvent, Leg, LocalizedText } from '@coldchain/domain';
 import type { Alert, Shipment } from '@coldchain/storage';
 import type { TemperatureInterval } from './temperature-intervals.ts';
 
@@ -21,8 +21,12 @@ export type EpcisInput = {
   profile: { id: string; name: LocalizedText; optimumC: { min: number; max: number }; limits: { id: string; direction: 'above' | 'below'; thresholdC: number }[] };
   /** Display names of the organisations, by id (custodians and the shipper). */
   orgNames: Readonly<Record<string, string>>;
-  /** The custody events (handoffs), as recorded. */
+  /** The custody events (handoffs) in effect: as recorded, with their corrections applied. */
   events: readonly CustodyEvent[];
+  /** The custody events as they were recorded, before any correction. */
+  recordedEvents: readonly CustodyEvent[];
+  /** The corrections of the custody events, in recording order. */
+  corrections: readonly CustodyCorrection[];
   legs: readonly Leg[];
   series: readonly LegSeries[];
   /** The shipment's excursions: excursion alerts whose onset lies within the journey. */
@@ -67,6 +71,7 @@ export type ObjectEvent = {
   sourceList?: { type: string; source: string }[];
   destinationList?: { type: string; destination: string }[];
   sensorElementList?: SensorElement[];
+  errorDeclaration?: { declarationTime: string; reason: string; correctiveEventIDs: string[] };
   [extension: `coldchain:${string}`]: unknown;
 };
 

@@ -58,8 +58,17 @@ export const METHOD_URIS = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A custody event's EPCIS eventID: its UUID as `urn:uuid:` (RFC 4122), or a private URN. */
-export function custodyEventUri(eventId: string): string {
-  return UUID.test(eventId) ? `urn:uuid:${eventId.toLowerCase()}` : `${NS}:custody-event:${encodeURIComponent(eventId)}`;
+/** An id as an EPCIS eventID: a UUID as `urn:uuid:` (RFC 4122), any other id as a private URN of its kind. */
+function eventUri(kind: string, id: string): string {
+  return UUID.test(id) ? `urn:uuid:${id.toLowerCase()}` : `${NS}:${kind}:${encodeURIComponent(id)}`;
 }
 
+/** A custody event's (a handoff's, as recorded) EPCIS eventID. */
+export function custodyEventUri(eventId: string): string {
+  return eventUri('custody-event', eventId);
+}
+
+/** The eventID of a handoff as corrected: the correction in effect (the latest of the event's). */
+export function correctionEventUri(correctionId: string): string {
+  return eventUri('custody-correction', correctionId);
+}

@@ -1,6 +1,6 @@
-import type { CustodyEvent, Stage } from '@coldchain/domain';
+import type { CustodyCorrection, CustodyEvent, Stage } from '@coldchain/domain';
 import type { EpcisInput, ObjectEvent, SensorElement } from './epcis-types.ts';
-import { custodyEventUri, METHOD_URIS, partyUri, placeUri, productClassUri, shipmentUri, stationUri } from './epcis-uris.ts';
+import { correctionEventUri, custodyEventUri, METHOD_URIS, partyUri, placeUri, productClassUri, shipmentUri, stationUri } from './epcis-uris.ts';
 import { iso, TIME_ZONE_OFFSET } from './epcis-time.ts';
 
 /**
@@ -45,16 +45,12 @@ function probeElement(input: EpcisInput, event: CustodyEvent, probeTempC: number
   };
 }
 
-/**
- * One ObjectEvent (action OBSERVE) per handoff: who gave the goods (source: possessing party), who took
- * them (destination: possessing party; at delivery the destination place), where it was scanned
- * (readPoint; bizLocation when the goods stay there), and the probe temperature when one was taken.
- */
-export function handoffEvents(input: EpcisInput): ObjectEvent[] {
+/** Renders handoffs in custody order; the giving party of each is the holder before it in `events`. */
+function renderHandoffs(input: EpcisInput, events: readonly CustodyEvent[], eventIdOf: (event: CustodyEvent) => string): Map<string, ObjectEvent> {
   const { shipment } = input;
-  const out: ObjectEvent[] = [];
+  const out = new Map<string, ObjectEvent>();
   let holderOrgId: string | null = null;
-  inCustodyOrder(input.events).forEach((event, order) => {
+  inCustodyOrder(events).forEach((event, order) => {
     const step = HANDOFF_STEPS[event.stage];
     const station = event.station === null ? null : stationUri(event.station);
     const sources: ObjectEvent['sourceList'] = [];
@@ -68,9 +64,9 @@ export function handoffEvents(input: EpcisInput): ObjectEvent[] {
     }
     // The shipper owns the goods throughout carriage: said once, where the journey starts.
     if (order === 0) destinations.push({ type: 'owning_party', destination: partyUri(shipment.shipperOrgId) });
-    out.push({
+    out.set(event.id, {
       type: 'ObjectEvent',
-      eventID: custodyEventUri(event.id),
+      eventID: eventIdOf(event),
       eventTime: iso(event.at),
       eventTimeZoneOffset: TIME_ZONE_OFFSET,
       recordTime: iso(event.recordedAt),
@@ -89,4 +85,51 @@ export function handoffEvents(input: EpcisInput): ObjectEvent[] {
     if (event.stage !== 'delivered' && event.toOrgId !== null) holderOrgId = event.toOrgId;
   });
   return out;
+}
+
+/**
+ * One ObjectEvent (action OBSERVE) per handoff in effect: who gave the goods (source: possessing
+ * party), who took them (destination: possessing party; at delivery the destination place), where it
+ * was scanned (readPoint; bizLocation when the goods stay there), and the probe temperature when one
+ * was taken.
+ *
+ * A corrected handoff is shown the EPCIS way: the event as recorded carries an errorDeclaration
+ * (reason `incorrect_data`, declared when first corrected) naming its corrective event, and the
+ * corrective event (eventID: the correction in effect) holds the corrected handoff, the corrections'
+ * who and why, and the event it corrects. The original stays in the document, as in the record.
+ */
+export function handoffEvents(input: EpcisInput): ObjectEvent[] {
+  const correctionsOf = new Map<string, CustodyCorrection[]>();
+  for (const correction of [...input.corrections].sort((a, b) => a.seq - b.seq)) {
+    correctionsOf.set(correction.eventId, [...(correctionsOf.get(correction.eventId) ?? []), correction]);
+  }
+  const inEffect = (eventId: string) => correctionsOf.get(eventId)?.at(-1);
+  const effective = renderHandoffs(input, input.events, (event) => {
+    const correction = inEffect(event.id);
+    return correction ? correctionEventUri(correction.id) : custodyEventUri(event.id);
+  });
+  const retracted: ObjectEvent[] = [];
+  const recorded = renderHandoffs(input, input.recordedEvents, (event) => custodyEventUri(event.id));
+  for (const [eventId, corrections] of correctionsOf) {
+    const original = recorded.get(eventId);
+    const corrective = effective.get(eventId);
+    if (!original || !corrective) continue;
+    const latest = corrections.at(-1)!;
+    retracted.push({
+      ...original,
+      errorDeclaration: { declarationTime: iso(corrections[0]!.recordedAt), reason: 'incorrect_data', correctiveEventIDs: [correctionEventUri(latest.id)] },
+    });
+    Object.assign(corrective, {
+      recordTime: iso(latest.recordedAt),
+      'coldchain:corrects': custodyEventUri(eventId),
+      'coldchain:corrections': corrections.map((c) => ({
+        'coldchain:correctionId': c.id,
+        'coldchain:changedFields': Object.keys(c.changes),
+        'coldchain:reason': c.reason,
+        'coldchain:correctedBy': c.correctedBy,
+        'coldchain:recordTime': iso(c.recordedAt),
+      })),
+    });
+  }
+  return [...retracted, ...effective.values()];
 }

@@ -38,11 +38,17 @@ function legEnd(leg: LegView, now: number): number {
 
 /** Reads what the EPCIS document of a shipment is built from. */
 export async function loadEpcisInput(stores: Stores, shipment: Shipment, now: number): Promise<EpcisInput> {
-  const context = await loadShipmentContext(stores, shipment);
-  const shipper = await stores.ops.getOrganisation(shipment.shipperOrgId);
+  const [context, recordedEvents, corrections] = await Promise.all([
+    loadShipmentContext(stores, shipment),
+    stores.ops.listCustodyEvents(shipment.id),
+    stores.ops.listCorrections(shipment.id),
+  ]);
+  // Names of every party the document names: custodians in effect, the shipper, and those of the
+  // handoffs as recorded (a correction may have named another party).
   const orgNames: Record<string, string> = {};
   for (const leg of context.legs) orgNames[leg.custodian.id] = leg.custodian.name;
-  orgNames[shipment.shipperOrgId] = shipper?.name ?? shipment.shipperOrgId;
+  const unnamed = [shipment.shipperOrgId, ...recordedEvents.map((e) => e.toOrgId)].filter((id): id is string => id !== null && !(id in orgNames));
+  for (const id of new Set(unnamed)) orgNames[id] = (await stores.ops.getOrganisation(id))?.name ?? id;
   const series: LegSeries[] = [];
   for (const leg of context.legs) series.push(await readLegSeries(stores.telemetry, shipment.deviceId, leg.index, leg.startedAt, legEnd(leg, now)));
   // The shipment's excursions are those whose onset lies within the journey, as its view counts them:
@@ -56,6 +62,8 @@ export async function loadEpcisInput(stores: Stores, shipment: Shipment, now: nu
     profile: profileSummary(context.profile),
     orgNames,
     events: context.events,
+    recordedEvents,
+    corrections,
     legs: context.legs.map(({ stageName: _s, custodian: _c, ...leg }) => leg),
     series,
     excursions,
