@@ -4,6 +4,7 @@ import type { CustodyEvent, Stage } from '@coldchain/domain';
 import { buildEpcisDocument } from './epcis-document.ts';
 import { checkEpcisSchema } from './epcis-schema-check.ts';
 import type { EpcisExcursion, EpcisInput, ObjectEvent } from './epcis-types.ts';
+import { meetsExcursion } from './sensor-events.ts';
 import { intervalFromReadings, intervalWindows } from './temperature-intervals.ts';
 
 const MIN = 60_000;
@@ -212,4 +213,18 @@ describe('intervalWindows', () => {
     expect(intervalFromReadings(window, [4.1, 3.9, 4.3])).toEqual({ startAt: T0, endAt: T0 + 30 * MIN, minC: 3.9, maxC: 4.3, meanC: 4.1, count: 3, source: 'raw_readings' });
     expect(intervalFromReadings(window, [])).toBeNull();
   });
+
+  const hour = { startAt: T0 + HOUR, endAt: T0 + 2 * HOUR };
+  const spans: Array<{ name: string; activeAt: number; clearedAt: number | null; expected: boolean }> = [
+    { name: 'cleared as the hour begins', activeAt: T0 + 30 * MIN, clearedAt: T0 + HOUR, expected: false },
+    { name: 'cleared a minute into the hour', activeAt: T0 + 30 * MIN, clearedAt: T0 + HOUR + MIN, expected: true },
+    { name: 'begun as the hour ends', activeAt: T0 + 2 * HOUR, clearedAt: null, expected: false },
+    { name: 'begun in the hour, still firing', activeAt: T0 + HOUR + 59 * MIN, clearedAt: null, expected: true },
+    { name: 'begun before, still firing', activeAt: T0, clearedAt: null, expected: true },
+  ];
+  for (const c of spans) {
+    it(`flags an hour for an excursion ${c.name}: ${c.expected}`, () => {
+      expect(meetsExcursion(hour, c)).toBe(c.expected);
+    });
+  }
 });

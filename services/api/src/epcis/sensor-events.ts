@@ -11,9 +11,9 @@ function isTransport(stage: Exclude<Stage, 'delivered'>): boolean {
   return stage === 'first_mile' || stage === 'line_haul' || stage === 'last_mile';
 }
 
-/** Whether an interval meets an excursion's span (onset to clearing; still firing: to the end). */
-function meetsExcursion(interval: TemperatureInterval, excursion: EpcisExcursion): boolean {
-  return excursion.activeAt < interval.endAt && (excursion.clearedAt === null || interval.startAt <= excursion.clearedAt);
+/** Whether an interval [startAt, endAt) overlaps an excursion's span [onset, clearing) (still firing: to the end). */
+export function meetsExcursion(interval: Pick<TemperatureInterval, 'startAt' | 'endAt'>, excursion: Pick<EpcisExcursion, 'activeAt' | 'clearedAt'>): boolean {
+  return excursion.activeAt < interval.endAt && (excursion.clearedAt === null || interval.startAt < excursion.clearedAt);
 }
 
 /** One interval as a sensor element: min, max and mean of gs1:Temperature in CEL; an alarm when in an excursion. */
