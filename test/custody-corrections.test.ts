@@ -139,6 +139,17 @@ describe('custody corrections re-judge attribution and claims through the runnin
     const trace = await fetch(new URL(`/api/v1/trace/${shipment.traceCode}`, info.apiUrl)).then((r) => r.json() as Promise<{ legs: { stage: string; startedAt: number; endedAt: number | null }[] }>);
     expect(trace.legs.find((l) => l.stage === 'hub')?.endedAt).toBe(CORRECTED_AT);
     expect(trace.legs.find((l) => l.stage === 'line_haul')?.startedAt).toBe(CORRECTED_AT);
+
+    // A second correction puts the scan's time back (the gate log was wrong): the hub is liable again and
+    // gets a claim of its own; both withdrawn claims stay on record.
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT, reason: 'the scan was right after all', correctedBy: 'ops@platform' });
+    const all = await eventually('the hub claimed again', async () => {
+      const found = await views(spec.shipmentId).claims();
+      return found.length === 3 && found.some((c) => c.liableOrgId === HUB && c.status === 'filed') ? found : undefined;
+    });
+    expect(all.map((c) => [c.liableOrgId, c.status]).sort()).toEqual([[HUB, 'filed'], [HUB, 'withdrawn'], [LINE_HAUL, 'withdrawn']].sort());
+    expect(all.find((c) => c.liableOrgId === LINE_HAUL)?.withdrawnReason?.en).toContain('the Hub warehouse leg');
+    expect((await alerts())[0]?.attribution).toMatchObject({ status: 'attributed', orgId: HUB });
   });
 
   it("a probe correction at the line-haul handoff (the fruit was already 18 °C): a pre-cooling failure, the hub's", async () => {

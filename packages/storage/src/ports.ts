@@ -325,7 +325,10 @@ export interface OpsStore {
    */
   listAlertsAfter(afterId: string | null, filter: { status: AlertStatus; kind?: AlertKind; limit: number }): Promise<Alert[]>;
 
-  /** Files a claim unless one exists for (shipment, liable party); returns the stored one and whether it is new. */
+  /**
+   * Files a claim unless one stands (not withdrawn) for (shipment, liable party); returns the stored one and
+   * whether it is new. A party whose claim was withdrawn can be claimed again (a later custody correction).
+   */
   fileClaimOnce(claim: Claim): Promise<{ claim: Claim; isNew: boolean }>;
   /**
    * Claims, newest filed first (ties in id order), all of them unless `limit`, those after the position

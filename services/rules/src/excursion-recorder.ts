@@ -159,12 +159,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     if (!decision.shouldFile) return;
     const now = clock.now();
     const { claim, isNew } = await ops.fileClaimOnce({ id: randomUUID(), shipmentId: update.shipment.id, alertId: alert.id, reason: attribution.reason, ...filedClaimFields(decision, now) });
-    if (!isNew) {
-      // One claim per (shipment, party), kept when withdrawn: a party liable again after a later correction
-      // cannot get a second one yet (docs/decisions/0016); said, not silent.
-      if (claim.status === 'withdrawn') log.warn({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, alertId: alert.id }, 'claim.refile_blocked');
-      return;
-    }
+    if (!isNew) return;
     log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, amountCents: claim.amountCents }, 'claim.filed');
     await deps.events.claim({ type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);
   }

@@ -147,4 +147,28 @@ export const OPS_MIGRATIONS = [
      BEGIN SELECT RAISE(ABORT, 'custody corrections are append-only'); END;
    CREATE TRIGGER custody_corrections_no_delete BEFORE DELETE ON custody_corrections
      BEGIN SELECT RAISE(ABORT, 'custody corrections are append-only'); END;`,
+  // v16: one STANDING claim per (shipment, party) instead of one claim ever: a party whose claim was
+  // withdrawn (late data, a custody correction) and that a later correction makes liable again gets a
+  // new claim, the withdrawn one kept beside it (docs/decisions/0016). SQLite cannot drop a table's
+  // UNIQUE constraint: the table is rebuilt under the same name, its rows copied back, so the reviews'
+  // references to claims hold again by the commit (foreign keys deferred meanwhile).
+  `PRAGMA defer_foreign_keys = ON;
+   CREATE TEMP TABLE claims_v15 AS SELECT * FROM claims;
+   DROP TABLE claims;
+   CREATE TABLE claims (
+     id TEXT PRIMARY KEY,
+     shipment_id TEXT NOT NULL REFERENCES shipments(id),
+     alert_id TEXT NOT NULL REFERENCES alerts(id),
+     liable_org_id TEXT NOT NULL REFERENCES organisations(id),
+     amount_cents INTEGER NOT NULL, goods_share_cents INTEGER NOT NULL, freight_cents INTEGER NOT NULL,
+     currency TEXT NOT NULL, status TEXT NOT NULL, reason TEXT NOT NULL,
+     filed_at INTEGER NOT NULL, respond_by INTEGER NOT NULL,
+     withdrawn_at INTEGER, withdrawn_reason TEXT
+   );
+   INSERT INTO claims (id, shipment_id, alert_id, liable_org_id, amount_cents, goods_share_cents, freight_cents, currency, status, reason, filed_at, respond_by, withdrawn_at, withdrawn_reason)
+     SELECT id, shipment_id, alert_id, liable_org_id, amount_cents, goods_share_cents, freight_cents, currency, status, reason, filed_at, respond_by, withdrawn_at, withdrawn_reason FROM claims_v15;
+   DROP TABLE claims_v15;
+   CREATE UNIQUE INDEX claims_standing ON claims (shipment_id, liable_org_id) WHERE status != 'withdrawn';
+   CREATE INDEX claims_party ON claims (shipment_id, liable_org_id, filed_at);
+   CREATE INDEX claims_filed ON claims (filed_at DESC, id);`,
 ];

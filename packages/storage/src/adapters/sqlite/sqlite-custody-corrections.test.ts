@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Stage } from '@coldchain/domain';
-import type { Shipment } from '../../ports.ts';
+import type { Claim, Shipment } from '../../ports.ts';
+import { openDatabase } from './open-database.ts';
+import { OPS_MIGRATIONS } from './ops-migrations.ts';
 import { SqliteOpsStore } from './sqlite-ops-store.ts';
 
 const MIN = 60_000;
@@ -95,5 +97,64 @@ describe('SqliteOpsStore: custody corrections (issue 11, item 6)', () => {
     }
     ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
     expect(await ops.listCorrections('shp-1')).toHaveLength(1);
+  });
+
+  describe('claims: one standing claim per (shipment, party), v16', () => {
+    const claim = (id: string, liableOrgId: string, alertId: string, overrides: Partial<Claim> = {}): Claim => ({
+      id, shipmentId: 'shp-1', alertId, liableOrgId, amountCents: 4_080_000, goodsShareCents: 3_600_000, freightCents: 480_000, currency: 'CNY', status: 'filed',
+      reason: { zh: '理由', en: 'reason' }, filedAt: at(100), respondBy: at(220), withdrawnAt: null, withdrawnReason: null, ...overrides,
+    });
+    async function alertId(): Promise<string> {
+      const id = 'alert-1';
+      await ops.insertAlert({
+        id, shipmentId: 'shp-1', deviceId: 'logger-01', ruleId: 'high', kind: 'excursion', message: null, tier: 1, status: 'open', conditionState: 'cleared', thresholdC: 15, direction: 'above',
+        activeAt: at(50), firedAt: at(60), clearedAt: at(200), peakTempC: 20, outsideMs: 3 * 3_600_000, degreeMinutes: 900,
+        attribution: { status: 'attributed', orgId: 'org-hub', legIndex: 1, reason: { zh: 'z', en: 'e' } }, routedTo: ['org-hub'], respondBy: at(120),
+        acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, resolutionNote: null, escalatedAt: null, lastNotifiedAt: null, reminders: 0, createdAt: at(60), updatedAt: at(60),
+      });
+      return id;
+    }
+
+    it('files a party again once its claim was withdrawn, keeping the withdrawn one; a standing claim is not doubled', async () => {
+      const alert = await alertId();
+      expect((await ops.fileClaimOnce(claim('c-1', 'org-hub', alert))).isNew).toBe(true);
+      expect(await ops.fileClaimOnce(claim('c-2', 'org-hub', alert))).toMatchObject({ isNew: false, claim: { id: 'c-1' } });
+      await ops.withdrawClaim('c-1', at(300), { zh: '撤回', en: 'withdrawn' });
+      expect(await ops.fileClaimOnce(claim('c-3', 'org-hub', alert, { filedAt: at(400) }))).toMatchObject({ isNew: true, claim: { id: 'c-3', status: 'filed' } });
+      expect(await ops.fileClaimOnce(claim('c-4', 'org-hub', alert))).toMatchObject({ isNew: false, claim: { id: 'c-3' } });
+      expect((await ops.listClaims({ shipmentId: 'shp-1' })).map((c) => [c.id, c.status])).toEqual([['c-3', 'filed'], ['c-1', 'withdrawn']]);
+    });
+
+    it('migrates a v15 database: claims and the reviews that name them kept, foreign keys whole', async () => {
+      await ops.close();
+      rmSync(dir, { recursive: true, force: true });
+      dir = mkdtempSync(join(tmpdir(), 'coldchain-corrections-'));
+      const path = join(dir, 'ops.db');
+      const v15 = openDatabase(path, OPS_MIGRATIONS.slice(0, 15), 'NORMAL');
+      v15.exec(`INSERT INTO organisations VALUES ('org-coop', 'c', 'c', 'shipper', 0), ('org-hub', 'h', 'h', 'warehouse', 0);
+        INSERT INTO devices (id, secret_hash, created_at) VALUES ('logger-01', 'x', 0);
+        INSERT INTO shipments VALUES ('shp-1', 't', 'lychee', 'org-coop', 'logger-01', 'a', 'b', 1, 100, 10, 0, NULL, 0);
+        INSERT INTO alerts (id, shipment_id, device_id, rule_id, tier, status, condition_state, threshold_c, direction, active_at, fired_at, peak_temp_c, outside_ms, degree_minutes, attribution, routed_to, respond_by, created_at, updated_at)
+          VALUES ('alert-1', 'shp-1', 'logger-01', 'high', 1, 'open', 'cleared', 15, 'above', 1, 2, 20, 3, 4, '{}', '[]', 5, 6, 7);
+        INSERT INTO claims (id, shipment_id, alert_id, liable_org_id, amount_cents, goods_share_cents, freight_cents, currency, status, reason, filed_at, respond_by, withdrawn_at, withdrawn_reason)
+          VALUES ('c-1', 'shp-1', 'alert-1', 'org-hub', 110, 100, 10, 'CNY', 'withdrawn', '{"zh":"z","en":"e"}', 8, 9, 10, '{"zh":"w","en":"w"}');
+        INSERT INTO reviews (id, shipment_id, alert_id, reason, state, created_at, liable_org_id, decision_reason, decided_by, decided_at, claim_id)
+          VALUES ('r-1', 'shp-1', 'alert-1', '{"zh":"z","en":"e"}', 'decided', 1, 'org-hub', 'why', 'me', 2, 'c-1');`);
+      v15.close();
+
+      ops = new SqliteOpsStore(path, 'NORMAL');
+      expect(await ops.listClaims({ shipmentId: 'shp-1' })).toEqual([expect.objectContaining({ id: 'c-1', status: 'withdrawn', withdrawnAt: 10, withdrawnReason: { zh: 'w', en: 'w' } })]);
+      expect((await ops.getReview('r-1'))?.decision?.claimId).toBe('c-1');
+      expect((await ops.fileClaimOnce(claim('c-2', 'org-hub', 'alert-1'))).isNew).toBe(true);
+      await ops.close();
+      const db = new Database(path);
+      try {
+        expect(db.pragma('foreign_key_check')).toEqual([]);
+        expect(db.pragma('user_version', { simple: true })).toBe(OPS_MIGRATIONS.length);
+      } finally {
+        db.close();
+      }
+      ops = new SqliteOpsStore(path, 'NORMAL');
+    });
   });
 });

@@ -295,7 +295,7 @@ export class SqliteOpsStore implements OpsStore {
     return this.db.transaction(() => this.insertClaimOnce(c))();
   }
 
-  /** Files a claim unless one exists for (shipment, liable party); call inside a transaction. */
+  /** Files a claim unless one stands for (shipment, liable party); call inside a transaction. */
   private insertClaimOnce(c: Claim): { claim: Claim; isNew: boolean } {
     const result = this
       .statement(
@@ -304,8 +304,10 @@ export class SqliteOpsStore implements OpsStore {
       )
       .run(c.id, c.shipmentId, c.alertId, c.liableOrgId, c.amountCents, c.goodsShareCents, c.freightCents,
         c.currency, c.status, JSON.stringify(c.reason), c.filedAt, c.respondBy);
-    const row = this.one('SELECT * FROM claims WHERE shipment_id = ? AND liable_org_id = ?', c.shipmentId, c.liableOrgId)!;
-    return { claim: rowToClaim(row), isNew: result.changes === 1 };
+    if (result.changes === 1) return { claim: rowToClaim(this.one('SELECT * FROM claims WHERE id = ?', c.id)!), isNew: true };
+    // One standing claim per (shipment, party) (v16): the one that stands took this one's place.
+    const row = this.one("SELECT * FROM claims WHERE shipment_id = ? AND liable_org_id = ? AND status != 'withdrawn'", c.shipmentId, c.liableOrgId)!;
+    return { claim: rowToClaim(row), isNew: false };
   }
 
   async listClaims(filter: { shipmentId?: string; orgId?: string; limit?: number; after?: { filedAt: number; id: string } } = {}): Promise<Claim[]> {
