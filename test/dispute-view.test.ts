@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
@@ -27,6 +27,8 @@ const DESK: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, lo
 // A phone set to another zone: the page must still show China time.
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'America/Los_Angeles' };
 const WARM_SHIPMENT_ID = 'shp-lychee-warm-handoff';
+const INDETERMINATE_REASON = { zh: '交接前后 95 分钟没有温度数据，无法确定超标开始时货物由谁持有', en: 'no readings for 95 minutes around the handoff: who held the goods when it began cannot be told' };
+const WITHDRAWN_REASON = { zh: '补传的数据在交接处留有缺口，责任无法自动判定，转人工复核', en: 'the late readings leave a gap at the handoff: liability needs a review' };
 
 /** `HH:mm` of a time in China, as the page shows it. */
 function chinaClock(ms: number): string {
@@ -61,6 +63,27 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     await api.ops.createShipment(shipment, custody(0, 'packhouse', SEED_ORGS.shipper.id, '海口永兴预冷站', null));
     await api.ops.appendCustodyEvent(custody(4, 'hub', SEED_ORGS.hub.id, '海口南港冷库', 3.9));
     await api.ops.appendCustodyEvent(custody(9, 'line_haul', SEED_ORGS.lineHaul.id, '海口南港冷库', 16.4));
+    // Its excursion began across a gap in the data at that handoff: nobody can be held liable without a
+    // review, and the claim first filed on the line-haul was withdrawn with the reason.
+    const seededAlert = (await api.ops.getAlert(api.seeded.alertId))!;
+    const activeAt = startedAt + 9 * HOUR + 10 * 60_000;
+    await api.ops.insertAlert({
+      ...seededAlert,
+      id: randomUUID(),
+      shipmentId: shipment.id,
+      deviceId: shipment.deviceId,
+      activeAt,
+      firedAt: activeAt + 10 * 60_000,
+      clearedAt: activeAt + 2 * HOUR,
+      peakTempC: 17.6,
+      outsideMs: 2 * HOUR,
+      degreeMinutes: 190,
+      attribution: { status: 'indeterminate', orgId: null, legIndex: 2, reason: INDETERMINATE_REASON },
+    });
+    const claimId = randomUUID();
+    const lineHaulReason = { zh: `超标开始于交接后 10 分钟，当时货物处于「干线冷运」阶段，由${SEED_ORGS.lineHaul.name}持有`, en: `the excursion began 10 minutes after the handoff, during the Line-haul reefer leg held by ${SEED_ORGS.lineHaul.nameEn}` };
+    await api.ops.fileClaimOnce({ ...claims[0]!, id: claimId, shipmentId: shipment.id, liableOrgId: SEED_ORGS.lineHaul.id, amountCents: 1_360_000, goodsShareCents: 1_200_000, freightCents: 160_000, reason: lineHaulReason, filedAt: activeAt + HOUR, respondBy: activeAt + 3 * HOUR });
+    await api.ops.withdrawClaim(claimId, activeAt + 5 * HOUR, WITHDRAWN_REASON);
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   });
 
@@ -287,7 +310,7 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     await closeCleanly(page);
   });
 
-  it('marks a handoff probe beyond the limit in the danger colour, and shows to whom the chain head was handed', async () => {
+  it('marks a handoff probe beyond the limit in the danger colour, shows an excursion needing review and a withdrawn claim, and to whom the chain head was handed', async () => {
     // A handoff scanned through the API hands the chain's head to the parties: a witness.
     const scanAt = api!.seeded.startedAt + 14 * HOUR;
     const scan = await fetch(`${api!.baseUrl}/api/v1/shipments/${WARM_SHIPMENT_ID}/handoffs`, {
@@ -308,9 +331,16 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     const colour = await probe.locator('strong').evaluate((el) => getComputedStyle(el).color);
     expect(colour).toBe('rgb(180, 35, 24)'); // --danger
     expect(await page.locator('.legs-table tbody tr[data-leg-index="1"] .probe').getAttribute('data-level')).toBe('ok');
-    // No readings yet, no excursion, no claim: said so, not left blank.
-    expect(await page.locator('[data-section="excursions"] .empty').innerText()).toBe('全程没有超标记录。');
-    expect(await page.locator('[data-section="claims"] .empty').innerText()).toBe('此运单没有理赔。');
+    // Nobody is liable without a review; the claim stands withdrawn, with why, never deleted.
+    const excursion = page.locator('[data-section="excursions"] .record');
+    expect(await excursion.count()).toBe(1);
+    expect(await excursion.locator('[data-role="attribution"]').getAttribute('data-status')).toBe('indeterminate');
+    expect(await excursion.locator('[data-role="attribution"]').innerText()).toContain('无法自动判定，待人工复核');
+    expect(await excursion.locator('[data-role="reason"]').innerText()).toBe(INDETERMINATE_REASON.zh);
+    const claimRecord = page.locator('[data-section="claims"] .record');
+    expect(await claimRecord.locator('[data-role="claim-status"]').innerText()).toBe('已撤回');
+    expect(await claimRecord.locator('[data-fact="withdrawn"] dd').innerText()).toContain(WITHDRAWN_REASON.zh);
+    expect(await claimRecord.locator('.countdown').count()).toBe(0);
     expect(await page.locator('.legs-table tbody tr[data-leg-index="3"] [data-col="station"]').innerText()).toBe('杭州西湖分拨点');
 
     const witnessed = page.locator('[data-section="chain"] [data-fact="witnessed"] dd');
@@ -318,6 +348,14 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     const witness = served.witnesses[0]!;
     expect(await witnessed.innerText()).toContain('共见证 1 次');
     expect(await witnessed.locator('li').innerText()).toBe(`${new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(witness.at)} · 交接双方 · 第 ${witness.seq} 条`);
+
+    await page.screenshot({ path: '/tmp/dispute-view-review.png', fullPage: true });
+
+    // A shipment with only a trend warning: no excursion, no claim, said so rather than left blank.
+    await page.goto(`${api!.baseUrl}/console/shipments/${api!.seeded.warning.shipmentId}`);
+    await page.locator('[data-section="excursions"] .empty').waitFor();
+    expect(await page.locator('[data-section="excursions"] .empty').innerText()).toBe('全程没有超标记录。');
+    expect(await page.locator('[data-section="claims"] .empty').innerText()).toBe('此运单没有理赔。');
     await closeCleanly(page);
   });
 

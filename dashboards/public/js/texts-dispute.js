@@ -85,8 +85,8 @@ export const disputeZh = {
   'dispute.claims.filed': '提出时间',
   'dispute.claims.respondBy': '答复期限',
   'dispute.claims.reason': '原因',
-  'dispute.claims.withdrawn': '撤回原因',
-  'dispute.claims.withdrawnAt': '{time} 撤回：{reason}',
+  'dispute.claims.withdrawn': '撤回时间与原因',
+  'dispute.claims.withdrawnAt': '{time}：{reason}',
 
   'dispute.chain.title': '证据记录链',
   'dispute.chain.loading': '正在核对记录链…',
@@ -196,8 +196,8 @@ export const disputeEn = {
   'dispute.claims.filed': 'Filed',
   'dispute.claims.respondBy': 'Answer by',
   'dispute.claims.reason': 'Reason',
-  'dispute.claims.withdrawn': 'Withdrawn because',
-  'dispute.claims.withdrawnAt': 'withdrawn {time}: {reason}',
+  'dispute.claims.withdrawn': 'Withdrawn',
+  'dispute.claims.withdrawnAt': '{time}: {reason}',
 
   'dispute.chain.title': 'Evidence chain',
   'dispute.chain.loading': 'Checking the chain…',

@@ -129,7 +129,7 @@ function renderLiveStatus() {
 /**
  * Runs an operator's action on an alert: the alert shows as busy meanwhile, and a failure is shown.
  * @param {Alert} alert
- * @param {(client: NonNullable<typeof api>) => Promise<void>} work
+ * @param {(client: NonNullable<typeof api>) => Promise<unknown>} work
  */
 async function whileBusy(alert, work) {
   if (!api) return;

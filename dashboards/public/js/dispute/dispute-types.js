@@ -7,7 +7,7 @@
 /**
  * @typedef {{ zh: string, en: string }} LocalizedText
  * @typedef {import('../console/admin-api.js').Alert} Alert
- * @typedef {import('../console/admin-api.js').Claim & { withdrawnAt: number | null, withdrawnReason: LocalizedText | null }} Claim
+ * @typedef {Omit<import('../console/admin-api.js').Claim, 'status'> & { status: 'filed' | 'withdrawn', withdrawnAt: number | null, withdrawnReason: LocalizedText | null }} Claim
  * @typedef {{
  *   id: string, traceCode: string, profileId: string, shipperOrgId: string, deviceId: string,
  *   origin: string, destination: string, boxes: number, goodsValueCents: number, freightCents: number,

@@ -16,7 +16,7 @@ const VERDICT_ICON = { ok: '✓', excursion: '!', unmonitored: '?' };
 /**
  * @param {ShipmentDetail} detail
  * @param {Organisation | undefined} shipper
- * @param {HTMLElement} downloads the download buttons (downloads.js), kept across re-renders
+ * @param {HTMLElement | null} downloads the download buttons (downloads.js), which keep their state across re-renders
  */
 export function renderHeader(detail, shipper, downloads) {
   const { shipment } = detail;
