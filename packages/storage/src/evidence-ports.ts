@@ -30,8 +30,8 @@ export type ChainProgress = { messageCursor: number; deviceKey: string | null; w
 export interface ChainTransaction {
   /** The last entry, or undefined for an empty chain. */
   tip(): { seq: number; hash: string } | undefined;
-  /** The fingerprint of the last entry recording `ref`, or undefined if none does. */
-  lastFingerprint(ref: string): string | undefined;
+  /** The fingerprint and line of the last entry recording `ref`, or undefined if none does. */
+  last(ref: string): { fingerprint: string | null; line: string } | undefined;
   progress(): ChainProgress | undefined;
   /** Messages of the device with id > afterId whose readings reach into [from, to], in id order. */
   messagesAfter(deviceId: string, afterId: number, from: number, to: number): MessageMeta[];

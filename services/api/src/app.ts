@@ -70,6 +70,11 @@ export type ApiDeps = {
   dataDir?: string;
   /** Replaces the evidence chains (tests of routes that only show a head). */
   evidence?: EvidenceService;
+  /**
+   * How often every live shipment's chain is brought up to date (ms; default 60 s, 0: only when asked),
+   * so the chain's order follows arrival closely even when nobody asks for a head.
+   */
+  evidenceSyncMs?: number;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -198,15 +203,39 @@ export function buildApi(deps: ApiDeps) {
     await registerDashboardRoutes(context);
   });
 
+  // Brings every live shipment's chain up to date, one page of shipments at a time; one pass at a time.
+  let chainTimer: NodeJS.Timeout | undefined;
+  let chainPass: Promise<void> | undefined;
+  async function syncLiveChains(): Promise<void> {
+    let afterId: string | null = null;
+    for (;;) {
+      const page = await deps.ops.listLiveShipmentsAfter(afterId, 200);
+      for (const shipment of page) {
+        await evidence.sync(shipment.id).catch((error: unknown) => deps.log.warn({ err: error, shipmentId: shipment.id }, 'evidence.sync_failed'));
+      }
+      if (page.length < 200) return;
+      afterId = page.at(-1)!.id;
+    }
+  }
+
   return {
     app,
     async start(): Promise<{ port: number }> {
       await feed.start();
+      const syncMs = deps.evidenceSyncMs ?? 60_000;
+      if (syncMs > 0) {
+        chainTimer = setInterval(() => {
+          chainPass ??= syncLiveChains().finally(() => (chainPass = undefined));
+        }, syncMs);
+        chainTimer.unref();
+      }
       await app.listen({ host: deps.host, port: deps.port });
       const address = app.server.address();
       return { port: typeof address === 'object' && address ? address.port : deps.port };
     },
     async stop(): Promise<void> {
+      clearInterval(chainTimer);
+      await chainPass;
       await app.close();
       await reads.close();
       if (!deps.evidenceStore) await evidenceStore.close();

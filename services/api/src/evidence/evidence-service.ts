@@ -137,13 +137,17 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
       let deviceKey = progress ? progress.deviceKey : undefined;
       const items: { kind: EntryKind; ref: string; at: number; fingerprint: string | null; body: unknown; message?: MessageMeta }[] = [];
       for (const f of facts) {
-        if (txn.lastFingerprint(f.ref) !== f.fingerprint) items.push({ kind: f.kind, ref: f.ref, at: f.kind === 'shipment' && tip.seq === 0 ? -Infinity : f.at, fingerprint: f.fingerprint, body: f.body });
+        const last = txn.last(f.ref);
+        if (last?.fingerprint === f.fingerprint) continue;
+        // Read before another appender recorded a newer state of it: not recorded after that one.
+        if (last && f.kind !== 'shipment' && (JSON.parse(last.line) as ChainEntry).at > f.at) continue;
+        items.push({ kind: f.kind, ref: f.ref, at: f.kind === 'shipment' && tip.seq === 0 ? -Infinity : f.at, fingerprint: f.fingerprint, body: f.body });
       }
       let messageCursor = cursor;
       for (const m of txn.messagesAfter(shipment.deviceId, cursor, shipment.startedAt, shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER)) {
         messageCursor = m.id;
         const ref = `message:${m.id}`;
-        if (!isSameWindow && txn.lastFingerprint(ref) !== undefined) continue;
+        if (!isSameWindow && txn.last(ref) !== undefined) continue;
         items.push({ kind: 'message', ref, at: m.receivedAt, fingerprint: m.sha256, body: null, message: m });
       }
       items.sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.message?.id ?? 0) - (b.message?.id ?? 0));

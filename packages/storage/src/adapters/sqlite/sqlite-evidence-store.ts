@@ -96,7 +96,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async appendChain(shipmentId: string, plan: (txn: ChainTransaction) => ChainAppend): Promise<ChainRow[]> {
     const tip = this.db.prepare('SELECT seq, hash FROM chain WHERE shipment_id = ? ORDER BY seq DESC LIMIT 1');
-    const fingerprint = this.db.prepare('SELECT fingerprint FROM chain WHERE shipment_id = ? AND ref = ? ORDER BY seq DESC LIMIT 1').pluck();
+    const last = this.db.prepare('SELECT fingerprint, line FROM chain WHERE shipment_id = ? AND ref = ? ORDER BY seq DESC LIMIT 1');
     const progress = this.db.prepare('SELECT message_cursor, device_key, window FROM chain_progress WHERE shipment_id = ?');
     const messages = this.db.prepare(
       `SELECT id, device_id, sha256, received_at, first_ts, last_ts, count, public_key, bytes FROM messages
@@ -109,7 +109,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
     );
     const txn: ChainTransaction = {
       tip: () => tip.get(shipmentId) as { seq: number; hash: string } | undefined,
-      lastFingerprint: (ref) => (fingerprint.get(shipmentId, ref) as string | null | undefined) ?? undefined,
+      last: (ref) => last.get(shipmentId, ref) as { fingerprint: string | null; line: string } | undefined,
       progress: () => {
         const row = progress.get(shipmentId) as { message_cursor: number; device_key: string | null; window: string } | undefined;
         return row && { messageCursor: row.message_cursor, deviceKey: row.device_key, window: row.window };
