@@ -93,6 +93,18 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
     expect(rows.size).toBeGreaterThan(60);
   });
 
+  it('shows a corrected handoff as corrected, with the original, who and why', async () => {
+    const events = await api.ops.listCustodyEvents(SHIPMENT_ID);
+    const lastMile = events.find((e) => e.stage === 'last_mile')!;
+    const corrected = await api.call('POST', `/api/v1/shipments/${SHIPMENT_ID}/corrections`, { eventId: lastMile.id, station: '上海莘庄配送站', reason: '扫码站点选错', correctedBy: '平台 李工' });
+    expect(corrected.status).toBe(201);
+    const text = await pdfText((await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`)).body);
+    expectAllIn(text, ['交接更正', '站点：上海闵行配送站 → 上海莘庄配送站', '平台 李工', '理由：扫码站点选错']);
+    // The legs follow the correction: the new station appears twice (legs and correction), the old once.
+    expect(text.replaceAll(' ', '').split('上海莘庄配送站').length - 1).toBe(2);
+    expect(text.replaceAll(' ', '').split('上海闵行配送站').length - 1).toBe(1);
+  });
+
   it('answers the same at /report, refuses a bad lang, an unknown shipment and a missing token', async () => {
     const alias = await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report?lang=en`);
     expect(alias.response.status).toBe(200);

@@ -1,3 +1,4 @@
+import { STAGE_NAMES } from '@coldchain/domain';
 import type { LocalizedText } from '@coldchain/domain';
 import type { OpsStore, ProfileCatalog, Shipment } from '@coldchain/storage';
 import type { EvidenceService } from '../evidence/evidence-types.ts';
@@ -49,6 +50,20 @@ export type ReportClaim = {
   respondBy: number;
   withdrawnAt: number | null;
   withdrawnReason: LocalizedText | null;
+};
+
+/** A handoff as scanned, or as a correction makes it. */
+export type ReportHandoffFields = { at: number; custodian: LocalizedText | null; station: string | null; probeTempC: number | null };
+
+/** A correction of a recorded handoff: the original stays in the record; the legs show the corrected custody. */
+export type ReportCorrection = {
+  recordedAt: number;
+  correctedBy: string;
+  reason: string;
+  stage: LocalizedText;
+  original: ReportHandoffFields;
+  /** Only the fields the correction changes. */
+  changes: Partial<ReportHandoffFields>;
 };
 
 /** The chain head as signed by the service, or why it could not be had. */
@@ -105,6 +120,8 @@ export type TripReportData = {
   };
   excursions: ReportExcursion[];
   claims: ReportClaim[];
+  /** Corrections of handoffs, in the order recorded. */
+  corrections: ReportCorrection[];
   chain: ReportChainHead;
   /** Absolute URL of the consumer page (the QR code). */
   consumerUrl: string;
@@ -129,19 +146,23 @@ export async function gatherTripReportData(sources: TripReportSources, shipment:
   const { ops, profiles, reads, evidence } = sources;
   const { now, baseUrl } = options;
   const context = await loadShipmentContext({ ops, profiles }, shipment);
-  const [view, claims, shipper, chain] = await Promise.all([
+  const [view, claims, shipper, corrections, recorded, chain] = await Promise.all([
     loadShipmentView(reads, context, { points: CURVE_POINTS, perLeg: true }, now),
     ops.listClaims({ shipmentId: shipment.id }),
     ops.getOrganisation(shipment.shipperOrgId),
+    ops.listCorrections(shipment.id),
+    ops.listCustodyEvents(shipment.id),
     chainHead(evidence, shipment.id),
   ]);
   const names = new Map<string, LocalizedText>(context.legs.map((leg) => [leg.custodian.id, { zh: leg.custodian.name, en: leg.custodian.nameEn }]));
   if (shipper) names.set(shipper.id, { zh: shipper.name, en: shipper.nameEn });
-  const missing = [...new Set(claims.map((c) => c.liableOrgId).filter((id) => !names.has(id)))];
+  const orgIds = [...claims.map((c) => c.liableOrgId), ...recorded.map((e) => e.toOrgId), ...corrections.map((c) => c.changes.toOrgId)];
+  const missing = [...new Set(orgIds.filter((id): id is string => typeof id === 'string' && !names.has(id)))];
   for (const org of await Promise.all(missing.map((id) => ops.getOrganisation(id)))) {
     if (org) names.set(org.id, { zh: org.name, en: org.nameEn });
   }
   const nameOf = (id: string): LocalizedText => names.get(id) ?? { zh: id, en: id };
+  const originals = new Map(recorded.map((e) => [e.id, e]));
   const legMeasures = new Map(view.measures.legs.map((m) => [m.legIndex, m.measures]));
   const end = shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER;
   const { total, budget } = view.measures;
@@ -222,6 +243,26 @@ export async function gatherTripReportData(sources: TripReportSources, shipment:
         withdrawnAt: c.withdrawnAt,
         withdrawnReason: c.withdrawnReason,
       })),
+    corrections: corrections
+      .sort((a, b) => a.seq - b.seq)
+      .flatMap((c) => {
+        const original = originals.get(c.eventId);
+        if (!original) return [];
+        const { at, toOrgId, station, probeTempC } = c.changes;
+        return [{
+          recordedAt: c.recordedAt,
+          correctedBy: c.correctedBy,
+          reason: c.reason,
+          stage: STAGE_NAMES[original.stage],
+          original: { at: original.at, custodian: original.toOrgId === null ? null : nameOf(original.toOrgId), station: original.station, probeTempC: original.probeTempC },
+          changes: {
+            ...(at === undefined ? {} : { at }),
+            ...(toOrgId === undefined ? {} : { custodian: nameOf(toOrgId) }),
+            ...(station === undefined ? {} : { station }),
+            ...(probeTempC === undefined ? {} : { probeTempC }),
+          },
+        }];
+      }),
     chain,
     consumerUrl: `${baseUrl}/t/${encodeURIComponent(shipment.traceCode)}`,
     evidenceUrl: `${baseUrl}/api/v1/shipments/${encodeURIComponent(shipment.id)}/evidence`,

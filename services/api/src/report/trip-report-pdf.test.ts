@@ -22,6 +22,7 @@ function newShipment(): TripReportData {
     measures: { mktC: null, minTempC: null, maxTempC: null, outsideMs: 0, maxOutsideMs: 4 * HOUR, degreeMinutes: 0, maxDegreeMinutes: 600, shelfLifeConsumedPct: null, unmonitoredMs: 2 * HOUR, isLowerBound: true },
     excursions: [],
     claims: [],
+    corrections: [],
     chain: { isAvailable: true, seq: 1, hash: 'ab'.repeat(32), keyId: '0123456789abcdef', signedAt: T0 + 2 * HOUR },
     consumerUrl: 'https://cold.example.cn/t/trace-new-0001',
     evidenceUrl: 'https://cold.example.cn/api/v1/shipments/shp-new/evidence',
@@ -60,6 +61,11 @@ function disputedShipment(): TripReportData {
       status: i === 0 ? 'withdrawn' : 'filed', reason: { zh: '超标开始于该段', en: 'the excursion began in this leg' }, filedAt: T0 + 20 * HOUR, respondBy: T0 + 22 * HOUR,
       withdrawnAt: i === 0 ? T0 + 21 * HOUR : null, withdrawnReason: i === 0 ? { zh: '更正后的交接时间表明责任在另一方', en: 'the corrected handoff puts the onset in another leg' } : null,
     })),
+    corrections: [{
+      recordedAt: T0 + 30 * HOUR, correctedBy: '平台 李工', reason: '扫码枪时钟慢了 15 分钟', stage: { zh: '干线冷运', en: 'Line-haul reefer' },
+      original: { at: T0 + 8 * HOUR, custodian: { zh: '承运方 2', en: 'Carrier 2' }, station: '站点 2 (Dock 2)', probeTempC: 9.1 },
+      changes: { at: T0 + 8 * HOUR + 15 * MIN, probeTempC: 4.9 },
+    }],
     chain: { isAvailable: false, problem: 'evidence store offline' },
   };
 }
@@ -67,8 +73,8 @@ function disputedShipment(): TripReportData {
 describe.skipIf(!hasPoppler('trip report drawing tests'))('trip report drawing', () => {
   it('draws a shipment with no readings yet, saying so instead of an empty chart', async () => {
     for (const [lang, expected] of [
-      ['zh', ['本运单没有温度读数', '无超标事件。', '无理赔。', '运输中', '进行中', '不适用', '至少占预算 0.0 %', 'ab'.repeat(32)]],
-      ['en', ['No readings for this shipment', 'No excursions.', 'No claims.', 'in transit', 'open', 'n/a', '≥ 0.0 % of budget']],
+      ['zh', ['本运单没有温度读数', '无超标事件。', '无理赔。', '无更正。', '运输中', '进行中', '不适用', '至少占预算 0.0 %', 'ab'.repeat(32)]],
+      ['en', ['No readings for this shipment', 'No excursions.', 'No claims.', 'No corrections.', 'in transit', 'open', 'n/a', '≥ 0.0 % of budget']],
     ] as const) {
       const pdf = await renderTripReport(newShipment(), lang);
       const text = await pdfText(pdf);
@@ -89,7 +95,8 @@ describe.skipIf(!hasPoppler('trip report drawing tests'))('trip report drawing',
     expect(text.replaceAll(' ', '')).toContain(`第${pages.length}/${pages.length}页`);
     // The claims' heading is repeated on the page the table continues on.
     expect(text.split('索赔对象').length - 1).toBeGreaterThanOrEqual(2);
-    for (const item of ['承运方 11', '站点 11 (Dock 11)', '低于 1.0 °C', '-1.5 °C', '待人工认定', '交接时段缺少数据，待人工认定', '已撤回', '撤回原因：更正后的交接时间表明责任在另一方', '生成本报告时无法取得证据链头：evidence store offline', '12 %']) {
+    for (const item of ['承运方 11', '站点 11 (Dock 11)', '低于 1.0 °C', '-1.5 °C', '待人工认定', '交接时段缺少数据，待人工认定', '已撤回', '撤回原因：更正后的交接时间表明责任在另一方', '生成本报告时无法取得证据链头：evidence store offline', '12 %',
+      '交接更正', '时间：2025-07-01 16:00 → 2025-07-01 16:15', '探针：9.1 °C → 4.9 °C', '平台 李工', '理由：扫码枪时钟慢了 15 分钟']) {
       expect(text, item).toContain(item);
     }
     expect(text.split('已提出').length - 1).toBe(23);

@@ -49,6 +49,7 @@ export async function renderTripReport(data: TripReportData, lang: ReportLang): 
   drawLegs(flow, data, lang);
   drawExcursions(flow, data, lang);
   drawClaims(flow, data, lang);
+  drawCorrections(flow, data, lang);
   drawChain(flow, data, lang);
   drawFooters(doc, fonts, data, lang);
   doc.end();
@@ -237,6 +238,37 @@ function drawClaims(flow: PageFlow, data: TripReportData, lang: ReportLang): voi
     })),
     { detailLabel: `${label(lang, 'claimReason')}${colon(lang)}` },
   );
+}
+
+/** Each correction as `field: before → after`, with who, when and why. */
+function drawCorrections(flow: PageFlow, data: TripReportData, lang: ReportLang): void {
+  flow.heading(label(lang, 'correctionsSection'), 50);
+  if (data.corrections.length === 0) return flow.paragraph(label(lang, 'noCorrections'));
+  const w = flow.width;
+  const none = '–';
+  flow.table(
+    [
+      { header: `${label(lang, 'corrRecorded')} (UTC+8)`, width: w * 0.17 },
+      { header: label(lang, 'corrHandoff'), width: w * 0.2 },
+      { header: label(lang, 'corrChange'), width: w * 0.45 },
+      { header: label(lang, 'corrBy'), width: w * 0.18 },
+    ],
+    data.corrections.map((c) => {
+      const { original, changes } = c;
+      const lines = [
+        changes.at === undefined ? null : `${label(lang, 'fieldAt')}${colon(lang)}${formatTime(original.at)} → ${formatTime(changes.at)}`,
+        changes.custodian === undefined ? null : `${label(lang, 'fieldCustodian')}${colon(lang)}${original.custodian?.[lang] ?? none} → ${changes.custodian?.[lang] ?? none}`,
+        changes.station === undefined ? null : `${label(lang, 'fieldStation')}${colon(lang)}${original.station ?? none} → ${changes.station ?? none}`,
+        changes.probeTempC === undefined ? null : `${label(lang, 'fieldProbe')}${colon(lang)}${formatTempC(original.probeTempC)} → ${formatTempC(changes.probeTempC)}`,
+      ];
+      return {
+        cells: [formatTime(c.recordedAt), `${c.stage[lang]}\n${formatTime(original.at)}`, lines.filter((l) => l !== null).join('\n'), c.correctedBy],
+        detail: c.reason,
+      };
+    }),
+    { detailLabel: `${label(lang, 'corrReason')}${colon(lang)}` },
+  );
+  flow.paragraph(label(lang, 'correctionsNote'), { size: 7.5, color: MUTED });
 }
 
 function drawChain(flow: PageFlow, data: TripReportData, lang: ReportLang): void {
