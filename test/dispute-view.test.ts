@@ -104,6 +104,10 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     pageErrors.set(page, errors);
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('request', (request) => requestedUrls.push(request.url()));
+    // Every stylesheet and module the pages refer to exists (a refused API call is the page's to show).
+    page.on('response', (response) => {
+      if (response.status() >= 400 && !new URL(response.url()).pathname.startsWith('/api/')) errors.push(`${response.status()} ${response.url()}`);
+    });
     await page.goto(`${api!.baseUrl}${path}`);
     return page;
   }
