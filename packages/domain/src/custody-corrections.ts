@@ -30,7 +30,16 @@ export type CustodyCorrection = {
 
 /** Why a correction (or a handoff) is refused: a stable code, the field at fault and the rule in words. */
 export type CustodyRefusal = {
-  code: 'correction.event_not_found' | 'correction.no_change' | 'correction.not_applicable' | 'correction.first_leg' | 'correction.stage_order' | 'handoff.before_start' | 'handoff.same_time';
+  code:
+    | 'correction.event_not_found'
+    | 'correction.no_change'
+    | 'correction.not_applicable'
+    | 'correction.first_leg'
+    | 'correction.stage_order'
+    | 'handoff.before_start'
+    | 'handoff.same_time'
+    /** The corrected delivery would overlap the logger's next shipment (judged by the store, which knows it). */
+    | 'shipment.device_busy';
   field: 'eventId' | 'at' | 'toOrgId' | 'station' | 'probeTempC';
   message: string;
 };

@@ -68,9 +68,17 @@ describe('custody corrections API (issue 11, item 6)', () => {
     expect(await api.ops.listCustodyEvents('shp-a')).toEqual(listed.body.events);
   });
 
-  it("moves the delivery time with a correction of the delivery scan", async () => {
+  it("moves the delivery time with a correction of the delivery scan, not into the logger's next shipment", async () => {
     expect((await api.call('POST', '/api/v1/shipments/shp-a/corrections', correction(api.deliveredId, { at: T0 + 31 * HOUR }))).status).toBe(201);
     expect((await api.call('GET', '/api/v1/shipments/shp-a')).body.shipment.deliveredAt).toBe(T0 + 31 * HOUR);
+    const next = await api.call('POST', '/api/v1/shipments', {
+      id: 'shp-next', profileId: 'lychee', shipperOrgId: 'org-coop', deviceId: 'logger-01', origin: '海口', destination: '上海', boxes: 1, goodsValueCents: 1, freightCents: 1, startedAt: T0 + 32 * HOUR,
+    });
+    expect(next.status).toBe(201);
+    const overlapping = await api.call('POST', '/api/v1/shipments/shp-a/corrections', correction(api.deliveredId, { at: T0 + 33 * HOUR }));
+    expect([overlapping.status, overlapping.body.error.code]).toEqual([409, 'shipment.device_busy']);
+    expect(overlapping.body.error.message).toMatch(/^at: the logger of this shipment is with shipment shp-next from /);
+    expect((await api.call('POST', '/api/v1/shipments/shp-a/corrections', correction(api.deliveredId, { at: T0 + 32 * HOUR - MIN }))).status).toBe(201);
   });
 
   it('shows the corrected legs on the consumer trace, the cached answer replaced', async () => {

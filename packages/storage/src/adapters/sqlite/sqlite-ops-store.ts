@@ -192,6 +192,17 @@ export class SqliteOpsStore implements OpsStore {
       const before = applyCorrections(events, this.corrections(c.shipmentId));
       const refusal = validateCorrection({ startedAt: shipment.started_at as number, shipperOrgId: shipment.shipper_org_id as string, events: before, eventId: c.eventId, changes: c.changes });
       if (refusal) return { status: 'refused', refusal };
+      const moved = before.find((e) => e.id === c.eventId);
+      if (moved?.stage === 'delivered' && c.changes.at !== undefined && c.changes.at > moved.at) {
+        // A later delivery must not reach into the logger's next shipment: a device is with one at a time.
+        const next = this.one(
+          'SELECT id, started_at FROM shipments WHERE device_id = (SELECT device_id FROM shipments WHERE id = ?) AND id != ? AND started_at > ? AND started_at <= ? ORDER BY started_at LIMIT 1',
+          c.shipmentId, c.shipmentId, shipment.started_at, c.changes.at,
+        );
+        if (next) {
+          return { status: 'refused', refusal: { code: 'shipment.device_busy', field: 'at', message: `at: the logger of this shipment is with shipment ${String(next.id)} from ${new Date(next.started_at as number).toISOString()}; the delivery cannot be later than that` } };
+        }
+      }
       const id = randomUUID();
       const result = this
         .statement('INSERT INTO custody_corrections (id, shipment_id, event_id, changes, reason, corrected_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
