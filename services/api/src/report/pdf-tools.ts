@@ -85,3 +85,23 @@ export function curveColumns(page: Raster): { columns: Set<number>; rows: Set<nu
   }
   return { columns, rows };
 }
+
+/** Whether zbarimg (zbar-tools) is here to read QR codes; optional, so its absence only skips, visibly. */
+export function hasZbar(): boolean {
+  const isThere = ['/usr/bin', '/usr/local/bin'].some((dir) => existsSync(join(dir, 'zbarimg')));
+  if (!isThere) console.warn('SKIPPED: reading the report\'s QR code needs zbarimg (apt-get install zbar-tools)');
+  return isThere;
+}
+
+/** The QR codes on a PDF's first page, as zbarimg reads them from a 100 dpi rendering. */
+export async function readQrCodes(pdf: Buffer): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'report-qr-'));
+  try {
+    writeFileSync(join(dir, 'r.pdf'), pdf);
+    await run('pdftoppm', ['-r', '100', '-png', '-f', '1', '-l', '1', '-singlefile', join(dir, 'r.pdf'), join(dir, 'page')]);
+    const { stdout } = await run('zbarimg', ['-q', '--raw', join(dir, 'page.png')]);
+    return stdout.split('\n').filter((line) => line.length > 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

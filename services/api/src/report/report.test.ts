@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApi } from '../test-harness.ts';
 import type { TestApi } from '../test-harness.ts';
-import { curveColumns, hasPoppler, inkedShare, pdfText, renderPages } from './pdf-tools.ts';
+import { curveColumns, hasPoppler, hasZbar, inkedShare, pdfText, readQrCodes, renderPages } from './pdf-tools.ts';
 import { formatYuan } from './report-format.ts';
 import { SHIPMENT_ID, seedLycheeTrip } from './trip-report-fixture.ts';
 
@@ -91,6 +91,11 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
     const { columns, rows } = curveColumns(pages[0]!);
     expect(columns.size / pages[0]!.width).toBeGreaterThan(0.6);
     expect(rows.size).toBeGreaterThan(60);
+  });
+
+  it.skipIf(!hasZbar())('carries a QR code that a reader decodes to the consumer page', async () => {
+    const { body } = await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`);
+    expect(await readQrCodes(body)).toEqual([`${api.baseUrl}/t/${traceCode}`]);
   });
 
   it('shows a corrected handoff as corrected, with the original, who and why', async () => {
