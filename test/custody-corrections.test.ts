@@ -105,6 +105,16 @@ describe('custody corrections re-judge attribution and claims through the runnin
     return { withdrawn: all.find((c) => c.liableOrgId === from)!, filed: all.find((c) => c.liableOrgId === to)!, count: all.length };
   }
 
+  /** The rules' corrections cursor, read from the store beside the running service (WAL: readers welcome). */
+  async function readCursor(): Promise<string | undefined> {
+    const ops = new SqliteOpsStore(join(dataDir, 'ops.db'), 'NORMAL');
+    try {
+      return await ops.getSetting('rules.corrections.cursor');
+    } finally {
+      await ops.close();
+    }
+  }
+
   beforeAll(async () => {
     await start();
     for (const org of DEMO_ORGS) await api.upsertOrganisation(org);
@@ -216,6 +226,35 @@ describe('custody corrections re-judge attribution and claims through the runnin
     const [alert] = await views(spec.shipmentId).alerts();
     expect(alert?.attribution).toMatchObject({ status: 'attributed', orgId: LINE_HAUL });
     expect(alert?.attribution.reason.en).toContain('with no handoff between them');
+  });
+
+  it("a correction leaves alone an excursion a person decided on review: the decision and its claim stand", async () => {
+    const warm = specOf('LZ-CORRECT-DECIDED', 56);
+    const spec = { ...warm, plan: { ...warm.plan, readings: warm.plan.readings.filter((r) => r.ts < LINE_HAUL_AT - 40 * MIN || r.ts >= LINE_HAUL_AT + 5 * MIN) } };
+    await replayJourney(spec, api, info.mqttUrl);
+    const reviews = async () => (await api.call<{ reviews: Review[] }>('GET', `/api/v1/reviews?shipmentId=${spec.shipmentId}`)).reviews;
+    const open = await eventually('the review opened and the excursion cleared', async () => {
+      const [review] = await reviews();
+      const [alert] = await views(spec.shipmentId).alerts();
+      return review?.state === 'open' && alert?.conditionState === 'cleared' ? review : undefined;
+    });
+    await api.call('POST', `/api/v1/reviews/${open.id}/decision`, { liableOrgId: HUB, reason: 'the hub door log shows the cold room open at 10:30', by: 'arbiter@platform' });
+    const [decidedClaim] = await eventually('the decided claim', async () => {
+      const found = await views(spec.shipmentId).claims();
+      return found.length > 0 ? found : undefined;
+    });
+    const [before] = await views(spec.shipmentId).alerts();
+
+    const eventId = await views(spec.shipmentId).lineHaulEventId();
+    const corrected = await api.call<{ correction: { seq: number } }>('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT - 50 * MIN, reason: 'gate log', correctedBy: 'ops@platform' });
+    // Judged once the rules' cursor passed this correction.
+    await eventually('the correction judged', async () => {
+      const cursor = Number(await readCursor());
+      return cursor >= corrected.correction.seq ? true : undefined;
+    });
+    expect(await views(spec.shipmentId).claims()).toEqual([decidedClaim]);
+    expect((await views(spec.shipmentId).alerts())[0]?.attribution).toEqual(before?.attribution);
+    expect((await reviews())[0]).toMatchObject({ state: 'decided', decision: { liableOrgId: HUB, decidedBy: 'arbiter@platform' } });
   });
 
   it('a correction stored while the rules were not running is judged when they start (the store, not the bus, is the source of truth)', async () => {

@@ -240,7 +240,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
    * newly liable party too); claims of the alert against a party no longer liable are withdrawn with
    * the correction's who and why, kept; the newly liable provider's claim is filed if due; an open review
    * the correction settles is closed as superseded, and one opened when the onset can no longer be
-   * placed. Where a person decided the review, that decision and its claims are left alone.
+   * placed. Where a person decided the review, the alert, that decision and its claims are left alone.
    */
   async function reattribute(alert: Alert, context: { shipment: Shipment; profile: ProductProfile; limit: TemperatureLimit; previousReadingAt: number | null; correction: CustodyCorrection }): Promise<boolean> {
     const { shipment, profile, limit, correction } = context;
@@ -248,14 +248,19 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     const names = await orgNames();
     const attribution = attributeExcursion({ legs, limit, activeAt: alert.activeAt, previousReadingAt: context.previousReadingAt, maxGapMs: profile.maxReadingGapMs, orgNames: names });
     if (JSON.stringify(attribution) === JSON.stringify(alert.attribution)) return false;
+    const review = await ops.getReviewForAlert(alert.id);
+    if (review?.decision && review.decision.decidedBy !== LATE_DATA_DECIDER && review.decision.decidedBy !== CORRECTION_DECIDER) {
+      // A person weighed the evidence and decided: the decision stands, with its claim, until a person
+      // revisits it (as for late data); the correction is on record for them.
+      log.info({ alertId: alert.id, shipmentId: shipment.id, reviewId: review.id, correctionId: correction.id, recomputed: attribution.orgId }, 'alert.reattribution_left_to_review');
+      return false;
+    }
     const now = clock.now();
     const routedTo = attribution.orgId && !alert.routedTo.includes(attribution.orgId) ? [...alert.routedTo, attribution.orgId] : alert.routedTo;
     const updated: Alert = { ...alert, attribution, routedTo, updatedAt: now };
     await ops.updateAlert(updated);
     log.info({ alertId: alert.id, shipmentId: shipment.id, ruleId: alert.ruleId, correctionId: correction.id, previous: alert.attribution.orgId, next: attribution.orgId, attribution: attribution.status }, 'alert.reattributed');
 
-    const review = await ops.getReviewForAlert(alert.id);
-    if (review?.decision && review.decision.decidedBy !== LATE_DATA_DECIDER && review.decision.decidedBy !== CORRECTION_DECIDER) return true;
     if (attribution.status === 'indeterminate') {
       await openReview(updated, now);
     } else if (review?.state === 'open') {
