@@ -123,6 +123,10 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
     expect(unknown.response.status).toBe(404);
     expect(JSON.parse(unknown.body.toString()).error.code).toBe('shipment.not_found');
     expect((await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`, null)).response.status).toBe(401);
+
+    const { body: openApi } = await api.call('GET', '/docs/json', undefined, null);
+    const lang = openApi.paths['/api/v1/shipments/{id}/report.pdf'].get.parameters.find((p: { name: string }) => p.name === 'lang');
+    expect(lang.schema).toMatchObject({ enum: ['zh', 'en'], default: 'zh' });
   });
 });
 
