@@ -15,7 +15,7 @@ import type { TelemetrySink } from '@coldchain/broker';
 import { systemClock } from '@coldchain/bus';
 import { buildIngest, createIngestPipeline } from '@coldchain/ingest';
 import { TELEMETRY_FILTER } from '@coldchain/schemas';
-import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import { SqliteEvidenceStore, SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
 import type { SqliteSync } from '@coldchain/storage';
 
 const MESSAGES = Number(process.argv[2] ?? 20_000);
@@ -53,11 +53,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** How a run's stores are opened: the commit durability, and whether the readings' rollups are kept (the product keeps them). */
-type StoreSettings = { sync: SqliteSync; rollups: boolean };
+/**
+ * How a run's stores are opened: the commit durability, whether the readings' rollups are kept, and
+ * whether each message's bytes are kept as evidence (issue 11); the product keeps both.
+ */
+type StoreSettings = { sync: SqliteSync; rollups: boolean; evidence: boolean };
 
-function openStores(dir: string, { sync, rollups }: StoreSettings) {
-  return { telemetry: new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync, { rollups }), ops: new SqliteOpsStore(join(dir, 'ops.db'), sync) };
+function openStores(dir: string, { sync, rollups, evidence }: StoreSettings) {
+  return {
+    telemetry: new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync, { rollups }),
+    ops: new SqliteOpsStore(join(dir, 'ops.db'), sync),
+    ...(evidence ? { evidence: new SqliteEvidenceStore(join(dir, 'evidence.db'), sync) } : {}),
+  };
 }
 
 /**
@@ -219,16 +226,18 @@ const cpuPerMessage = (since: NodeJS.CpuUsage) => {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const rows: string[] = [];
+const evidenceCosts: string[] = [];
 const medians: Record<string, number> = {};
 let offset = 0;
 for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY === 'embedded' ? [] : [startMosquitto])]) {
   const broker = await start();
-  const runs: Record<'baseline' | 'full' | 'normal' | 'noRollups', Result[]> = { baseline: [], full: [], normal: [], noRollups: [] };
+  const runs: Record<'baseline' | 'full' | 'normal' | 'noRollups' | 'noEvidence', Result[]> = { baseline: [], full: [], normal: [], noRollups: [], noEvidence: [] };
   for (let i = 0; i < RUNS; i++) {
     runs.baseline.push(await baseline(broker, (offset += MESSAGES)));
-    runs.full.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: true }));
-    runs.normal.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'NORMAL', rollups: true }));
-    runs.noRollups.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: false }));
+    runs.full.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: true, evidence: true }));
+    runs.normal.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'NORMAL', rollups: true, evidence: true }));
+    runs.noRollups.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: false, evidence: true }));
+    runs.noEvidence.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: true, evidence: false }));
   }
   await broker.stop();
   const base = median(runs.baseline.map((r) => r.readingsPerSecond));
@@ -243,6 +252,10 @@ for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY 
   line('ingest → SQLite, synchronous=FULL (default)', runs.full);
   line('ingest → SQLite, synchronous=NORMAL', runs.normal);
   line('for comparison: ingest → SQLite, FULL, without the rollups (issue 10)', runs.noRollups);
+  line('for comparison: ingest → SQLite, FULL, without keeping the messages as evidence (issue 11)', runs.noEvidence);
+  // The evidence's cost on ingest, run by run against the run without it measured in the same round.
+  const costs = runs.full.map((r, i) => (1 - r.readingsPerSecond / runs.noEvidence[i]!.readingsPerSecond) * 100);
+  evidenceCosts.push(`${broker.name}: throughput with evidence vs without, median ${(100 - median(runs.full.map((r) => r.readingsPerSecond)) / median(runs.noEvidence.map((r) => r.readingsPerSecond)) * 100).toFixed(1)} % lower; run by run ${costs.map((c) => c.toFixed(1)).join(', ')} %`);
 }
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
@@ -254,6 +267,8 @@ process.stdout.write(
     '| broker | path | readings/s, first publish → last PUBACK (and last stored) | of baseline (medians) | of baseline, run by run | CPU per message (benchmark process) | peak RSS (benchmark process) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
+    '',
+    ...evidenceCosts,
     '',
   ].join('\n'),
 );

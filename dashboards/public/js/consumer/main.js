@@ -9,6 +9,7 @@ import { onLangChange, pick, t } from '../i18n.js';
 import { mountLangToggle } from '../lang-toggle.js';
 import { renderChartKey } from './chart-key-view.js';
 import { renderMeasures } from './measures-view.js';
+import { renderEvidence } from './evidence-view.js';
 import { renderSummary } from './summary-view.js';
 import { drawTemperatureChart } from './temperature-chart.js';
 import { renderTimeline } from './timeline-view.js';
@@ -49,6 +50,7 @@ function renderTrace(trace) {
     h('section', { class: 'card chart-card', 'aria-labelledby': 'curve-title' }, h('h2', { id: 'curve-title' }, t('consumer.curveTitle')), readout, chartBox, renderChartKey(trace)),
     renderMeasures(trace),
     h('section', { class: 'card', 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, t('consumer.timelineTitle')), renderTimeline(trace, now)),
+    renderEvidence(trace),
     h('footer', { class: 'page-footer' }, h('p', {}, t('time.zoneNote')), h('p', { class: 'trace-code' }, t('consumer.traceCode', { code: trace.traceCode }))),
   );
   if (trace.curve.length === 0) {

@@ -30,6 +30,7 @@
  *   excursions: TraceExcursion[],
  *   verdict: { status: 'ok' | 'excursion' | 'unmonitored', text: LocalizedText },
  *   measures?: TraceMeasures,
+ *   evidence?: { seq: number, hash: string, witnessedAt: number } | null,
  * }} Trace
  * @typedef {{ kind: 'ok', trace: Trace } | { kind: 'not_found' } | { kind: 'error', message: string }} TraceResult
  */

@@ -8,7 +8,7 @@ import type { ShipmentView } from '../shipment-view.ts';
  * The consumer's view of a shipment by its trace code (the QR on the box). Public, so it carries no
  * personal data and nothing commercial: no ids, no goods value, no device.
  */
-export function registerTraceRoutes({ app, ops, telemetry, reads, answers, profiles, clock }: RouteContext): void {
+export function registerTraceRoutes({ app, ops, telemetry, reads, answers, profiles, clock, evidenceStore }: RouteContext): void {
   app.get(
     '/api/v1/trace/:traceCode',
     {
@@ -26,15 +26,20 @@ export function registerTraceRoutes({ app, ops, telemetry, reads, answers, profi
       if (!shipment) throw new ApiError('trace.not_found', 'no shipment has this trace code');
       const now = clock.now();
       const { version, lastModified } = await shipmentVersion({ ops, telemetry }, shipment, await requireProfile(profiles, shipment), now);
+      // The last head handed to the parties (issue 11): the page shows it, so it is part of the version.
+      const witness = (await evidenceStore.witnesses(shipment.id)).at(-1) ?? null;
       const points = request.query.points;
       return answers.send(request, reply, {
         key: `trace:${shipment.id}:${points}`,
-        version,
+        version: `${version}.${witness?.seq ?? 0}`,
         lastModified,
         now,
         // A CDN in front serves a live-stream crowd from its copy, revalidating in the background.
         cacheControl: 'public, max-age=15, stale-while-revalidate=60',
-        compute: async () => traceAnswer(await loadShipmentView(reads, await loadShipmentContext({ ops, profiles }, shipment), { points, perLeg: false }, now)),
+        compute: async () => ({
+          ...traceAnswer(await loadShipmentView(reads, await loadShipmentContext({ ops, profiles }, shipment), { points, perLeg: false }, now)),
+          evidence: witness && { seq: witness.seq, hash: witness.hash, witnessedAt: witness.at },
+        }),
       });
     },
   );
