@@ -88,9 +88,9 @@ export class PageFlow {
   }
 
   /** A table with a shaded heading (repeated on each new page) and zebra rows; a row's detail (after `detailLabel`) spans the table. */
-  table(columns: Column[], rows: Row[], options: { detailLabel?: string } = {}): void {
+  table(columns: Column[], rows: Row[], options: { detailLabel?: string; size?: number } = {}): void {
     const { doc, fonts } = this;
-    const size = 8;
+    const size = options.size ?? 8;
     const cellHeight = (texts: string[], font: string) => {
       doc.font(font).fontSize(size);
       return Math.max(...texts.map((t, i) => doc.heightOfString(t, { width: columns[i]!.width - 2 * CELL_PAD }))) + 2 * CELL_PAD;

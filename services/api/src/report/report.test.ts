@@ -41,8 +41,11 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
     expect(body.length).toBeLessThan(300_000);
 
     const text = await pdfText(body);
-    const { head } = (await api.call('GET', `/api/v1/shipments/${SHIPMENT_ID}/chain`)).body;
+    const { head, witnesses } = (await api.call('GET', `/api/v1/shipments/${SHIPMENT_ID}/chain`)).body;
     expect(head.seq).toBeGreaterThan(5);
+    // Each handoff and the delivery handed the head of the moment to the parties: all five are listed.
+    expect(witnesses).toHaveLength(5);
+    expectAllIn(text, ['已交给各方的链头', '交接给海口南港枢纽仓（枢纽仓，海口南港枢纽仓）', '签收（上海 闵行 莘庄）', ...witnesses.map((w: { hash: string }) => w.hash)]);
     const [claim] = await api.ops.listClaims({ shipmentId: SHIPMENT_ID });
     const [alert] = await api.ops.listAlerts({ shipmentId: SHIPMENT_ID });
     expectAllIn(text, [
@@ -105,9 +108,11 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
     expect(corrected.status).toBe(201);
     const text = await pdfText((await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`)).body);
     expectAllIn(text, ['交接更正', '站点：上海闵行配送站 → 上海莘庄配送站', '平台 李工', '理由：扫码站点选错']);
-    // The legs follow the correction: the new station appears twice (legs and correction), the old once.
+    // The legs follow the correction: the new station is in the legs and the correction; the old one in
+    // the correction and where the head was handed over (at the scan as recorded), not in the legs.
     expect(text.replaceAll(' ', '').split('上海莘庄配送站').length - 1).toBe(2);
-    expect(text.replaceAll(' ', '').split('上海闵行配送站').length - 1).toBe(1);
+    expect(text.replaceAll(' ', '').split('上海闵行配送站').length - 1).toBe(2);
+    expect(text.replaceAll(' ', '')).toContain('交接给沪通同城配送（末端配送，上海闵行配送站）');
   });
 
   it('answers the same at /report, refuses a bad lang, an unknown shipment and a missing token', async () => {

@@ -1,5 +1,5 @@
 import { STAGE_NAMES } from '@coldchain/domain';
-import type { LocalizedText } from '@coldchain/domain';
+import type { CustodyEvent, LocalizedText } from '@coldchain/domain';
 import type { OpsStore, ProfileCatalog, Shipment } from '@coldchain/storage';
 import type { EvidenceService } from '../evidence/evidence-types.ts';
 import type { Reads } from '../reads/read-types.ts';
@@ -66,9 +66,12 @@ export type ReportCorrection = {
   changes: Partial<ReportHandoffFields>;
 };
 
-/** The chain head as signed by the service, or why it could not be had. */
+/** A head handed to a party (at a handoff, at delivery): the service cannot rewrite what came before it. */
+export type ReportWitness = { seq: number; hash: string; at: number; to: LocalizedText };
+
+/** The chain head as signed by the service, with the heads handed out so far, or why it could not be had. */
 export type ReportChainHead =
-  | { isAvailable: true; seq: number; hash: string; keyId: string; signedAt: number }
+  | { isAvailable: true; seq: number; hash: string; keyId: string; signedAt: number; witnesses: ReportWitness[] }
   | { isAvailable: false; problem: string };
 
 /**
@@ -152,7 +155,7 @@ export async function gatherTripReportData(sources: TripReportSources, shipment:
     ops.getOrganisation(shipment.shipperOrgId),
     ops.listCorrections(shipment.id),
     ops.listCustodyEvents(shipment.id),
-    chainHead(evidence, shipment.id),
+    readChain(evidence, shipment.id),
   ]);
   const names = new Map<string, LocalizedText>(context.legs.map((leg) => [leg.custodian.id, { zh: leg.custodian.name, en: leg.custodian.nameEn }]));
   if (shipper) names.set(shipper.id, { zh: shipper.name, en: shipper.nameEn });
@@ -263,7 +266,7 @@ export async function gatherTripReportData(sources: TripReportSources, shipment:
           },
         }];
       }),
-    chain,
+    chain: chain.isAvailable ? { ...chain.head, witnesses: chain.witnesses.map((w) => ({ seq: w.seq, hash: w.hash, at: w.at, to: witnessName(w.to, originals, nameOf) })) } : chain,
     consumerUrl: `${baseUrl}/t/${encodeURIComponent(shipment.traceCode)}`,
     evidenceUrl: `${baseUrl}/api/v1/shipments/${encodeURIComponent(shipment.id)}/evidence`,
     keysUrl: `${baseUrl}/api/v1/keys`,
@@ -271,14 +274,28 @@ export async function gatherTripReportData(sources: TripReportSources, shipment:
 }
 
 /**
- * The signed head of the shipment's chain. A report without it is still worth having (the figures stand
- * on their own), so a chain that cannot answer is said in the report instead of failing it.
+ * The signed head of the shipment's chain and the heads handed out. A report without them is still worth
+ * having (the figures stand on their own), so a chain that cannot answer is said in the report instead
+ * of failing it.
  */
-async function chainHead(evidence: EvidenceService, shipmentId: string): Promise<ReportChainHead> {
+async function readChain(evidence: EvidenceService, shipmentId: string) {
   try {
-    const head = await evidence.head(shipmentId);
-    return { isAvailable: true, seq: head.seq, hash: head.hash, keyId: head.keyId, signedAt: head.signedAt };
+    const [head, witnesses] = await Promise.all([evidence.head(shipmentId), evidence.witnesses(shipmentId)]);
+    return { isAvailable: true as const, head: { isAvailable: true as const, seq: head.seq, hash: head.hash, keyId: head.keyId, signedAt: head.signedAt }, witnesses };
   } catch (error) {
-    return { isAvailable: false, problem: error instanceof Error ? error.message : String(error) };
+    return { isAvailable: false as const, problem: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Whom a head was handed to, in words: `handoff:<event>` and `delivery:<event>` (routes/shipments.ts) name the scan. */
+function witnessName(to: string, events: ReadonlyMap<string, CustodyEvent>, nameOf: (id: string) => LocalizedText): LocalizedText {
+  const colonAt = to.indexOf(':');
+  const kind = to.slice(0, colonAt);
+  const event = colonAt < 0 ? undefined : events.get(to.slice(colonAt + 1));
+  if (!event) return { zh: to, en: to };
+  if (kind === 'delivery' || event.toOrgId === null) return event.station ? { zh: `签收（${event.station}）`, en: `delivery (${event.station})` } : { zh: '签收', en: 'delivery' };
+  const stage = STAGE_NAMES[event.stage];
+  const at = event.station ? { zh: `，${event.station}`, en: `, ${event.station}` } : { zh: '', en: '' };
+  const custodian = nameOf(event.toOrgId);
+  return { zh: `交接给${custodian.zh}（${stage.zh}${at.zh}）`, en: `handoff to ${custodian.en} (${stage.en}${at.en})` };
 }

@@ -23,7 +23,7 @@ function newShipment(): TripReportData {
     excursions: [],
     claims: [],
     corrections: [],
-    chain: { isAvailable: true, seq: 1, hash: 'ab'.repeat(32), keyId: '0123456789abcdef', signedAt: T0 + 2 * HOUR },
+    chain: { isAvailable: true, seq: 1, hash: 'ab'.repeat(32), keyId: '0123456789abcdef', signedAt: T0 + 2 * HOUR, witnesses: [] },
     consumerUrl: 'https://cold.example.cn/t/trace-new-0001',
     evidenceUrl: 'https://cold.example.cn/api/v1/shipments/shp-new/evidence',
     keysUrl: 'https://cold.example.cn/api/v1/keys',

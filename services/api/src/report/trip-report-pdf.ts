@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import { registerReportFonts } from './report-fonts.ts';
 import type { ReportFonts } from './report-fonts.ts';
-import { formatDegreeMinutes, formatDuration, formatPct, formatTempC, formatTimeWithOffset, formatYuan, keepUnitsTogether } from './report-format.ts';
+import { formatDegreeMinutes, formatDuration, formatPct, formatTempC, formatTime, formatTimeWithOffset, formatYuan, keepUnitsTogether } from './report-format.ts';
 import { colon, label } from './report-labels.ts';
 import type { ReportLang } from './report-labels.ts';
 import { INK, MUTED, PageFlow } from './report-layout.ts';
@@ -176,6 +176,21 @@ function drawChain(flow: PageFlow, data: TripReportData, lang: ReportLang): void
     row(label(lang, 'chainKey'), chain.keyId, fonts.mono, 9);
     row(label(lang, 'chainSignedAt'), formatTimeWithOffset(chain.signedAt), fonts.regular, 8.5);
     flow.y += 4;
+    if (chain.witnesses.length > 0) {
+      flow.paragraph(label(lang, 'witnessesHeading'), { font: fonts.bold, size: 9.5, gap: 2 });
+      flow.paragraph(label(lang, 'witnessesNote'), { size: 7.5, color: MUTED, gap: 3 });
+      const w = flow.width;
+      flow.table(
+        [
+          { header: `${label(lang, 'witnessAt')} (UTC+8)`, width: w * 0.16 },
+          { header: label(lang, 'witnessTo'), width: w * 0.34 },
+          { header: label(lang, 'witnessSeq'), width: w * 0.07, align: 'right' },
+          { header: label(lang, 'witnessHash'), width: w * 0.43 },
+        ],
+        chain.witnesses.map((wit) => ({ cells: [formatTime(wit.at), wit.to[lang], String(wit.seq), wit.hash] })),
+        { size: 7.5 },
+      );
+    }
   } else {
     flow.paragraph(label(lang, 'chainUnavailable', { problem: chain.problem }), { color: '#b71c1c' });
   }
