@@ -281,6 +281,7 @@ export function expectAcknowledgedStored(report: CrashReport): void {
   expect(store.wrongValue, 'a reading stored with another value than sent').toBe(0);
   expect(store.unexpected, 'readings nobody sent').toBe(0);
   expect(store.rollupMismatches ?? 0, 'rollup buckets that disagree with the stored readings').toBe(0);
+  expect(store.evidenceMissing, 'acknowledged messages whose original bytes are not kept as evidence').toBe(0);
   expect(store.deadLetters, 'dead letters (a refused message is acknowledged without being stored)').toEqual({});
   expect(report.isFinalStopClean, 'the final stop (SIGINT to the group) did not end every process within 15 s').toBe(true);
 }

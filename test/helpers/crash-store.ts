@@ -66,6 +66,11 @@ export type StoreCheck = {
    * either way; null for a store kept without them (a remote one).
    */
   rollupMismatches: number | null;
+  /**
+   * Acknowledged messages whose original bytes are not in DATA_DIR/evidence.db (issue 11: kept with the
+   * readings before the PUBACK), found by device and first reading time; null without an evidence store.
+   */
+  evidenceMissing: number | null;
 };
 
 /** The rollups against the readings: buckets in one and not the other, compared on count, min and max. */
@@ -87,6 +92,25 @@ export type PublishedRecord = {
   isAcknowledgedBeforeSignal(d: number, m: number): boolean;
 };
 
+/** Acknowledged messages with no original in evidence.db, by device and first reading time. */
+function evidenceMissing(dataDir: string, fleet: PublishedRecord): number | null {
+  const path = join(dataDir, 'evidence.db');
+  if (!existsSync(path)) return null;
+  const evidence = new openDatabase(path, { readonly: true, fileMustExist: true });
+  try {
+    const kept = new Set((evidence.prepare('SELECT device_id, first_ts FROM messages').all() as { device_id: string; first_ts: number }[]).map((r) => `${r.device_id}@${r.first_ts}`));
+    let missing = 0;
+    fleet.spec.deviceIds.forEach((deviceId, d) => {
+      for (let m = 0; m < fleet.spec.messagesPerLogger; m++) {
+        if (fleet.isAcknowledged(d, m) && !kept.has(`${deviceId}@${readingOf(fleet.spec, d, m, 0).ts}`)) missing++;
+      }
+    });
+    return missing;
+  } finally {
+    evidence.close();
+  }
+}
+
 export function checkStore(dataDir: string, fleet: PublishedRecord): StoreCheck {
   const { spec } = fleet;
   const telemetry = new openDatabase(join(dataDir, 'telemetry.db'), { readonly: true, fileMustExist: true });
@@ -96,7 +120,7 @@ export function checkStore(dataDir: string, fleet: PublishedRecord): StoreCheck 
     const rows = telemetry.prepare('SELECT device_id, sampled_at, temp_c, rh_pct FROM readings').all() as Row[];
     const byKey = new Map<string, Row>(rows.map((r) => [`${r.device_id}@${r.sampled_at}`, r]));
     const duplicated = (telemetry.prepare('SELECT COUNT(*) AS n FROM (SELECT 1 FROM readings GROUP BY device_id, sampled_at HAVING COUNT(*) > 1)').get() as { n: number }).n;
-    const check: StoreCheck = { acknowledgedReadings: 0, stored: rows.length, lost: 0, lostAckedBeforeSignal: 0, lostAckedAfterSignal: 0, lostSample: [], wrongValue: 0, duplicated, unexpected: 0, deadLetters: {}, rollupMismatches: rollupMismatches(telemetry) };
+    const check: StoreCheck = { acknowledgedReadings: 0, stored: rows.length, lost: 0, lostAckedBeforeSignal: 0, lostAckedAfterSignal: 0, lostSample: [], wrongValue: 0, duplicated, unexpected: 0, deadLetters: {}, rollupMismatches: rollupMismatches(telemetry), evidenceMissing: null };
     let expectedKeys = 0;
     spec.deviceIds.forEach((deviceId, d) => {
       for (let m = 0; m < spec.messagesPerLogger; m++) {
@@ -120,6 +144,7 @@ export function checkStore(dataDir: string, fleet: PublishedRecord): StoreCheck 
       }
     });
     check.unexpected = rows.length - expectedKeys;
+    check.evidenceMissing = evidenceMissing(dataDir, fleet);
     for (const { code, n } of ops.prepare('SELECT code, COUNT(*) AS n FROM dead_letters GROUP BY code').all() as { code: string; n: number }[]) check.deadLetters[code] = n;
     return check;
   } finally {

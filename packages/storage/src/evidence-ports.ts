@@ -45,7 +45,10 @@ export type ServiceKey = { keyId: string; publicKey: string; createdAt: number; 
 export type Witness = { seq: number; hash: string; at: number; to: string };
 
 export interface EvidenceStore {
-  /** Stores accepted messages (idempotent on device and SHA-256 of the bytes); durable on return. */
+  /**
+   * Stores accepted messages with the SHA-256 of their bytes; durable on return. A message sent again
+   * (its PUBACK lost in a crash) is stored again: chains record the same bytes once (decision 0017).
+   */
   recordMessages(messages: readonly EvidenceMessage[]): Promise<void>;
   /** Messages' exact bytes by id. */
   messagePayloads(ids: readonly number[]): Promise<Map<number, Buffer>>;

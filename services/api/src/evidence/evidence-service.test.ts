@@ -41,7 +41,7 @@ describe('evidence chains (issue 11, items 1-2)', () => {
   it('chains the shipment, its custody and its messages in arrival order, once each, and keeps them append-only', async () => {
     const { chains } = service();
     await stores.evidence.recordMessages([message(T0 + 60_000, T0 + 61_000), message(T0 + 120_000, T0 + 121_000)]);
-    // The same bytes again (a resend after a crash): stored once.
+    // The same bytes again (a resend after a crash): chained once.
     await stores.evidence.recordMessages([message(T0 + 60_000, T0 + 61_000)]);
     const first = await chains.sync('S1');
     const again = await chains.sync('S1');

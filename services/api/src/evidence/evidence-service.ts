@@ -146,8 +146,9 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
       let messageCursor = cursor;
       for (const m of txn.messagesAfter(shipment.deviceId, cursor, shipment.startedAt, shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER)) {
         messageCursor = m.id;
-        const ref = `message:${m.id}`;
-        if (!isSameWindow && txn.last(ref) !== undefined) continue;
+        // The same bytes again (a resend after a crash): recorded once.
+        const ref = `message:${m.sha256}`;
+        if (txn.last(ref) !== undefined || items.some((i) => i.ref === ref)) continue;
         items.push({ kind: 'message', ref, at: m.receivedAt, fingerprint: m.sha256, body: null, message: m });
       }
       items.sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.message?.id ?? 0) - (b.message?.id ?? 0));

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import type { ChainAppend, ChainProgress, ChainRow, ChainTransaction, EvidenceMessage, EvidenceStore, MessageMeta, ServiceKey, Witness } from '../../evidence-ports.ts';
 import { connectionPragmas, openDatabase } from './open-database.ts';
 import type { SqliteSync } from './open-database.ts';
@@ -12,11 +13,10 @@ const appendOnly = (table: string) => `
 const MIGRATIONS = [
   `CREATE TABLE messages (
      id INTEGER PRIMARY KEY AUTOINCREMENT,
-     device_id TEXT NOT NULL, sha256 TEXT NOT NULL, received_at INTEGER NOT NULL,
+     device_id TEXT NOT NULL, sha256 BLOB NOT NULL, received_at INTEGER NOT NULL,
      first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, count INTEGER NOT NULL,
      public_key TEXT, bytes INTEGER NOT NULL, payload BLOB NOT NULL
    );
-   CREATE UNIQUE INDEX messages_key ON messages (device_id, sha256);
    CREATE INDEX messages_device ON messages (device_id, id);
    CREATE TABLE chain (
      shipment_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
@@ -35,12 +35,12 @@ const MIGRATIONS = [
    ${appendOnly('witnesses')}`,
 ];
 
-type MessageRow = { id: number; device_id: string; sha256: string; received_at: number; first_ts: number; last_ts: number; count: number; public_key: string | null; bytes: number };
+type MessageRow = { id: number; device_id: string; sha256: Buffer; received_at: number; first_ts: number; last_ts: number; count: number; public_key: string | null; bytes: number };
 
 const toMeta = (r: MessageRow): MessageMeta => ({
   id: r.id,
   deviceId: r.device_id,
-  sha256: r.sha256,
+  sha256: r.sha256.toString('hex'),
   receivedAt: r.received_at,
   firstTs: r.first_ts,
   lastTs: r.last_ts,
@@ -68,18 +68,32 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async recordMessages(messages: readonly EvidenceMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    // By column, the bytes packed into one buffer that is transferred to the writer thread: a payload is
+    // often a view into a larger socket buffer, which a structured clone would copy whole.
+    const text = new Array<string | null>(messages.length * 2);
+    const numbers = new Float64Array(messages.length * 5);
+    let total = 0;
+    for (const m of messages) total += m.payload.byteLength;
+    const bytes = new Uint8Array(total);
+    let offset = 0;
+    messages.forEach((m, i) => {
+      text[i * 2] = m.deviceId;
+      text[i * 2 + 1] = m.publicKey;
+      numbers.set([m.receivedAt, m.firstTs, m.lastTs, m.count, m.payload.byteLength], i * 5);
+      bytes.set(m.payload, offset);
+      offset += m.payload.byteLength;
+    });
     if (this.writer) {
-      await this.writer.request({ messages });
+      await this.writer.request({ batch: { text, numbers, bytes } }, [numbers.buffer, bytes.buffer]);
       return;
     }
-    const { createHash } = await import('node:crypto');
     const insert = this.db.prepare(
-      'INSERT OR IGNORE INTO messages (device_id, sha256, received_at, first_ts, last_ts, count, public_key, bytes, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO messages (device_id, sha256, received_at, first_ts, last_ts, count, public_key, bytes, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.db.transaction(() => {
       for (const m of messages) {
         const payload = Buffer.from(m.payload);
-        insert.run(m.deviceId, createHash('sha256').update(payload).digest('hex'), m.receivedAt, m.firstTs, m.lastTs, m.count, m.publicKey, payload.length, payload);
+        insert.run(m.deviceId, createHash('sha256').update(payload).digest(), m.receivedAt, m.firstTs, m.lastTs, m.count, m.publicKey, payload.length, payload);
       }
     })();
   }
