@@ -9,6 +9,8 @@ import { systemClock } from '@coldchain/bus';
 import { createApiClient, DEMO_ORGS, DEMO_ROLE_ORGS, planJourney, replayJourney } from '@coldchain/firmware-sim';
 import type { ApiClient, JourneySpec } from '@coldchain/firmware-sim';
 import { SqliteOpsStore } from '@coldchain/storage';
+import { verifyBundle } from '@coldchain/evidence';
+import { strFromU8, unzipSync } from 'fflate';
 import type { Alert, Claim, Review } from '@coldchain/storage';
 import { eventually } from './helpers/all-in-one.ts';
 
@@ -138,6 +140,16 @@ describe('custody corrections re-judge attribution and claims through the runnin
     });
     expect(corrected.legs.find((l) => l.stage === 'line_haul')?.startedAt).toBe(CORRECTED_AT);
     await expectClaimPassedToLineHaul(spec.shipmentId, hubClaim, 'ops@platform');
+
+    // The evidence keeps both the scan and its correction, and still verifies offline (issue 11): the
+    // attribution and the claim recomputed on the corrected custody, the withdrawn claim on record.
+    const response = await fetch(new URL(`/api/v1/shipments/${spec.shipmentId}/evidence`, info.apiUrl), { headers: { authorization: `Bearer ${info.adminToken}` } });
+    const report = verifyBundle(new Uint8Array(await response.arrayBuffer()));
+    expect(report).toMatchObject({ ok: true, summary: { excursions: 1, claims: 2 } });
+    const files = unzipSync(new Uint8Array(await (await fetch(new URL(`/api/v1/shipments/${spec.shipmentId}/evidence`, info.apiUrl), { headers: { authorization: `Bearer ${info.adminToken}` } })).arrayBuffer()));
+    const kinds = strFromU8(files['chain.jsonl']!).trim().split('\n').map((line) => (JSON.parse(line) as { kind: string }).kind);
+    expect(kinds.filter((k) => k === 'correction')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'custody')).toHaveLength(spec.plan.handoffs.length + 1);
 
     // The evidence keeps the scan as it was made, beside its correction.
     const record = await api.call<{ events: { id: string; at: number }[]; corrections: { eventId: string }[] }>('GET', `/api/v1/shipments/${spec.shipmentId}/corrections`);
