@@ -1,5 +1,5 @@
 import type { Alert, Claim } from '@coldchain/storage';
-import type { NotifyAlertEvent, NotifyClaimEvent } from './events.ts';
+import type { NotifyAlertEvent, NotifyClaimEvent, NotifyHandoffEvent } from './events.ts';
 
 /** 2024-06-01 06:00 UTC = 14:00 Beijing time. */
 export const T0 = Date.UTC(2024, 5, 1, 6, 0);
@@ -76,3 +76,28 @@ export const NAMES = {
   shipmentLabel: 'LZ-8842 海口 → 上海',
   productName: { zh: '荔枝', en: 'Lychee' },
 };
+
+/** The hub takes the lychee over from the first-mile carrier at 4.8 °C; entry 12 of the chain covers the scan. */
+export function sampleHandoffEvent(stage: NotifyHandoffEvent['stage'] = 'handoff'): NotifyHandoffEvent {
+  const isDelivery = stage === 'delivery';
+  const at = T0 + 2 * 60 * 60_000;
+  const hash = '3f2a'.padEnd(64, '0b');
+  const headJson = JSON.stringify({ v: 1, shipmentId: 'sh-1', seq: 12, hash, signedAt: at + 1_000, keyId: '9c1e5b7a0d3f4e21' });
+  return {
+    type: 'custody.handoff',
+    at,
+    stage,
+    shipment: { id: 'sh-1', traceCode: 'LYCHEE-0001-ABC' },
+    custody: {
+      id: isDelivery ? 'ce-9' : 'ce-3',
+      stage: isDelivery ? 'delivered' : 'hub',
+      at,
+      station: isDelivery ? null : '广州白云站',
+      probeTempC: 4.8,
+      from: isDelivery ? { id: 'org-courier', name: '京东冷链', nameEn: 'JD Cold Chain' } : { id: 'org-van', name: '海南果运', nameEn: 'Hainan Fruit Transport' },
+      to: isDelivery ? null : { id: 'org-hub', name: '广州白云冷链枢纽仓', nameEn: 'Guangzhou Baiyun Cold Hub' },
+    },
+    chain: { seq: 12, hash, keyId: '9c1e5b7a0d3f4e21', signedAt: at + 1_000, headJson, signature: 'c2lnbmF0dXJl' },
+    links: { keys: 'https://cc.example.cn/api/v1/keys', consumerPage: 'https://cc.example.cn/t/LYCHEE-0001-ABC' },
+  };
+}

@@ -1,3 +1,4 @@
+import type { Stage } from '@coldchain/domain';
 import type { Alert, Claim } from '@coldchain/storage';
 
 /**
@@ -13,8 +14,51 @@ export type NotifyAlertEvent = {
 /** A claim filed against a liable party, as published on `coldchain/v1/claims/{orgId}`. */
 export type NotifyClaimEvent = { type: 'claim.filed'; at: number; claim: Claim };
 
+/** A party of a handoff as its users know it. */
+export type HandoffParty = { id: string; name: string; nameEn: string };
+
+/**
+ * The evidence chain's signed head as it was handed out at a handoff (docs/evidence-format.md, "The head
+ * and the service's keys"): `headJson` is the exact signed text, `signature` base64 Ed25519 over its
+ * UTF-8 bytes, verifiable with the key `keyId` published at `links.keys`.
+ */
+export type WitnessedHead = { seq: number; hash: string; keyId: string; signedAt: number; headJson: string; signature: string };
+
+/**
+ * A handoff (or the delivery) was recorded, with the chain's head that covers it (issue 11, item 2):
+ * sent to the shipper, the party handing over and the party taking over, who keep `chain.seq` and
+ * `chain.hash` so that the service cannot later rewrite the history up to there unnoticed
+ * (`npm run verify -- bundle.zip --witness <seq>:<hash>`).
+ */
+export type NotifyHandoffEvent = {
+  type: 'custody.handoff';
+  /** When the scan was recorded (server time). */
+  at: number;
+  /** `delivery` when the scan is the delivery (custody stage `delivered`), else `handoff`. */
+  stage: 'handoff' | 'delivery';
+  shipment: { id: string; traceCode: string };
+  /** The scan as recorded; `from` held the goods before it (none before the first leg), `to` after (none at delivery). */
+  custody: { id: string; stage: Stage; at: number; station: string | null; probeTempC: number | null; from: HandoffParty | null; to: HandoffParty | null };
+  chain: WitnessedHead;
+  /** Absolute URLs: the service's public keys (`/api/v1/keys`) and the shipment's consumer page. */
+  links: { keys: string; consumerPage: string };
+};
+
 /** Anything that can be notified. */
-export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent;
+export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent | NotifyHandoffEvent;
+
+/** The subject of an event's delivery key: the claim, the alert at its event time, or the custody scan. */
+function keySubject(event: NotifyEvent): string {
+  switch (event.type) {
+    case 'claim.filed':
+      return `claim:${event.claim.id}`;
+    case 'custody.handoff':
+      // One head per scan: the API witnesses a scan once, so a relay heard twice is one delivery.
+      return `custody:${event.custody.id}`;
+    default:
+      return `alert:${event.alert.id}:${event.at}`;
+  }
+}
 
 /**
  * The idempotency key of one event sent to one destination: the same event to the same destination
@@ -22,6 +66,5 @@ export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent;
  * delivery, and receivers deduplicate retries on it.
  */
 export function deliveryKey(event: NotifyEvent, destinationId: string): string {
-  const subject = event.type === 'claim.filed' ? `claim:${event.claim.id}` : `alert:${event.alert.id}:${event.at}`;
-  return `${event.type}:${subject}@${destinationId}`;
+  return `${event.type}:${keySubject(event)}@${destinationId}`;
 }

@@ -1,10 +1,10 @@
 /**
- * @coldchain/notify: alert and claim notifications (DESIGN.md, alerts and claims channels). Pure
+ * @coldchain/notify: alert, claim and handoff notifications (DESIGN.md, alerts and claims channels). Pure
  * formatters turn an event into each channel's payload (signed generic webhook, DingTalk, WeCom, Feishu);
  * a durable SQLite outbox delivers them, signed per attempt, retried with backoff, in order per
  * destination, never lost silently.
  */
-export type { NotifyAlertEvent, NotifyClaimEvent, NotifyEvent } from './events.ts';
+export type { HandoffParty, NotifyAlertEvent, NotifyClaimEvent, NotifyEvent, NotifyHandoffEvent, WitnessedHead } from './events.ts';
 export { deliveryKey } from './events.ts';
 export type { Lang, MessageField, MessageOptions, NotifyMessage, Severity } from './message.ts';
 export { describeEvent, describeRule, renderPlainText } from './message.ts';

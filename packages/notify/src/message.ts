@@ -3,6 +3,7 @@ import type { LocalizedText, Tier } from '@coldchain/domain';
 import type { Alert, Claim } from '@coldchain/storage';
 import { formatBeijingTime, formatTempC, formatYuan } from './display-values.ts';
 import type { NotifyAlertEvent, NotifyClaimEvent, NotifyEvent } from './events.ts';
+import { describeHandoff } from './handoff-message.ts';
 
 /** Language of a message: Chinese by default (DESIGN.md, interfaces users see), English available. */
 export type Lang = 'zh' | 'en';
@@ -189,7 +190,14 @@ function describeClaim(event: NotifyClaimEvent, options: MessageOptions, lang: L
 /** Builds the channel-neutral message for an event (pure: no clock, no I/O). */
 export function describeEvent(event: NotifyEvent, options: MessageOptions): NotifyMessage {
   const lang = options.lang ?? 'zh';
-  return event.type === 'claim.filed' ? describeClaim(event, options, lang) : describeAlert(event, options, lang);
+  switch (event.type) {
+    case 'claim.filed':
+      return describeClaim(event, options, lang);
+    case 'custody.handoff':
+      return describeHandoff(event, options, lang);
+    default:
+      return describeAlert(event, options, lang);
+  }
 }
 
 /** The message as plain lines: `title`, `label：value`..., then the link. */
