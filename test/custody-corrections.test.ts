@@ -144,7 +144,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
     // The evidence keeps both the scan and its correction, and still verifies offline (issue 11): the
     // attribution and the claim recomputed on the corrected custody, the withdrawn claim on record.
     const response = await fetch(new URL(`/api/v1/shipments/${spec.shipmentId}/evidence`, info.apiUrl), { headers: { authorization: `Bearer ${info.adminToken}` } });
-    const report = verifyBundle(new Uint8Array(await response.arrayBuffer()));
+    const report = await verifyBundle(new Uint8Array(await response.arrayBuffer()));
     expect(report).toMatchObject({ ok: true, summary: { excursions: 1, claims: 2 } });
     const files = unzipSync(new Uint8Array(await (await fetch(new URL(`/api/v1/shipments/${spec.shipmentId}/evidence`, info.apiUrl), { headers: { authorization: `Bearer ${info.adminToken}` } })).arrayBuffer()));
     const kinds = strFromU8(files['chain.jsonl']!).trim().split('\n').map((line) => (JSON.parse(line) as { kind: string }).kind);

@@ -63,8 +63,8 @@ describe('evidence bundle and offline verifier (issue 11)', () => {
     await service?.stop();
   });
 
-  it('verifies: every message signed by the logger, readings, custody and chain hold, results recomputed', () => {
-    const report = verifyBundle(bundle, { witnesses: [witnessed] });
+  it('verifies: every message signed by the logger, readings, custody and chain hold, results recomputed', async () => {
+    const report = await verifyBundle(bundle, { witnesses: [witnessed] });
     expect(report).toMatchObject({ ok: true });
     if (!report.ok) return;
     const { summary } = report;
@@ -107,31 +107,31 @@ describe('evidence bundle and offline verifier (issue 11)', () => {
     return readFileSync(join(keysDir, readdirSync(keysDir)[0]!), 'utf8');
   }
 
-  const problemsOf = (bytes: Uint8Array, witnesses: { seq: number; hash: string }[] = []) => {
-    const report = verifyBundle(bytes, { witnesses });
+  const problemsOf = async (bytes: Uint8Array, witnesses: { seq: number; hash: string }[] = []) => {
+    const report = await verifyBundle(bytes, { witnesses });
     return report.ok ? [] : report.problems;
   };
 
-  it('a changed reading: caught by the manifest, and by the originals when the manifest is signed again', () => {
+  it('a changed reading: caught by the manifest, and by the originals when the manifest is signed again', async () => {
     const change = (t: string) => t.replace(/^(logger-LZ-EVIDENCE-1,\d+,[^,]+,)([\d.-]+)/m, (_m, head, temp) => `${head}${(Number(temp) + 1).toFixed(2)}`);
-    expect(problemsOf(tamper(bundle, 'readings.csv', change))).toContainEqual(expect.stringMatching(/^readings\.csv: SHA-256 .* does not match the manifest/));
-    expect(problemsOf(tamper(bundle, 'readings.csv', change, insiderKey()))).toEqual([expect.stringMatching(/^readings\.csv line 2 \(.*\): [\d.-]+ °C, the original says [\d.-]+ °C$/)]);
+    expect(await problemsOf(tamper(bundle, 'readings.csv', change))).toContainEqual(expect.stringMatching(/^readings\.csv: SHA-256 .* does not match the manifest/));
+    expect(await problemsOf(tamper(bundle, 'readings.csv', change, insiderKey()))).toEqual([expect.stringMatching(/^readings\.csv line 2 \(.*\): [\d.-]+ °C, the original says [\d.-]+ °C$/)]);
   });
 
-  it('a changed custody event: caught in the custody file and, when the chain itself is changed, by the chain', () => {
+  it('a changed custody event: caught in the custody file and, when the chain itself is changed, by the chain', async () => {
     const key = insiderKey();
     const station = (t: string) => t.replace('"station": "', '"station": "X');
-    expect(problemsOf(tamper(bundle, 'custody.json', station, key))).toEqual(['custody.json: the custody events differ from those in the chain']);
+    expect(await problemsOf(tamper(bundle, 'custody.json', station, key))).toEqual(['custody.json: the custody events differ from those in the chain']);
     // One byte of a custody entry in the chain: the next entry no longer names its hash.
     const chainChange = (t: string) => t.replace(/("kind":"custody".*?"station":")/, '$1X');
-    const problems = problemsOf(tamper(bundle, 'chain.jsonl', chainChange, key));
+    const problems = await problemsOf(tamper(bundle, 'chain.jsonl', chainChange, key));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^chain\.jsonl: entry \d+: "prev" is not the hash of entry \d+ \(the chain is broken there\)$/);
   });
 
-  it('a changed signature: the head signature, and a device signature inside an original', () => {
+  it('a changed signature: the head signature, and a device signature inside an original', async () => {
     const flip = (sig: string) => (sig[0] === 'A' ? 'B' : 'A') + sig.slice(1);
-    expect(problemsOf(tamper(bundle, 'head.sig', flip, insiderKey()))).toEqual([expect.stringMatching(/^head\.sig: the signature does not verify over head\.json with key/)]);
+    expect(await problemsOf(tamper(bundle, 'head.sig', flip, insiderKey()))).toEqual([expect.stringMatching(/^head\.sig: the signature does not verify over head\.json with key/)]);
     const originalChange = (t: string) => {
       const lines = t.split('\n');
       const o = JSON.parse(lines[3]!);
@@ -140,46 +140,65 @@ describe('evidence bundle and offline verifier (issue 11)', () => {
       lines[3] = JSON.stringify({ ...o, payload: Buffer.from(JSON.stringify(envelope)).toString('base64') });
       return lines.join('\n');
     };
-    const problems = problemsOf(tamper(bundle, 'originals.jsonl', originalChange, insiderKey()));
+    const problems = await problemsOf(tamper(bundle, 'originals.jsonl', originalChange, insiderKey()));
     expect(problems[0]).toMatch(/^originals\.jsonl: message \d+ does not hash to chain entry \d+'s SHA-256/);
+    // An insider who also re-hashes the chain to the changed original and signs it all again: the
+    // device's own signature still gives it away.
+    const forged = (() => {
+      const files = unzipSync(tamper(bundle, 'originals.jsonl', originalChange));
+      const changed = JSON.parse(strFromU8(files['originals.jsonl']!).split('\n')[3]!) as { messageId: number; payload: string };
+      const sha = sha256Hex(Buffer.from(changed.payload, 'base64'));
+      files['chain.jsonl'] = strToU8(rehash(strFromU8(files['chain.jsonl']!), (entry) => {
+        const body = entry.body as { messageId?: number; sha256?: string };
+        if (entry.kind === 'message' && body.messageId === changed.messageId) body.sha256 = sha;
+      }));
+      return resignHead(zipSync(files), insiderKey());
+    })();
+    expect(await problemsOf(forged)).toEqual([expect.stringMatching(/^originals\.jsonl: message \d+ \(chain entry \d+\): the device's signature does not verify with its key [0-9a-f]{16}$/)]);
     // Its readings are then backed by nothing: named once, with the count.
     expect(problems).toContainEqual(expect.stringMatching(/^readings\.csv line \d+ \(.*\): no original holds a reading at this time \(nor for \d+ more row\(s\)\)$/));
   });
 
-  it('a changed result: the claim amount and the MKT, each named', () => {
+  it('a changed result: the claim amount and the MKT, each named', async () => {
     const key = insiderKey();
-    const amount = problemsOf(tamper(bundle, 'results.json', (t) => t.replace(/"amountCents": (\d+)/, (_m, n) => `"amountCents": ${Number(n) + 100}`), key));
+    const amount = await problemsOf(tamper(bundle, 'results.json', (t) => t.replace(/"amountCents": (\d+)/, (_m, n) => `"amountCents": ${Number(n) + 100}`), key));
     expect(amount).toContainEqual(expect.stringMatching(/^results\.json: claim .*: \d+ fen from .*; recomputed: \d+ fen from /));
     expect(amount).toContainEqual(expect.stringMatching(/^results\.json: claim .*: amountCents is \d+, the chain's claim says \d+$/));
-    const mkt = problemsOf(tamper(bundle, 'results.json', (t) => t.replace(/"mktC": ([\d.]+)/, (_m, n) => `"mktC": ${Number(n) + 0.5}`), key));
+    const mkt = await problemsOf(tamper(bundle, 'results.json', (t) => t.replace(/"mktC": ([\d.]+)/, (_m, n) => `"mktC": ${Number(n) + 0.5}`), key));
     expect(mkt).toEqual([expect.stringMatching(/^results\.json: measures\.mktC is [\d.]+; recomputed from the originals: [\d.]+$/)]);
   });
 
-  it('a history rewritten by an insider, consistent and signed again, is caught by a head handed out at a handoff', () => {
+  it('a history rewritten by an insider, consistent and signed again, is caught by a head handed out at a handoff', async () => {
     const key = insiderKey();
     // Rewrite the first message entry's recorded arrival and re-hash every entry after it.
-    const rewrite = (t: string) => {
-      const entries = t.split('\n').filter(Boolean).map((line) => JSON.parse(line) as ChainEntry);
-      let prev = '0'.repeat(64);
-      const out: string[] = [];
-      let isChanged = false;
-      for (const entry of entries) {
+    let isChanged = false;
+    const rewrite = (t: string) =>
+      rehash(t, (entry) => {
         if (!isChanged && entry.kind === 'message') {
           (entry.body as { receivedAt: number }).receivedAt += 1;
           isChanged = true;
         }
-        entry.prev = prev;
-        const line = entryLine(entry);
-        prev = sha256Hex(line);
-        out.push(line);
-      }
-      return out.join('\n') + '\n';
-    };
+      });
     const rewritten = resignHead(tamper(bundle, 'chain.jsonl', rewrite), key);
-    expect(problemsOf(rewritten)).toEqual([]);
-    expect(problemsOf(rewritten, [witnessed])).toEqual([expect.stringMatching(/^witnessed head \d+:[0-9a-f]{64} is not in this chain .*the history was rewritten after it was handed out$/)]);
+    expect(await problemsOf(rewritten)).toEqual([]);
+    expect(await problemsOf(rewritten, [witnessed])).toEqual([expect.stringMatching(/^witnessed head \d+:[0-9a-f]{64} is not in this chain .*the history was rewritten after it was handed out$/)]);
   });
 });
+
+/** The chain's lines with `change` applied to each entry, every link re-hashed: a consistent forgery. */
+function rehash(chain: string, change: (entry: ChainEntry) => void): string {
+  let prev = '0'.repeat(64);
+  const out: string[] = [];
+  for (const line of chain.split('\n').filter(Boolean)) {
+    const entry = JSON.parse(line) as ChainEntry;
+    change(entry);
+    entry.prev = prev;
+    const next = entryLine(entry);
+    prev = sha256Hex(next);
+    out.push(next);
+  }
+  return out.join('\n') + '\n';
+}
 
 /** A bundle with one file changed; with `key`, the manifest is signed again (an insider's forgery). */
 function tamper(bundle: Uint8Array, name: string, change: (text: string) => string, key?: string): Uint8Array {

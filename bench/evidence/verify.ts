@@ -5,7 +5,7 @@
 // signatures) and ten per message. Goal: verifying in under 2 s here.
 // Usage: npx tsx bench/evidence/verify.ts [runs=3]
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -119,11 +119,12 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const rows: string[] = [];
 for (const perMessage of [1, 10]) {
   const { zip, buildMs, messages } = await buildBundle(perMessage);
+  if (process.env.SAVE_BUNDLE) writeFileSync(`${process.env.SAVE_BUNDLE}-${perMessage}.zip`, zip);
   const times: number[] = [];
   let summary = '';
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
-    const report = verifyBundle(zip);
+    const report = await verifyBundle(zip);
     times.push(performance.now() - started);
     if (!report.ok) throw new Error(`the bundle does not verify: ${report.problems.slice(0, 5).join('; ')}`);
     summary = `${report.summary.readings.toLocaleString('en')} readings, ${report.summary.excursions} excursion, ${report.summary.claims} claim, MKT ${report.summary.mktC?.toFixed(2)} °C`;

@@ -35,7 +35,7 @@ try {
   process.exit(2);
 }
 const started = performance.now();
-const report = verifyBundle(bytes, { witnesses });
+const report = await verifyBundle(bytes, { witnesses });
 const ms = Math.round(performance.now() - started);
 if (asJson) {
   process.stdout.write(JSON.stringify({ ...report, ms }, null, 2) + '\n');

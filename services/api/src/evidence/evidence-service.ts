@@ -144,11 +144,13 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
         items.push({ kind: f.kind, ref: f.ref, at: f.kind === 'shipment' && tip.seq === 0 ? -Infinity : f.at, fingerprint: f.fingerprint, body: f.body });
       }
       let messageCursor = cursor;
+      const seen = new Set<string>();
       for (const m of txn.messagesAfter(shipment.deviceId, cursor, shipment.startedAt, shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER)) {
         messageCursor = m.id;
         // The same bytes again (a resend after a crash): recorded once.
         const ref = `message:${m.sha256}`;
-        if (txn.last(ref) !== undefined || items.some((i) => i.ref === ref)) continue;
+        if (seen.has(ref) || txn.last(ref) !== undefined) continue;
+        seen.add(ref);
         items.push({ kind: 'message', ref, at: m.receivedAt, fingerprint: m.sha256, body: null, message: m });
       }
       items.sort((a, b) => a.at - b.at || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || (a.message?.id ?? 0) - (b.message?.id ?? 0));
