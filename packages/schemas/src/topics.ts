@@ -23,6 +23,13 @@ export const CLAIMS_FILTER = `${TOPIC_PREFIX}/claims/+`;
 export const CORRECTIONS_TOPIC = `${TOPIC_PREFIX}/custody/corrections`;
 
 /**
+ * Where the API tells the rules which signed chain head it handed out at a handoff or delivery, so that
+ * the rules send it to the parties' channels (docs/decisions/0018). The rules verify the head's
+ * signature and that it was recorded as witnessed; the scan itself they read from the store.
+ */
+export const HEADS_TOPIC = `${TOPIC_PREFIX}/custody/heads`;
+
+/**
  * Device ids appear in topics and as MQTT usernames, so they may not hold MQTT wildcards or level
  * separators.
  */

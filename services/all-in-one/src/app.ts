@@ -90,7 +90,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         outbox.start();
         stopped.unshift(async () => outbox.close());
         const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
-        const rules = buildRules({ mqtt: mqtt('rules'), ops, telemetry, clock, log: log.child({ service: 'rules' }), outbox, publicUrl });
+        const rules = buildRules({ mqtt: mqtt('rules'), ops, telemetry, clock, log: log.child({ service: 'rules' }), outbox, publicUrl, evidence });
         await rules.start();
         stopped.unshift(() => rules.stop());
 
@@ -118,7 +118,9 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
           httpPort = api.port;
         } else {
           const reads = createReadPool({ store: readerStoreFor(config), threads: config.READ_THREADS });
-          const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, reads, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: apiLog, metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN });
+          // The evidence store and the signing keys under DATA_DIR, as the API thread opens them: the chains
+          // hold what ingest stored, and the rules check witnessed heads against them (decision 0018).
+          const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, reads, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: apiLog, metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN, evidenceStore: evidence, dataDir: config.DATA_DIR });
           ({ port: httpPort } = await api.start());
           stopped.unshift(() => api.stop());
         }

@@ -3,7 +3,8 @@ import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { AlertEvent, ClaimEvent, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
-import { ALERTS_FILTER, CLAIMS_FILTER, CORRECTIONS_TOPIC } from '@coldchain/schemas';
+import { ALERTS_FILTER, CLAIMS_FILTER, CORRECTIONS_TOPIC, HEADS_TOPIC } from '@coldchain/schemas';
+import type { SignedHead } from './evidence/evidence-types.ts';
 
 /** An event for the live dashboards. */
 export type FeedEvent = AlertEvent | ClaimEvent;
@@ -57,6 +58,13 @@ export function createLiveFeed(deps: { mqtt?: MqttConnectionOptions; log: Logger
      */
     async publishCorrection(notice: { shipmentId: string; correctionId: string; seq: number }): Promise<void> {
       if (client) await client.publishAsync(CORRECTIONS_TOPIC, JSON.stringify(notice), { qos: 1 });
+    },
+    /**
+     * Hands the rules the head witnessed at a handoff or delivery, for the parties' channels (they own
+     * the outbox; docs/decisions/0018). Without a bus there are no rules to tell.
+     */
+    async publishHead(notice: { shipmentId: string; custodyEventId: string; chain: SignedHead }): Promise<void> {
+      if (client) await client.publishAsync(HEADS_TOPIC, JSON.stringify(notice), { qos: 1 });
     },
     subscribe(listener: (event: FeedEvent) => void): () => void {
       emitter.on('event', listener);

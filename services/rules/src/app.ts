@@ -4,15 +4,16 @@ import { evaluateReading, initialRuleState, PLATFORM_ORG_ID } from '@coldchain/d
 import type { RuleState, Tier } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
-import { claimsTopic, CORRECTIONS_TOPIC, decodeTelemetry, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { claimsTopic, CORRECTIONS_TOPIC, decodeTelemetry, HEADS_TOPIC, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { Outbox } from '@coldchain/notify';
 import { createProfileCatalog } from '@coldchain/storage';
-import type { OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
+import type { EvidenceStore, OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
 import { createExcursionRecorder } from './excursion-recorder.ts';
 import { createAlertScheduler } from './alert-scheduler.ts';
 import { createClaimRelay } from './claim-relay.ts';
 import { createCorrectionRejudge } from './correction-rejudge.ts';
+import { createHeadRelay } from './head-relay.ts';
 import { createEventSink } from './event-sink.ts';
 import { createNotifier } from './notifier.ts';
 import { createRuleStatePersistence, CURSOR_RULE_ID } from './rule-state-persistence.ts';
@@ -44,6 +45,12 @@ export type RulesDeps = {
   publicUrl?: string;
   /** Follow-ups of a shipment within this interval go out as one message (default 5 min). */
   groupIntervalMs?: number;
+  /**
+   * The evidence store (DATA_DIR/evidence.db), read only: the service's public keys and the heads
+   * witnessed, against which the heads the API hands out are checked before they go to the parties'
+   * channels (head-relay.ts). Without it (or without an outbox) heads are not sent.
+   */
+  evidence?: Pick<EvidenceStore, 'listServiceKeys' | 'witnesses'>;
 };
 
 
@@ -164,6 +171,7 @@ export function buildRules(deps: RulesDeps) {
     ? createStoreReplay({ telemetry: deps.telemetry, ops, profiles, recorder, persistence, log, serial, stats, evaluate, recordFor, stateKey })
     : undefined;
   const relayClaim = notify ? createClaimRelay({ ops, notify, log }) : undefined;
+  const relayHead = notify && deps.evidence ? createHeadRelay({ ops, evidence: deps.evidence, notify: notify.handoff, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', log }) : undefined;
   const corrections = deps.telemetry ? createCorrectionRejudge({ ops, telemetry: deps.telemetry, profiles, recorder, log }) : undefined;
 
   // One run of the corrections queued at a time: notices in a row while one waits add nothing to it.
@@ -211,9 +219,10 @@ export function buildRules(deps: RulesDeps) {
     }).catch((error: unknown) => log.error({ err: error, reason }, 'rules.catch_up_failed'));
   }
 
-  /** One handler per message kind: telemetry, the claims of review decisions, and custody corrections. */
+  /** One handler per message kind: telemetry, the claims of review decisions, custody corrections, witnessed heads. */
   async function dispatch(topic: string, payload: Buffer): Promise<void> {
     if (topic === REVIEW_CLAIMS_TOPIC) return relayClaim?.(payload);
+    if (topic === HEADS_TOPIC) return relayHead?.(payload);
     // The notice only wakes the run: what was corrected is read from the store.
     if (topic === CORRECTIONS_TOPIC) return queueCorrections('notice');
     return handle(topic, payload);
@@ -288,7 +297,7 @@ export function buildRules(deps: RulesDeps) {
         queueCatchUp('reconnect');
         queueCorrections('reconnect');
       });
-      const filters = [TELEMETRY_FILTER, ...(relayClaim ? [REVIEW_CLAIMS_TOPIC] : []), ...(corrections ? [CORRECTIONS_TOPIC] : [])];
+      const filters = [TELEMETRY_FILTER, ...(relayClaim ? [REVIEW_CLAIMS_TOPIC] : []), ...(corrections ? [CORRECTIONS_TOPIC] : []), ...(relayHead ? [HEADS_TOPIC] : [])];
       await consuming.subscribeAsync(filters, { qos: 1 });
       log.info({ filters }, 'rules.subscribed');
       if ((deps.timerTickMs ?? 10_000) > 0) scheduler.start(deps.timerTickMs ?? 10_000);

@@ -30,8 +30,8 @@ runService({
     // and will be chosen here. Rules only read the telemetry store (ingest writes it): readings reach
     // them on the bus, and late data is re-judged and a start catches up from the store (issue 9).
     const { telemetry, ops, evidence } = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now());
-    // Rules do not write evidence: the API chains what rules record in the operational store.
-    await evidence.close();
+    // Rules do not write evidence (the API chains what rules record in the operational store); they read
+    // the service's public keys and the witnessed heads, to check a head before it goes to the parties.
 
     // The notification outbox belongs to this process: rules are the only ones that enqueue (alerts and
     // claims). The file has one owner at a time (the Outbox marks attempts left unfinished as interrupted
@@ -52,6 +52,7 @@ runService({
       log,
       outbox,
       publicUrl,
+      evidence,
     });
     try {
       await rules.start();
@@ -60,6 +61,7 @@ runService({
       await outbox.close();
       await ops.close();
       await telemetry.close();
+      await evidence.close();
       throw new StartupError(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_rules: ${(error as Error).message}`);
     }
     log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, dataDir: config.DATA_DIR }, 'rules.started');
@@ -71,6 +73,7 @@ runService({
         await outbox.close();
         await ops.close();
         await telemetry.close();
+        await evidence.close();
       },
     };
   },

@@ -3,7 +3,7 @@ import { buildLegs, currentLeg, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { LocalizedText } from '@coldchain/domain';
 import type { AlertEvent, ClaimEvent } from '@coldchain/bus';
 import { deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage } from '@coldchain/notify';
-import type { MessageOptions, NotifyEvent, Outbox } from '@coldchain/notify';
+import type { MessageOptions, NotifyEvent, NotifyHandoffEvent, Outbox } from '@coldchain/notify';
 import { isSilencing } from '@coldchain/storage';
 import type { NotificationChannel, OpsStore, ProfileCatalog } from '@coldchain/storage';
 import { formatGroup, GROUP_INTERVAL_MS, isUrgent } from './notification-groups.ts';
@@ -103,6 +103,17 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
     }
   };
   return Object.assign(notify, {
+    /**
+     * A witnessed head to the parties of a handoff (head-relay.ts): each channel of each organisation at
+     * once, never held for a group, so each party gets the head in a message of its own.
+     */
+    async handoff(event: NotifyHandoffEvent, orgIds: readonly string[]): Promise<void> {
+      const shipment = await ops.getShipment(event.shipment.id);
+      const options: MessageOptions = { baseUrl: deps.baseUrl, shipmentLabel: shipment ? `${shipment.id}（${shipment.origin} → ${shipment.destination}）` : event.shipment.id };
+      for (const orgId of new Set(orgIds)) {
+        for (const channel of await ops.getOrgChannels(orgId)) await enqueue(deliveryKey(event, `${orgId}/${channel.id}`), channel, format(channel, event, options), orgId);
+      }
+    },
     /** Sends what waits in groups now (at shutdown), so nothing held for a group is dropped. */
     flushAll(): void {
       for (const [groupKey, group] of groups) {

@@ -38,7 +38,7 @@ const handoffBody = z.object({
 });
 
 /** Shipments, their curves and their handoffs. */
-export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, profiles, clock, requireAdmin, evidence }: RouteContext): void {
+export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, profiles, clock, requireAdmin, evidence, feed }: RouteContext): void {
   const security = [{ bearer: [] }];
 
   async function requireShipment(id: string) {
@@ -173,6 +173,9 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
       // The chain's head, with this scan in it, goes to the parties: signed, and recorded as handed out,
       // so the history up to here cannot be rewritten unnoticed (issue 11, item 2).
       const chain = await evidence.witness(shipment.id, body.stage === 'delivered' ? `delivery:${event.id}` : `handoff:${event.id}`);
+      // And to the parties' channels, through the rules' outbox (decision 0018). The scan and the head
+      // are stored: a bus that is down loses the webhook copy only, never the answer.
+      await feed.publishHead({ shipmentId: shipment.id, custodyEventId: event.id, chain }).catch((error: unknown) => request.log.warn({ err: error, shipmentId: shipment.id, custodyEventId: event.id }, 'evidence.head_publish_failed'));
       return reply.status(201).send({ ...event, chain });
     },
   );
