@@ -11,8 +11,10 @@ const appendOnly = (table: string) => `
   CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`;
 
 const MIGRATIONS = [
+  // No AUTOINCREMENT (a write to sqlite_sequence per message): rows are never deleted (the trigger
+  // below), so the rowid only grows and chains can keep it as their cursor.
   `CREATE TABLE messages (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     id INTEGER PRIMARY KEY,
      device_id TEXT NOT NULL, sha256 BLOB NOT NULL, received_at INTEGER NOT NULL,
      first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, count INTEGER NOT NULL,
      public_key TEXT, bytes INTEGER NOT NULL, payload BLOB NOT NULL
