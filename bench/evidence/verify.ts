@@ -47,7 +47,7 @@ async function buildBundle(perMessage: number): Promise<{ zip: Uint8Array; build
   let now = START;
   const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
   const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
-  const evidence = new SqliteEvidenceStore(join(dir, 'evidence.db'), 'NORMAL');
+  const evidence = new SqliteEvidenceStore(join(dir, 'evidence.db'), 'NORMAL', { messagesIn: join(dir, 'telemetry.db') });
   try {
     for (const org of ORGS) await ops.upsertOrganisation({ ...org, createdAt: START });
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');

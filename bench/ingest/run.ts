@@ -15,7 +15,7 @@ import type { TelemetrySink } from '@coldchain/broker';
 import { systemClock } from '@coldchain/bus';
 import { buildIngest, createIngestPipeline } from '@coldchain/ingest';
 import { TELEMETRY_FILTER } from '@coldchain/schemas';
-import { SqliteEvidenceStore, SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
+import { SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
 import type { SqliteSync } from '@coldchain/storage';
 
 const MESSAGES = Number(process.argv[2] ?? 20_000);
@@ -60,11 +60,8 @@ async function freePort(): Promise<number> {
 type StoreSettings = { sync: SqliteSync; rollups: boolean; evidence: boolean };
 
 function openStores(dir: string, { sync, rollups, evidence }: StoreSettings) {
-  return {
-    telemetry: new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync, { rollups }),
-    ops: new SqliteOpsStore(join(dir, 'ops.db'), sync),
-    ...(evidence ? { evidence: new SqliteEvidenceStore(join(dir, 'evidence.db'), sync) } : {}),
-  };
+  // SQLite telemetry keeps the messages in the readings' transaction; the pipeline is told not to.
+  return { telemetry: new SqliteTelemetryStore(join(dir, 'telemetry.db'), sync, { rollups }), ops: new SqliteOpsStore(join(dir, 'ops.db'), sync), keepEvidence: evidence };
 }
 
 /**

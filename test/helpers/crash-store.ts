@@ -92,10 +92,20 @@ export type PublishedRecord = {
   isAcknowledgedBeforeSignal(d: number, m: number): boolean;
 };
 
-/** Acknowledged messages with no original in evidence.db, by device and first reading time. */
+function hasMessages(path: string): boolean {
+  const db = new openDatabase(path, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'messages'").get() !== undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/** Acknowledged messages with no original kept, by device and first reading time. */
 function evidenceMissing(dataDir: string, fleet: PublishedRecord): number | null {
-  const path = join(dataDir, 'evidence.db');
-  if (!existsSync(path)) return null;
+  // With SQLite telemetry the messages are kept in telemetry.db with their readings, else in evidence.db.
+  const path = [join(dataDir, 'telemetry.db'), join(dataDir, 'evidence.db')].find((p) => existsSync(p) && hasMessages(p));
+  if (!path) return null;
   const evidence = new openDatabase(path, { readonly: true, fileMustExist: true });
   try {
     const kept = new Set((evidence.prepare('SELECT device_id, first_ts FROM messages').all() as { device_id: string; first_ts: number }[]).map((r) => `${r.device_id}@${r.first_ts}`));

@@ -43,9 +43,12 @@ export function openTelemetryStore(config: TelemetryStoreConfig, log: Logger): T
   });
 }
 
-/** The evidence store (issue 11): DATA_DIR/evidence.db, whatever the telemetry store. */
-export function openEvidenceStore(dataDir: string, sync: SqliteSync): EvidenceStore {
-  return new SqliteEvidenceStore(join(dataDir, 'evidence.db'), sync);
+/**
+ * The evidence store (issue 11): DATA_DIR/evidence.db holds the chains; the accepted messages are in
+ * telemetry.db with their readings when the telemetry store is SQLite, else in evidence.db too.
+ */
+export function openEvidenceStore(dataDir: string, sync: SqliteSync, telemetryStore: TelemetryStoreConfig['TELEMETRY_STORE']): EvidenceStore {
+  return new SqliteEvidenceStore(join(dataDir, 'evidence.db'), sync, telemetryStore === 'sqlite' ? { messagesIn: join(dataDir, 'telemetry.db') } : {});
 }
 
 /**
@@ -55,7 +58,7 @@ export function openEvidenceStore(dataDir: string, sync: SqliteSync): EvidenceSt
 export async function openStores(config: TelemetryStoreConfig, log: Logger, now: number): Promise<{ telemetry: TelemetryStore; ops: OpsStore; evidence: EvidenceStore }> {
   const telemetry = openTelemetryStore(config, log);
   const ops = new SqliteOpsStore(join(config.DATA_DIR, 'ops.db'), config.SQLITE_SYNC);
-  const evidence = openEvidenceStore(config.DATA_DIR, config.SQLITE_SYNC);
+  const evidence = openEvidenceStore(config.DATA_DIR, config.SQLITE_SYNC, config.TELEMETRY_STORE);
   // The platform operator receives tier-1 alerts; it exists from the first start.
   if (!(await ops.getOrganisation(PLATFORM_ORG_ID))) {
     await ops.upsertOrganisation({ id: PLATFORM_ORG_ID, name: '平台运营', nameEn: 'Platform operations', kind: 'platform', createdAt: now });

@@ -1,3 +1,4 @@
+import type { EvidenceMessage } from './evidence-ports.ts';
 import type { Attribution, CustodyCorrection, CustodyEvent, CustodyRefusal, LocalizedText, OrgKind, Stage, TemperatureSample, Tier } from '@coldchain/domain';
 
 /** A reading as stored: device time, values, and when the server received it. */
@@ -23,8 +24,16 @@ export const ROLLUP_RESOLUTIONS_MS = [60_000, 600_000, 3_600_000] as const;
 
 /** Time-series store of readings. Writes are idempotent on (deviceId, sampledAt). */
 export interface TelemetryStore {
-  /** Stores readings, skipping any already stored for the same (device, time); durable on return. */
-  insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }>;
+  /**
+   * Whether this store keeps the accepted messages' bytes (issue 11) given to `insertReadings`, in the
+   * same transaction as their readings (SQLite). Otherwise an EvidenceStore keeps them.
+   */
+  readonly keepsMessages?: boolean;
+  /**
+   * Stores readings, skipping any already stored for the same (device, time); durable on return. With
+   * `messages` (only when `keepsMessages`), the messages they came in are stored in the same commit.
+   */
+  insertReadings(readings: readonly StoredReading[], messages?: readonly EvidenceMessage[]): Promise<{ inserted: number; duplicates: number }>;
   /** A device's readings with `from <= sampledAt <= to`, in time order, at most `limit`. */
   readingsBetween(deviceId: string, from: number, to: number, limit?: number): Promise<StoredReading[]>;
   /**

@@ -48,7 +48,8 @@ const outbox: OutboxView | undefined = data.hasOutbox
 
 const ops = new SqliteOpsStore(join(data.dataDir, 'ops.db'), data.sync);
 const telemetry = openTelemetry(data.readerStore);
-const evidence = new SqliteEvidenceStore(join(data.dataDir, 'evidence.db'), data.sync);
+// The chains; the messages are in telemetry.db with their readings when telemetry is SQLite.
+const evidence = new SqliteEvidenceStore(join(data.dataDir, 'evidence.db'), data.sync, data.readerStore.kind === 'sqlite' ? { messagesIn: data.readerStore.path } : {});
 const api = buildApi({
   host: data.host,
   port: data.port,

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { systemClock } from '@coldchain/bus';
-import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openEmbeddedStores, requireTelemetryStoreSettings, runService, StartupError } from '@coldchain/runtime';
+import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openEmbeddedStores, openEvidenceStore, requireTelemetryStoreSettings, runService, StartupError } from '@coldchain/runtime';
 import { parseEnv } from '@coldchain/schemas';
 import { InfluxTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { TelemetryStore } from '@coldchain/storage';
@@ -46,7 +46,10 @@ runService({
     const serviceSecret = loadOrCreateSecret(config.DATA_DIR, 'service-secret', config.MQTT_SERVICE_PASSWORD).value;
     // The operational store is SQLite under DATA_DIR until the PostgreSQL adapter (a later issue).
     const embedded = await openEmbeddedStores(config.DATA_DIR, config.SQLITE_SYNC, systemClock.now(), log);
-    const { ops, evidence } = embedded;
+    const { ops } = embedded;
+    // The chains in evidence.db; the messages with the readings when telemetry is SQLite, else there too.
+    await embedded.evidence.close();
+    const evidence = openEvidenceStore(config.DATA_DIR, config.SQLITE_SYNC, config.TELEMETRY_STORE);
     const remote = openTelemetryReader(config);
     if (remote) await embedded.telemetry.close();
     const telemetry = remote ?? embedded.telemetry;

@@ -25,7 +25,7 @@ export function openTempStores(): TempStores {
   const dir = mkdtempSync(join(tmpdir(), 'coldchain-api-'));
   const ops = new SqliteOpsStore(join(dir, 'ops.db'), 'NORMAL');
   const telemetry = new SqliteTelemetryStore(join(dir, 'telemetry.db'), 'NORMAL');
-  const evidence = new SqliteEvidenceStore(join(dir, 'evidence.db'), 'NORMAL');
+  const evidence = new SqliteEvidenceStore(join(dir, 'evidence.db'), 'NORMAL', { messagesIn: join(dir, 'telemetry.db') });
   return {
     ops,
     telemetry,

@@ -15,10 +15,13 @@ import { createSilenceWatch } from './silence-watch.ts';
 export type IngestPipelineDeps = {
   telemetry: TelemetryStore;
   /**
-   * Where each accepted message's exact bytes are kept as evidence (issue 11), committed with its
-   * readings before the message is acknowledged. Without it (benchmarks' baselines) nothing is kept.
+   * Where each accepted message's exact bytes are kept as evidence (issue 11) when the telemetry store
+   * does not keep them itself (`keepsMessages`: SQLite, in the readings' transaction). Either way they are
+   * committed before the message is acknowledged.
    */
   evidence?: Pick<EvidenceStore, 'recordMessages'>;
+  /** false: keep no messages (benchmarks measuring what keeping them costs). Default true. */
+  keepEvidence?: boolean;
   ops: Pick<OpsStore, 'insertDeadLetter' | 'recordDeviceEvent' | 'getDevice'>;
   clock: Clock;
   log: Logger;
@@ -97,9 +100,12 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       try {
-        // Both durable before any PUBACK. After a crash between the two, the device sends the message
-        // again: the readings come back as duplicates, the message is stored once (same bytes).
-        const [result] = await Promise.all([deps.telemetry.insertReadings(readings), deps.evidence?.recordMessages(messages)]);
+        // Readings and their messages durable before any PUBACK: in one transaction when the store keeps
+        // both; else in two stores at once (after a crash between the two commits the device sends the
+        // message again: its readings come back as duplicates, chains record the same bytes once).
+        const result = keepsMessages
+          ? await deps.telemetry.insertReadings(readings, messages)
+          : (await Promise.all([deps.telemetry.insertReadings(readings), deps.evidence?.recordMessages(messages)]))[0];
         metrics.writeSeconds.observe((performance.now() - started) / 1000);
         stats.accepted += result.inserted;
         stats.duplicates += result.duplicates;
@@ -116,6 +122,8 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
   }
 
   const store = createGroupCommitter(commit);
+  const keepsMessages = deps.telemetry.keepsMessages === true;
+  const isKeepingEvidence = deps.keepEvidence !== false && (keepsMessages || deps.evidence !== undefined);
 
   /** Waits until the device may send another message; over the limit it is slowed, never refused. */
   function waitForRate(deviceId: string, now: number): Promise<void> | undefined {
@@ -194,7 +202,7 @@ export function createIngestPipeline(deps: IngestPipelineDeps) {
       preparing = prepared.catch(() => undefined);
       const checked = await prepared;
       if (checked === 'refused') return 'refused';
-      await store(checked.readings, deps.evidence ? checked.message : undefined);
+      await store(checked.readings, isKeepingEvidence ? checked.message : undefined);
       return 'stored';
     } finally {
       if (--inFlight === 0) drained?.();

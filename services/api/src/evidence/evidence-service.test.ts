@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkChain, verifyText, publicKeyFromRaw } from '@coldchain/evidence';
-import { createProfileCatalog } from '@coldchain/storage';
+import { createProfileCatalog, SqliteEvidenceStore } from '@coldchain/storage';
 import type { Alert } from '@coldchain/storage';
 import { openTempStores } from '../test-harness.ts';
 import type { TempStores } from '../test-harness.ts';
@@ -40,9 +40,10 @@ describe('evidence chains (issue 11, items 1-2)', () => {
 
   it('chains the shipment, its custody and its messages in arrival order, once each, and keeps them append-only', async () => {
     const { chains } = service();
-    await stores.evidence.recordMessages([message(T0 + 60_000, T0 + 61_000), message(T0 + 120_000, T0 + 121_000)]);
+    // Kept as ingest keeps them: with their readings, in the telemetry store's transaction.
+    await stores.telemetry.insertReadings([], [message(T0 + 60_000, T0 + 61_000), message(T0 + 120_000, T0 + 121_000)]);
     // The same bytes again (a resend after a crash): chained once.
-    await stores.evidence.recordMessages([message(T0 + 60_000, T0 + 61_000)]);
+    await stores.telemetry.insertReadings([], [message(T0 + 60_000, T0 + 61_000)]);
     const first = await chains.sync('S1');
     const again = await chains.sync('S1');
     expect(again).toEqual(first);
@@ -50,12 +51,29 @@ describe('evidence chains (issue 11, items 1-2)', () => {
     expect(rows.map((r) => r.kind)).toEqual(['shipment', 'custody', 'device_key', 'message', 'message']);
     expect(checkChain(rows.map((r) => r.line), 'S1')).toMatchObject({ ok: true, seq: 5, hash: first.hash });
     // A message before the shipment's start is not its evidence; one in its window arriving later is appended later.
-    await stores.evidence.recordMessages([message(T0 - HOUR, T0 + 200_000), message(T0 + 180_000, T0 + 300_000)]);
+    await stores.telemetry.insertReadings([], [message(T0 - HOUR, T0 + 200_000), message(T0 + 180_000, T0 + 300_000)]);
     await chains.sync('S1');
     expect((await stores.evidence.chain('S1')).map((r) => r.kind)).toEqual(['shipment', 'custody', 'device_key', 'message', 'message', 'message']);
     const db = (stores.evidence as unknown as { db: { prepare(sql: string): { run(...a: unknown[]): unknown } } }).db;
     expect(() => db.prepare("UPDATE chain SET line = 'x' WHERE shipment_id = 'S1'").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM messages').run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM t.messages').run()).toThrow(/append-only/);
+  });
+
+  it('with a remote telemetry store, keeps the messages in evidence.db through its writer thread and chains them the same', async () => {
+    const store = new SqliteEvidenceStore(join(stores.dir, 'remote-evidence.db'), 'NORMAL');
+    try {
+      const keys = new ServiceKeys(store, undefined, () => now);
+      const chains = createEvidenceService({ store, ops: stores.ops, profiles: createProfileCatalog(stores.ops, () => now), keys, now: () => now });
+      await store.recordMessages([message(T0 + 60_000, T0 + 61_000), message(T0 + 120_000, T0 + 121_000)]);
+      await chains.sync('S1');
+      const rows = await store.chain('S1');
+      expect(rows.map((r) => r.kind)).toEqual(['shipment', 'custody', 'device_key', 'message', 'message']);
+      const ids = rows.filter((r) => r.kind === 'message').map((r) => JSON.parse(r.line).body.messageId as number);
+      const payloads = await store.messagePayloads(ids);
+      expect(payloads.get(ids[0]!)?.toString('utf8')).toBe(message(T0 + 60_000, 0).payload.toString('utf8'));
+    } finally {
+      await store.close();
+    }
   });
 
   it('records an alert again when what it decides changes, and not a state older than the one recorded', async () => {

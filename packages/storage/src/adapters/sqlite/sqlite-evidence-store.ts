@@ -4,22 +4,12 @@ import type { ChainAppend, ChainProgress, ChainRow, ChainTransaction, EvidenceMe
 import { connectionPragmas, openDatabase } from './open-database.ts';
 import type { SqliteSync } from './open-database.ts';
 import { SqliteWorker } from './sqlite-writer.ts';
-
-/** Append-only: the chain, the messages and the witnesses refuse UPDATE and DELETE (decision 0017). */
-const appendOnly = (table: string) => `
-  CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;
-  CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`;
+import { appendOnly, MESSAGES_DDL, packMessages, transferOf } from './evidence-messages.ts';
+import { existsSync } from 'node:fs';
 
 const MIGRATIONS = [
-  // No AUTOINCREMENT (a write to sqlite_sequence per message): rows are never deleted (the trigger
-  // below), so the rowid only grows and chains can keep it as their cursor.
-  `CREATE TABLE messages (
-     id INTEGER PRIMARY KEY,
-     device_id TEXT NOT NULL, sha256 BLOB NOT NULL, received_at INTEGER NOT NULL,
-     first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL, count INTEGER NOT NULL,
-     public_key TEXT, bytes INTEGER NOT NULL, payload BLOB NOT NULL
-   );
-   CREATE INDEX messages_device ON messages (device_id, id);
+  // Messages are here when the telemetry store is remote (with SQLite telemetry, in telemetry.db).
+  `${MESSAGES_DDL}
    CREATE TABLE chain (
      shipment_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, ref TEXT NOT NULL,
      fingerprint TEXT, line TEXT NOT NULL, hash TEXT NOT NULL,
@@ -32,7 +22,6 @@ const MIGRATIONS = [
    CREATE TABLE witnesses (shipment_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, at INTEGER NOT NULL, to_party TEXT NOT NULL);
    CREATE INDEX witnesses_shipment ON witnesses (shipment_id, at);
    CREATE TABLE service_keys (key_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, created_at INTEGER NOT NULL, retired_at INTEGER);
-   ${appendOnly('messages')}
    ${appendOnly('chain')}
    ${appendOnly('witnesses')}`,
 ];
@@ -59,34 +48,38 @@ const toMeta = (r: MessageRow): MessageMeta => ({
 export class SqliteEvidenceStore implements EvidenceStore {
   private readonly db: Database.Database;
   private readonly writer: SqliteWorker | undefined;
+  /** Where the messages are read: this file's table, or telemetry.db's (attached as `t`) once it has one. */
+  private messagesTable: string | undefined;
 
-  constructor(path: string, sync: SqliteSync = 'FULL') {
+  /**
+   * `messagesIn`: the SQLite telemetry file, when it keeps the messages with their readings
+   * (`SqliteTelemetryStore.keepsMessages`); then this store only reads them there.
+   */
+  constructor(path: string, sync: SqliteSync = 'FULL', private readonly options: { messagesIn?: string } = {}) {
     this.db = openDatabase(path, MIGRATIONS, sync);
+    if (!options.messagesIn) this.messagesTable = 'main.messages';
     // An in-memory database is one connection: its messages are written on this thread.
-    if (path !== ':memory:') {
+    if (path !== ':memory:' && !options.messagesIn) {
       this.writer = new SqliteWorker({ path, url: new URL('./sqlite-evidence-worker.mjs', import.meta.url), workerData: { path, pragmas: connectionPragmas(sync) } });
     }
   }
 
+  /** The messages table, attaching the telemetry file once it exists with one; undefined until then. */
+  private messages(): string | undefined {
+    if (this.messagesTable || !this.options.messagesIn || !existsSync(this.options.messagesIn)) return this.messagesTable;
+    this.db.prepare('ATTACH DATABASE ? AS t').run(this.options.messagesIn);
+    const hasTable = this.db.prepare("SELECT 1 FROM t.sqlite_master WHERE type = 'table' AND name = 'messages'").get();
+    if (hasTable) this.messagesTable = 't.messages';
+    else this.db.prepare('DETACH DATABASE t').run();
+    return this.messagesTable;
+  }
+
   async recordMessages(messages: readonly EvidenceMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    // By column, the bytes packed into one buffer that is transferred to the writer thread: a payload is
-    // often a view into a larger socket buffer, which a structured clone would copy whole.
-    const text = new Array<string | null>(messages.length * 2);
-    const numbers = new Float64Array(messages.length * 5);
-    let total = 0;
-    for (const m of messages) total += m.payload.byteLength;
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    messages.forEach((m, i) => {
-      text[i * 2] = m.deviceId;
-      text[i * 2 + 1] = m.publicKey;
-      numbers.set([m.receivedAt, m.firstTs, m.lastTs, m.count, m.payload.byteLength], i * 5);
-      bytes.set(m.payload, offset);
-      offset += m.payload.byteLength;
-    });
+    if (this.options.messagesIn) throw new Error('messages are kept by the SQLite telemetry store with their readings, not here');
+    const packed = packMessages(messages);
     if (this.writer) {
-      await this.writer.request({ batch: { text, numbers, bytes } }, [numbers.buffer, bytes.buffer]);
+      await this.writer.request({ batch: packed }, transferOf(packed));
       return;
     }
     const insert = this.db.prepare(
@@ -102,7 +95,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async messagePayloads(ids: readonly number[]): Promise<Map<number, Buffer>> {
     const out = new Map<number, Buffer>();
-    const select = this.db.prepare('SELECT id, payload FROM messages WHERE id = ?');
+    const table = this.messages();
+    if (!table) return out;
+    const select = this.db.prepare(`SELECT id, payload FROM ${table} WHERE id = ?`);
     for (const id of ids) {
       const row = select.get(id) as { id: number; payload: Buffer } | undefined;
       if (row) out.set(row.id, row.payload);
@@ -114,10 +109,13 @@ export class SqliteEvidenceStore implements EvidenceStore {
     const tip = this.db.prepare('SELECT seq, hash FROM chain WHERE shipment_id = ? ORDER BY seq DESC LIMIT 1');
     const last = this.db.prepare('SELECT fingerprint, line FROM chain WHERE shipment_id = ? AND ref = ? ORDER BY seq DESC LIMIT 1');
     const progress = this.db.prepare('SELECT message_cursor, device_key, window FROM chain_progress WHERE shipment_id = ?');
-    const messages = this.db.prepare(
-      `SELECT id, device_id, sha256, received_at, first_ts, last_ts, count, public_key, bytes FROM messages
-       WHERE device_id = ? AND id > ? AND last_ts >= ? AND first_ts <= ? ORDER BY id`,
-    );
+    const table = this.messages();
+    const messages = table
+      ? this.db.prepare(
+          `SELECT id, device_id, sha256, received_at, first_ts, last_ts, count, public_key, bytes FROM ${table}
+           WHERE device_id = ? AND id > ? AND last_ts >= ? AND first_ts <= ? ORDER BY id`,
+        )
+      : undefined;
     const insert = this.db.prepare('INSERT INTO chain (shipment_id, seq, kind, ref, fingerprint, line, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const saveProgress = this.db.prepare(
       `INSERT INTO chain_progress (shipment_id, message_cursor, device_key, window) VALUES (?, ?, ?, ?)
@@ -130,7 +128,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
         const row = progress.get(shipmentId) as { message_cursor: number; device_key: string | null; window: string } | undefined;
         return row && { messageCursor: row.message_cursor, deviceKey: row.device_key, window: row.window };
       },
-      messagesAfter: (deviceId, afterId, from, to) => (messages.all(deviceId, afterId, from, to) as MessageRow[]).map(toMeta),
+      messagesAfter: (deviceId, afterId, from, to) => ((messages?.all(deviceId, afterId, from, to) ?? []) as MessageRow[]).map(toMeta),
     };
     return this.db
       .transaction(() => {

@@ -5,6 +5,8 @@ import { ROLLUP_RESOLUTIONS_MS } from '../../ports.ts';
 import type { SqliteSync } from './open-database.ts';
 import { connectionPragmas, openDatabase } from './open-database.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
+import { MESSAGES_DDL, packMessages } from './evidence-messages.ts';
+import type { EvidenceMessage } from '../../evidence-ports.ts';
 
 /** Fills the rollups of one resolution from the readings already stored (databases from before them). */
 const backfillRollups = (resolutionMs: number) => `
@@ -47,6 +49,8 @@ const MIGRATIONS = [
    ${ROLLUP_RESOLUTIONS_MS.map(backfillRollups).join('\n')}
    INSERT INTO device_changes (device_id, version, changed_at)
      SELECT device_id, 1, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM readings GROUP BY device_id;`,
+  // The accepted messages' exact bytes (issue 11), committed with their readings.
+  MESSAGES_DDL,
 ];
 
 type PackedSamples = { sampledAt: Float64Array; tempC: Float64Array; count: number };
@@ -66,6 +70,8 @@ type BucketRow = [start: number, min: number, minAt: number, max: number, maxAt:
 
 /** The embedded telemetry store: one SQLite table keyed by (device, device time), and its rollups. */
 export class SqliteTelemetryStore implements TelemetryStore {
+  /** Messages given with readings are kept in the readings' transaction (table `messages`). */
+  readonly keepsMessages = true;
   private readonly db: Database.Database;
   private readonly writer: SqliteWriter;
   private readonly between: Database.Statement;
@@ -89,6 +95,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
       sql: 'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
       rollupsMs: options.rollups === false ? undefined : ROLLUP_RESOLUTIONS_MS,
+      keepsMessages: true,
     });
     this.between = this.db.prepare(
       'SELECT * FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?',
@@ -127,8 +134,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
       .pluck();
   }
 
-  async insertReadings(readings: readonly StoredReading[]): Promise<{ inserted: number; duplicates: number }> {
-    if (readings.length === 0) return { inserted: 0, duplicates: 0 };
+  async insertReadings(readings: readonly StoredReading[], messages?: readonly EvidenceMessage[]): Promise<{ inserted: number; duplicates: number }> {
+    if (readings.length === 0 && !messages?.length) return { inserted: 0, duplicates: 0 };
     // By column: the numbers go to the writer thread as one transferred buffer (NaN = no humidity).
     const text = new Array<string>(readings.length);
     const numbers = new Float64Array(readings.length * 4);
@@ -139,7 +146,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       numbers[i * 4 + 2] = r.rhPct ?? Number.NaN;
       numbers[i * 4 + 3] = r.receivedAt;
     });
-    const inserted = await this.writer.run({ text, numbers });
+    const inserted = await this.writer.run({ text, numbers }, messages?.length ? packMessages(messages) : undefined);
     return { inserted, duplicates: readings.length - inserted };
   }
 

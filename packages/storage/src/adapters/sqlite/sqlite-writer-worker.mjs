@@ -4,9 +4,10 @@
 // without a TypeScript loader, under tsx and under vitest alike.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { messageInserter } from './evidence-message-insert.mjs';
 
-/** @type {{ path: string; pragmas: string[]; sql: string; rollupsMs?: number[] }} */
-const { path, pragmas, sql, rollupsMs } = workerData;
+/** @type {{ path: string; pragmas: string[]; sql: string; rollupsMs?: number[]; keepsMessages?: boolean }} */
+const { path, pragmas, sql, rollupsMs, keepsMessages } = workerData;
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
 /** @type {import('better-sqlite3').Database} */
 let db;
@@ -21,6 +22,11 @@ let chunkStatement;
 const CHUNK = 64;
 /** @type {ReturnType<typeof rollupMaintainer> | undefined} */
 let rollups;
+/**
+ * The accepted messages' bytes (issue 11), kept in the transaction of their readings.
+ * @type {ReturnType<typeof messageInserter> | undefined}
+ */
+let insertMessages;
 try {
   db = new Database(path);
   for (const pragma of pragmas) db.pragma(pragma);
@@ -28,13 +34,18 @@ try {
   statement = db.prepare(sql);
   if (values) chunkStatement = db.prepare(sql + `, ${values[1]}`.repeat(CHUNK - 1));
   if (rollupsMs) rollups = rollupMaintainer(db, rollupsMs);
+  if (keepsMessages) insertMessages = messageInserter(db);
 } catch (error) {
   // Said in plain words (an addon's error loses its message crossing threads), then the thread ends.
   throw new Error(error instanceof Error ? error.message : String(error));
 }
 /** @type {(string | number | null)[]} */
 const args = [];
-const runAll = db.transaction(/** @param {{ text: string[]; numbers: Float64Array }} rows */ ({ text, numbers }) => {
+const runAll = db.transaction(/** @param {{ text: string[]; numbers: Float64Array }} rows @param {import('./evidence-message-insert.mjs').MessageBatch} [messages] */ ({ text, numbers }, messages) => {
+  if (messages) {
+    if (!insertMessages) throw new Error('this writer does not keep messages');
+    insertMessages(messages);
+  }
   const width = text.length === 0 ? 0 : numbers.length / text.length;
   rollups?.reset();
   let changes = 0;
@@ -243,14 +254,14 @@ function manyRows(/** @type {import('better-sqlite3').Database} */ database, /**
   };
 }
 
-port.on('message', (/** @type {{ id: number; rows: { text: string[]; numbers: Float64Array } } | { close: true }} */ message) => {
+port.on('message', (/** @type {{ id: number; rows: { text: string[]; numbers: Float64Array }; messages?: import('./evidence-message-insert.mjs').MessageBatch } | { close: true }} */ message) => {
   if ('close' in message) {
     db.close();
     port.close();
     return;
   }
   try {
-    port.postMessage({ id: message.id, changes: runAll(message.rows) });
+    port.postMessage({ id: message.id, changes: runAll(message.rows, message.messages) });
   } catch (error) {
     port.postMessage({ id: message.id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -1,4 +1,6 @@
 import { Worker } from 'node:worker_threads';
+import { transferOf } from './evidence-messages.ts';
+import type { PackedMessages } from './evidence-messages.ts';
 
 type Pending = { resolve: (changes: number) => void; reject: (error: Error) => void };
 
@@ -84,17 +86,21 @@ export class SqliteWriter {
    * `rollupsMs`: the statement inserts readings (device_id, sampled_at, temp_c, …) and the writer keeps
    * their rollups at these resolutions, and the devices' change marks, in the same transactions.
    */
-  constructor(options: { path: string; pragmas: readonly string[]; sql: string; rollupsMs?: readonly number[] }) {
+  constructor(options: { path: string; pragmas: readonly string[]; sql: string; rollupsMs?: readonly number[]; keepsMessages?: boolean }) {
     this.worker = new SqliteWorker({
       path: options.path,
       url: new URL('./sqlite-writer-worker.mjs', import.meta.url),
-      workerData: { path: options.path, pragmas: [...options.pragmas], sql: options.sql, rollupsMs: options.rollupsMs ? [...options.rollupsMs] : undefined },
+      workerData: { path: options.path, pragmas: [...options.pragmas], sql: options.sql, rollupsMs: options.rollupsMs ? [...options.rollupsMs] : undefined, keepsMessages: options.keepsMessages === true },
     });
   }
 
-  /** Runs the statement once per row, all in one transaction; resolves with the rows changed. */
-  run(rows: SqliteRows): Promise<number> {
-    return this.worker.request({ rows }, [rows.numbers.buffer as ArrayBuffer]);
+  /**
+   * Runs the statement once per row, all in one transaction; resolves with the rows changed. With
+   * `messages` (a writer that `keepsMessages`), they are stored in the same transaction.
+   */
+  run(rows: SqliteRows, messages?: PackedMessages): Promise<number> {
+    const transfer = [rows.numbers.buffer as ArrayBuffer, ...(messages ? transferOf(messages) : [])];
+    return this.worker.request(messages ? { rows, messages } : { rows }, transfer);
   }
 
   close(): Promise<void> {
