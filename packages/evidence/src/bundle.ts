@@ -1,5 +1,6 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import type { Attribution, LocalizedText, Measures } from '@coldchain/domain';
+import type { Attribution, Measures } from '@coldchain/domain';
+import type { ClaimBody } from './entries.ts';
 import { FORMAT_VERSION, sha256Hex } from './format.ts';
 
 /**
@@ -43,17 +44,7 @@ export type ExcursionResult = {
   isDecidedByReview: boolean;
 };
 
-export type ClaimResult = {
-  id: string;
-  alertId: string;
-  liableOrgId: string;
-  amountCents: number;
-  goodsShareCents: number;
-  freightCents: number;
-  status: string;
-  reason: LocalizedText;
-  withdrawnReason: LocalizedText | null;
-};
+export type ClaimResult = Pick<ClaimBody, 'id' | 'alertId' | 'liableOrgId' | 'amountCents' | 'goodsShareCents' | 'freightCents' | 'status' | 'reason' | 'withdrawnReason'>;
 
 /** What the service computed, in `results.json`; the verifier recomputes it from the originals. */
 export type BundleResults = {

@@ -49,21 +49,8 @@ const alertBody = (a: Alert): AlertBody => ({
   resolutionNote: a.resolutionNote,
 });
 
-const claimBody = (c: Claim): ClaimBody => ({
-  id: c.id,
-  alertId: c.alertId,
-  liableOrgId: c.liableOrgId,
-  amountCents: c.amountCents,
-  goodsShareCents: c.goodsShareCents,
-  freightCents: c.freightCents,
-  currency: c.currency,
-  status: c.status,
-  reason: c.reason,
-  filedAt: c.filedAt,
-  respondBy: c.respondBy,
-  withdrawnAt: c.withdrawnAt,
-  withdrawnReason: c.withdrawnReason,
-});
+/** A claim as recorded, all but its shipment (the chain's). */
+const claimBody = ({ shipmentId: _shipmentId, ...claim }: Claim): ClaimBody => claim;
 
 const reviewBody = (r: Review): ReviewBody => ({ id: r.id, alertId: r.alertId, state: r.state, reason: r.reason, decision: r.decision });
 
