@@ -31,7 +31,9 @@ let bytes: Buffer;
 try {
   bytes = readFileSync(paths[0]!);
 } catch (error) {
-  process.stderr.write(`无法读取 / cannot read ${paths[0]}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? '没有这个文件 / no such file' : code === 'EISDIR' ? '这是一个目录 / it is a folder' : code === 'EACCES' ? '没有读取权限 / permission denied' : (error as Error).message;
+  process.stderr.write(`无法读取 / cannot read ${paths[0]}: ${why}\n`);
   process.exit(2);
 }
 const started = performance.now();
