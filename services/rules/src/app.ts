@@ -109,6 +109,15 @@ export function buildRules(deps: RulesDeps) {
       log.error({ shipmentId: ref.id, profileId: ref.profileId }, 'rules.unknown_profile');
       return;
     }
+    if (record.shipmentId !== ref.id && ref.deliveredAt !== null) {
+      // A reading of a delivered shipment whose states this record does not hold (the logger travels
+      // with another one now, or a restart kept none): late data, judged again from the store, where a
+      // reading already stored for its time wins. Judged here from fresh states, it would raise an
+      // excursion out of this one reading and reset the states of the shipment the logger is with.
+      stats.late++;
+      replay?.schedule(deviceId, ref, reading);
+      return;
+    }
     if (record.shipmentId !== ref.id) {
       // The logger moved on to another shipment: its states start afresh.
       record.shipmentId = ref.id;
