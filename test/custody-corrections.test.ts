@@ -285,4 +285,24 @@ describe('custody corrections re-judge attribution and claims through the runnin
     await start();
     await expectClaimPassedToLineHaul(spec.shipmentId, hubClaim, 'night-shift@hub');
   });
+
+  it('a delivery corrected to before the onset: the excursion is no longer the shipment\'s, its claim withdrawn with why, and the evidence agrees', async () => {
+    // The fruit warms in the last mile, 36 h into the journey, for 3 h 20 min (delivery scanned at 40 h):
+    // the courier's claim. The delivery is then corrected to 35 h 30 min, before the onset.
+    const spec = specOf('LZ-CORRECT-OUT', 57, START + 36 * HOUR);
+    const claim = await replayUntilClaim(spec);
+    expect(claim).toMatchObject({ liableOrgId: DEMO_ROLE_ORGS.last_mile, status: 'filed' });
+    const { events } = await api.call<{ events: { id: string; stage: string }[] }>('GET', `/api/v1/shipments/${spec.shipmentId}/corrections`);
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, {
+      eventId: events.find((e) => e.stage === 'delivered')!.id, at: START + 35.5 * HOUR, reason: '签收时间录错 / delivery time keyed wrong', correctedBy: 'ops@platform',
+    });
+    const withdrawn = await eventually('the claim withdrawn', async () => {
+      const [found] = await views(spec.shipmentId).claims();
+      return found?.status === 'withdrawn' ? found : undefined;
+    });
+    expect(withdrawn.withdrawnReason?.en).toMatch(/^the custody record was corrected by ops@platform \(.+\); on the corrected custody the excursion began outside the journey/);
+    expect(withdrawn.withdrawnReason?.zh).toContain('超标开始于本次运输之外');
+    const response = await fetch(new URL(`/api/v1/shipments/${spec.shipmentId}/evidence`, info.apiUrl), { headers: { authorization: `Bearer ${info.adminToken}` } });
+    expect(await verifyBundle(new Uint8Array(await response.arrayBuffer()))).toMatchObject({ ok: true, summary: { excursions: 0, claims: 1 } });
+  });
 });

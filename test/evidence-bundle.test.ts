@@ -164,6 +164,10 @@ describe('evidence bundle and offline verifier (issue 11)', () => {
     const amount = await problemsOf(tamper(bundle, 'results.json', (t) => t.replace(/"amountCents": (\d+)/, (_m, n) => `"amountCents": ${Number(n) + 100}`), key));
     expect(amount).toContainEqual(expect.stringMatching(/^results\.json: claim .*: \d+ fen from .*; recomputed: \d+ fen from /));
     expect(amount).toContainEqual(expect.stringMatching(/^results\.json: claim .*: amountCents is \d+, the chain's claim says \d+$/));
+    // The excursion left out of the results: the originals show it, and its claim stands on nothing.
+    const noExcursion = await problemsOf(tamper(bundle, 'results.json', (t) => JSON.stringify({ ...JSON.parse(t), excursions: [] }, null, 2), key));
+    expect(noExcursion).toContainEqual(expect.stringMatching(/^results\.json: the originals show an excursion of rule \S+ beginning at .* that the results leave out$/));
+    expect(noExcursion).toContainEqual(expect.stringMatching(/^results\.json: claim \S+ \(\d+ fen from \S+\) stands, but its excursion \S+ did not begin within the journey$/));
     const mkt = await problemsOf(tamper(bundle, 'results.json', (t) => t.replace(/"mktC": ([\d.]+)/, (_m, n) => `"mktC": ${Number(n) + 0.5}`), key));
     expect(mkt).toEqual([expect.stringMatching(/^results\.json: measures\.mktC is [\d.]+; recomputed from the originals: [\d.]+$/)]);
   });

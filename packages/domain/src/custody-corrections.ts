@@ -160,8 +160,14 @@ export function validateCorrection(input: {
  * Why a claim is withdrawn after a custody correction: who corrected what and why, and where the
  * excursion now falls (the new liable party, or that the record no longer puts it on a provider).
  */
-export function correctionWithdrawalReason(correction: Pick<CustodyCorrection, 'correctedBy' | 'reason'>, now: { stage: LocalizedText; holder: LocalizedText } | null): LocalizedText {
+export function correctionWithdrawalReason(correction: Pick<CustodyCorrection, 'correctedBy' | 'reason'>, now: { stage: LocalizedText; holder: LocalizedText } | 'outside_journey' | null): LocalizedText {
   const by = { zh: `交接记录已由 ${correction.correctedBy} 更正（原因：${correction.reason}）`, en: `the custody record was corrected by ${correction.correctedBy} (${correction.reason})` };
+  if (now === 'outside_journey') {
+    return {
+      zh: `${by.zh}；按更正后的交接记录，超标开始于本次运输之外（签收之后或起运之前），不属于本次运输，索赔撤回`,
+      en: `${by.en}; on the corrected custody the excursion began outside the journey (after the delivery or before the start), so it is not this shipment's and the claim is withdrawn`,
+    };
+  }
   if (!now) {
     return {
       zh: `${by.zh}；按更正后的交接记录，本次超标不再能归责于该方，索赔撤回`,

@@ -309,6 +309,13 @@ export async function verifyBundle(bytes: Uint8Array, options: { witnesses?: rea
       }
     }
     for (const claim of results.claims) checkClaim(claim, claims.get(claim.id), problems);
+    // A standing claim needs an excursion of this journey: one that began outside it (a delivery
+    // corrected to before the onset) is no ground for one.
+    for (const claim of results.claims) {
+      if (claim.status !== 'withdrawn' && !results.excursions.some((x) => x.alertId === claim.alertId)) {
+        problems.push(`results.json: claim ${claim.id} (${claim.amountCents} fen from ${claim.liableOrgId}) stands, but its excursion ${claim.alertId} did not begin within the journey`);
+      }
+    }
     summary.excursions = results.excursions.length;
     summary.claims = results.claims.length;
   }

@@ -181,7 +181,7 @@ export function buildRules(deps: RulesDeps) {
     : undefined;
   const relayClaim = notify ? createClaimRelay({ ops, notify, log }) : undefined;
   const relayHead = notify && deps.evidence ? createHeadRelay({ ops, evidence: deps.evidence, notify: notify.handoff, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', log }) : undefined;
-  const corrections = deps.telemetry ? createCorrectionRejudge({ ops, telemetry: deps.telemetry, profiles, recorder, log }) : undefined;
+  const corrections = deps.telemetry ? createCorrectionRejudge({ ops, telemetry: deps.telemetry, profiles, recorder, log, now: () => deps.clock.now() }) : undefined;
 
   // One run of the corrections queued at a time: notices in a row while one waits add nothing to it.
   let isCorrectionRunQueued = false;

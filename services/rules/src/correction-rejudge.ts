@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { correctionWithdrawalReason } from '@coldchain/domain';
 import type { CustodyCorrection } from '@coldchain/domain';
 import type { OpsStore, ProfileCatalog, TelemetryStore } from '@coldchain/storage';
 import type { ExcursionRecorder } from './excursion-recorder.ts';
@@ -23,6 +24,7 @@ export function createCorrectionRejudge(deps: {
   profiles: ProfileCatalog;
   recorder: ExcursionRecorder;
   log: Logger;
+  now: () => number;
 }) {
   const { ops, telemetry, log } = deps;
 
@@ -46,9 +48,19 @@ export function createCorrectionRejudge(deps: {
     const profile = shipment && (await deps.profiles.get(shipment.profileId));
     if (!shipment || !profile) return;
     const end = shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER;
-    const alerts = (await ops.listAlerts({ shipmentId, kind: 'excursion', limit: 1000 }))
-      // An excursion that began outside the journey is not the shipment's (shipment-view.ts): not judged.
-      .filter((alert) => alert.activeAt >= shipment.startedAt && alert.activeAt <= end);
+    const all = await ops.listAlerts({ shipmentId, kind: 'excursion', limit: 1000 });
+    const isWithin = (alert: (typeof all)[number]) => alert.activeAt >= shipment.startedAt && alert.activeAt <= end;
+    // An excursion that began outside the journey (a delivery corrected to before its onset) is not the
+    // shipment's (shipment-view.ts): its claims no longer hold and are withdrawn, with why (found in review).
+    const outside = new Set(all.filter((alert) => !isWithin(alert)).map((alert) => alert.id));
+    if (outside.size > 0) {
+      for (const claim of await ops.listClaims({ shipmentId })) {
+        if (claim.status !== 'filed' || !outside.has(claim.alertId)) continue;
+        const withdrawn = await ops.withdrawClaim(claim.id, deps.now(), correctionWithdrawalReason(correction, 'outside_journey'));
+        if (withdrawn) log.info({ shipmentId, claimId: claim.id, alertId: claim.alertId }, 'rules.claim_withdrawn_outside_journey');
+      }
+    }
+    const alerts = all.filter(isWithin);
     let changed = 0;
     for (const alert of alerts) {
       const limit = profile.limits.find((l) => l.id === alert.ruleId);
