@@ -244,7 +244,7 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     const served = await adminGet<{ head: { seq: number; hash: string; keyId: string } }>(`/api/v1/shipments/${seeded.shipmentId}/chain`);
     const chain = page.locator('[data-section="chain"]');
     await chain.locator('[data-role="chain-status"][data-verified="true"]').waitFor();
-    expect(await chain.locator('[data-role="chain-status"]').innerText()).toContain('已验证');
+    expect(await chain.locator('[data-role="chain-status"]').innerText()).toContain('链完整');
     expect(await chain.locator('[data-role="head-hash"]').innerText()).toBe(`${served.head.hash.slice(0, 10)}…${served.head.hash.slice(-8)}`);
     expect(await chain.locator('[data-fact="seq"] dd').innerText()).toBe(String(served.head.seq));
     expect(await chain.locator('[data-fact="key"] dd').innerText()).toBe(served.head.keyId);

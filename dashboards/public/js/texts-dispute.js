@@ -90,8 +90,8 @@ export const disputeZh = {
 
   'dispute.chain.title': '证据记录链',
   'dispute.chain.loading': '正在核对记录链…',
-  'dispute.chain.verified': '已验证',
-  'dispute.chain.verifiedBody': '记录链逐条核对无误，交出过的链头都还在链中：记录没有被改写。',
+  'dispute.chain.verified': '链完整',
+  'dispute.chain.verifiedBody': '哈希链逐条相连，交出过的链头都还在链中，已记录的交接没有被改动。这只核对链本身；读数、结果与设备签名的完整核验，请下载证据包后运行 npm run verify。',
   'dispute.chain.failed': '验证未通过',
   'dispute.chain.failedBody': '核对记录链时发现问题：',
   'dispute.chain.unavailable': '记录链状态暂不可用',
@@ -201,8 +201,8 @@ export const disputeEn = {
 
   'dispute.chain.title': 'Evidence chain',
   'dispute.chain.loading': 'Checking the chain…',
-  'dispute.chain.verified': 'Verified',
-  'dispute.chain.verifiedBody': 'Every entry of the chain checks out and every head handed out is still in it: the record was not rewritten.',
+  'dispute.chain.verified': 'Chain intact',
+  'dispute.chain.verifiedBody': 'Every entry links to the one before, every head handed out is still in the chain, and no recorded handoff was changed. This checks the chain itself; for the readings, the results and the device signatures, download the evidence bundle and run npm run verify.',
   'dispute.chain.failed': 'Not verified',
   'dispute.chain.failedBody': 'Checking the chain found:',
   'dispute.chain.unavailable': 'Chain status unavailable',

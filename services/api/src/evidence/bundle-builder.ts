@@ -1,4 +1,5 @@
-import { buildLegs, totalMeasures } from '@coldchain/domain';
+import { applyCorrections, buildLegs, totalMeasures } from '@coldchain/domain';
+import type { CustodyCorrection, CustodyEvent } from '@coldchain/domain';
 import { READINGS_CSV_HEADER, writeBundle } from '@coldchain/evidence';
 import type { BundleResults, ChainEntry, ClaimBody, MessageBody, OriginalLine, Party, PublishedKey } from '@coldchain/evidence';
 import type { EvidenceStore, OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
@@ -55,7 +56,9 @@ export async function buildEvidenceBundle(deps: {
   const claims = latest<ClaimBody>('claim');
   const reviews = latest<import('@coldchain/evidence').ReviewBody>('review');
 
-  const effective = await ops.listEffectiveCustodyEvents(shipment.id);
+  // The custody in effect at the cut, from the chain's scans and corrections (not the store's rows,
+  // which the verifier could not tie to the chain if they were changed).
+  const effective = applyCorrections(events as CustodyEvent[], corrections as CustodyCorrection[]);
   const legs = buildLegs(effective);
   const deliveredAt = effective.find((e) => e.stage === 'delivered')?.at ?? null;
   const end = deliveredAt ?? Number.MAX_SAFE_INTEGER;

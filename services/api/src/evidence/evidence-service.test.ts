@@ -76,6 +76,19 @@ describe('evidence chains (issue 11, items 1-2)', () => {
     }
   });
 
+  it('records a scan once: a row changed in the store behind the API is not chained again, and is named', async () => {
+    const { chains } = service();
+    await chains.sync('S1');
+    expect(await chains.discrepancies('S1')).toEqual([]);
+    const db = (stores.ops as unknown as { db: { prepare(sql: string): { run(...a: unknown[]): unknown } } }).db;
+    db.prepare("UPDATE custody_events SET probe_temp_c = 16 WHERE shipment_id = 'S1'").run();
+    await chains.sync('S1');
+    const custody = (await stores.evidence.chain('S1')).filter((r) => r.kind === 'custody');
+    expect(custody).toHaveLength(1);
+    expect(JSON.parse(custody[0]!.line).body.probeTempC).toBeNull();
+    expect(await chains.discrepancies('S1')).toEqual([expect.stringMatching(/^custody \S+ in the operational store differs from chain entry 2: changed outside the API \(a correction is the only way\)$/)]);
+  });
+
   it('records an alert again when what it decides changes, and not a state older than the one recorded', async () => {
     const { chains } = service();
     const alert: Alert = {

@@ -54,6 +54,9 @@ const claimBody = ({ shipmentId: _shipmentId, ...claim }: Claim): ClaimBody => c
 
 const reviewBody = (r: Review): ReviewBody => ({ id: r.id, alertId: r.alertId, state: r.state, reason: r.reason, decision: r.decision });
 
+/** Kinds recorded once and never again: what changes them is a correction, itself recorded. */
+const IMMUTABLE = new Set<EntryKind>(['custody', 'correction']);
+
 /** The order of kinds recorded at the same time: what a later fact depends on comes first. */
 const KIND_ORDER: Record<EntryKind, number> = { shipment: 0, device_key: 1, message: 2, custody: 3, correction: 4, alert: 5, review: 6, claim: 7 };
 
@@ -82,6 +85,8 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
   sync(shipmentId: string): Promise<{ seq: number; hash: string }>;
   /** Signs a head at a given tip. */
   sign(shipmentId: string, tip: { seq: number; hash: string }): Promise<SignedHead>;
+  /** Scans and corrections in the stores that differ from what the chain recorded, in words. */
+  discrepancies(shipmentId: string): Promise<string[]>;
 } {
   const { store, ops } = deps;
 
@@ -126,6 +131,10 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
       for (const f of facts) {
         const last = txn.last(f.ref);
         if (last?.fingerprint === f.fingerprint) continue;
+        // A scan or a correction is recorded once: a stored one that no longer matches its entry was
+        // changed behind the API's back (corrections are the only way); the chain keeps what it recorded
+        // and `discrepancies` names the change (found in review).
+        if (last && IMMUTABLE.has(f.kind)) continue;
         // Read before another appender recorded a newer state of it: not recorded after that one.
         if (last && f.kind !== 'shipment' && (JSON.parse(last.line) as ChainEntry).at > f.at) continue;
         items.push({ kind: f.kind, ref: f.ref, at: f.kind === 'shipment' && tip.seq === 0 ? -Infinity : f.at, fingerprint: f.fingerprint, body: f.body });
@@ -176,6 +185,27 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
     return tip;
   }
 
+  /**
+   * What the stores say now against what the chain recorded, for facts recorded once (scans and
+   * corrections): each one changed or gone since, in words. Empty when they agree.
+   */
+  async function discrepancies(shipmentId: string): Promise<string[]> {
+    const shipment = await ops.getShipment(shipmentId);
+    if (!shipment) throw new NoSuchShipmentError(`no shipment ${shipmentId}`);
+    const recorded = new Map<string, { seq: number; fingerprint: string | null }>();
+    for (const row of await store.chain(shipmentId)) if (IMMUTABLE.has(row.kind as EntryKind) && !recorded.has(row.ref)) recorded.set(row.ref, { seq: row.seq, fingerprint: row.fingerprint });
+    const problems: string[] = [];
+    const now = new Set<string>();
+    for (const fact of await candidates(shipment)) {
+      if (!IMMUTABLE.has(fact.kind)) continue;
+      now.add(fact.ref);
+      const entry = recorded.get(fact.ref);
+      if (entry && entry.fingerprint !== sha256Hex(JSON.stringify(fact.body))) problems.push(`${fact.ref.replace(':', ' ')} in the operational store differs from chain entry ${entry.seq}: changed outside the API (a correction is the only way)`);
+    }
+    for (const [ref, entry] of recorded) if (!now.has(ref)) problems.push(`${ref.replace(':', ' ')} (chain entry ${entry.seq}) is gone from the operational store`);
+    return problems;
+  }
+
   async function sign(shipmentId: string, tip: { seq: number; hash: string }): Promise<SignedHead> {
     const key = await deps.keys.current();
     const signedAt = deps.now();
@@ -192,6 +222,7 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
     sync,
     sign,
     head,
+    discrepancies,
     async witness(shipmentId: string, to: string): Promise<SignedHead> {
       const signed = await head(shipmentId);
       await store.recordWitness(shipmentId, { seq: signed.seq, hash: signed.hash, at: signed.signedAt, to });

@@ -41,6 +41,7 @@ export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceSt
       const problems: string[] = [];
       if (!check.ok) problems.push(check.problem);
       else if (check.hash !== head.hash) problems.push(`the stored chain ends with ${check.hash}, not the head ${head.hash}`);
+      problems.push(...(await chains.discrepancies(shipment.id)));
       // Every head handed out must still be in the chain at its position: history was not rewritten.
       const hashAt = new Map(rows.map((r) => [r.seq, r.hash]));
       for (const w of witnesses) {
