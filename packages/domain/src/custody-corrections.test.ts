@@ -114,6 +114,19 @@ describe('checkHandoffTime', () => {
     expect(refusal?.code ?? null).toBe(code);
     if (code) expect(refusal?.field).toBe('at');
   });
+
+  const scans = [
+    { name: 'the line haul scanned again 385 ms later', at: T0 + 300 * MIN + 385, scan: { stage: 'line_haul' as const, toOrgId: 'org-reefer' }, code: 'handoff.repeated' },
+    { name: 'the line haul scanned again 4 min earlier', at: T0 + 296 * MIN, scan: { stage: 'line_haul' as const, toOrgId: 'org-reefer' }, code: 'handoff.repeated' },
+    { name: 'the same stage to another party 1 min later', at: T0 + 301 * MIN, scan: { stage: 'line_haul' as const, toOrgId: 'org-reefer-2' }, code: null },
+    { name: 'the same handoff 5 min later (a new one)', at: T0 + 305 * MIN, scan: { stage: 'line_haul' as const, toOrgId: 'org-reefer' }, code: null },
+    { name: 'another stage 1 min later', at: T0 + 301 * MIN, scan: { stage: 'last_mile' as const, toOrgId: 'org-reefer' }, code: null },
+  ];
+  it.each(scans)('$name', ({ at, scan, code }) => {
+    const refusal = checkHandoffTime({ startedAt: T0, events: JOURNEY, at, scan });
+    expect(refusal?.code ?? null).toBe(code);
+    if (code) expect(refusal?.message).toMatch(/^at: .* repeats .*, \d+ s apart; the same handoff is not recorded twice within 5 min \(correct the first scan instead\)$/);
+  });
 });
 
 describe('correctionWithdrawalReason', () => {

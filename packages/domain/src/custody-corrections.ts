@@ -38,6 +38,7 @@ export type CustodyRefusal = {
     | 'correction.stage_order'
     | 'handoff.before_start'
     | 'handoff.same_time'
+    | 'handoff.repeated'
     /** The corrected delivery would overlap the logger's next shipment (judged by the store, which knows it). */
     | 'shipment.device_busy';
   field: 'eventId' | 'at' | 'toOrgId' | 'station' | 'probeTempC';
@@ -88,8 +89,8 @@ function describeEvent(event: CustodyEvent): string {
  * repeated scan would leave a zero-length leg, and two events at one time have no order the record can
  * show. `exceptId` is the event being corrected.
  */
-export function checkHandoffTime(input: { startedAt: number; events: readonly CustodyEvent[]; at: number; exceptId?: string }): CustodyRefusal | null {
-  const { startedAt, events, at, exceptId } = input;
+export function checkHandoffTime(input: { startedAt: number; events: readonly CustodyEvent[]; at: number; exceptId?: string; scan?: Pick<CustodyEvent, 'stage' | 'toOrgId'> }): CustodyRefusal | null {
+  const { startedAt, events, at, exceptId, scan } = input;
   if (at < startedAt) return { code: 'handoff.before_start', field: 'at', message: `at: ${iso(at)} is before the shipment started (${iso(startedAt)})` };
   const other = events.find((e) => e.id !== exceptId && e.at === at);
   if (other) {
@@ -99,8 +100,21 @@ export function checkHandoffTime(input: { startedAt: number; events: readonly Cu
       message: `at: ${iso(at)} is the time of ${describeEvent(other)}; two custody events of a shipment cannot share a time (a repeated scan?)`,
     };
   }
+  // The same handoff scanned again moments later (a double scan at the dock) would leave a leg of a few
+  // seconds: refused within REPEATED_SCAN_MS of the scan it repeats (docs/decisions/0016).
+  const repeated = scan && events.find((e) => e.id !== exceptId && e.stage === scan.stage && e.toOrgId === scan.toOrgId && Math.abs(e.at - at) < REPEATED_SCAN_MS);
+  if (repeated) {
+    return {
+      code: 'handoff.repeated',
+      field: 'at',
+      message: `at: ${iso(at)} repeats ${describeEvent(repeated)}, ${Math.round(Math.abs(repeated.at - at) / 1000)} s apart; the same handoff is not recorded twice within ${REPEATED_SCAN_MS / 60_000} min (correct the first scan instead)`,
+    };
+  }
   return null;
 }
+
+/** A scan of the same stage to the same party this close to another is the same handoff scanned twice. */
+export const REPEATED_SCAN_MS = 5 * 60_000;
 
 const stageIndex = (stage: Stage) => STAGES.indexOf(stage);
 

@@ -14,13 +14,16 @@ const witnesses: { seq: number; hash: string }[] = [];
 for (let i = 0; i < args.length; i++) {
   const arg = args[i]!;
   if (arg === '--json') asJson = true;
-  else if (arg === '--witness') {
-    const match = /^(\d+):([0-9a-f]{64})$/.exec(args[++i] ?? '');
+  else if (arg === '--help' || arg === '-h') {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  } else if (arg === '--witness') {
+    const match = /^(\d+):([0-9a-fA-F]{64})$/.exec(args[++i] ?? '');
     if (!match) {
       process.stderr.write(`--witness: expected <seq>:<64 hex digits>, got "${args[i] ?? ''}"\n${USAGE}`);
       process.exit(2);
     }
-    witnesses.push({ seq: Number(match[1]), hash: match[2]! });
+    witnesses.push({ seq: Number(match[1]), hash: match[2]!.toLowerCase() });
   } else paths.push(arg);
 }
 if (paths.length !== 1) {

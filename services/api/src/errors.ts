@@ -12,6 +12,7 @@ export const ERROR_STATUS = {
   'shipment.device_busy': 409,
   'handoff.before_start': 422,
   'handoff.same_time': 409,
+  'handoff.repeated': 409,
   'correction.event_not_found': 404,
   'correction.no_change': 400,
   'correction.not_applicable': 400,

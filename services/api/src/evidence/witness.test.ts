@@ -43,6 +43,13 @@ describe('heads handed to the parties', () => {
       ['handoff', chain.seq],
       ['delivery', chain.seq + 1],
     ]);
+
+    // After the delivery, a correction is witnessed too: its answer carries the head with it in.
+    const corrected = await call('POST', '/api/v1/shipments/shp-w-1/corrections', { eventId: handoff.body.id, probeTempC: 5.2, reason: 'probe misread', correctedBy: 'ops@platform' });
+    expect(corrected.status).toBe(201);
+    expect(corrected.body.chain.seq).toBe(chain.seq + 2);
+    expect((await call('GET', `/api/v1/trace/${traceCode}`)).body.evidence.seq).toBe(chain.seq + 2);
+    expect((await call('GET', '/api/v1/shipments/shp-w-1/chain')).body.witnesses.at(-1)).toMatchObject({ seq: chain.seq + 2, to: `correction:${corrected.body.correction.id}` });
   });
 
   it('refuses a key rotation without the admin token; after one, new heads are signed with the new key', async () => {

@@ -25,7 +25,7 @@ const correctionBody = z.strictObject({
 });
 
 /** Custody corrections: POST and GET /api/v1/shipments/{id}/corrections (issue 11, item 6; docs/decisions/0016). */
-export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, requireAdmin }: RouteContext): void {
+export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, requireAdmin, evidence }: RouteContext): void {
   const security = [{ bearer: [] }];
   const params = z.object({ id: z.string() });
 
@@ -68,7 +68,10 @@ export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, requ
       // The rules re-judge attribution and claims; the store stays the source of truth if this is lost.
       await feed.publishCorrection({ shipmentId: shipment.id, correctionId: correction.id, seq: correction.seq }).catch((error: unknown) => request.log.warn({ err: error, correctionId: correction.id }, 'custody.correction_notice_failed'));
       const context = await loadShipmentContext({ ops, profiles }, (await ops.getShipment(shipment.id)) ?? shipment);
-      return reply.status(201).send({ correction, legs: context.legs });
+      // The chain's head with the correction in it goes back signed, recorded as handed out: what
+      // happens after the delivery scan is witnessed too (docs/decisions/0016).
+      const chain = await evidence.witness(shipment.id, `correction:${correction.id}`);
+      return reply.status(201).send({ correction, legs: context.legs, chain });
     },
   );
 

@@ -155,7 +155,8 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
       const at = body.at ?? now;
       // A repeated scan at the same time would leave a zero-length leg: refused with the event it repeats
       // (judged against the corrected custody, what the legs are built from).
-      const refusal = checkHandoffTime({ startedAt: shipment.startedAt, events: await ops.listEffectiveCustodyEvents(shipment.id), at });
+      const toOrgId = body.stage === 'delivered' ? null : (body.toOrgId ?? null);
+      const refusal = checkHandoffTime({ startedAt: shipment.startedAt, events: await ops.listEffectiveCustodyEvents(shipment.id), at, scan: { stage: body.stage as (typeof STAGES)[number], toOrgId } });
       if (refusal) throw new ApiError(refusal.code, refusal.message);
       if (body.stage !== 'delivered') {
         if (!body.toOrgId) throw new ApiError('organisation.not_found', `toOrgId: required for stage ${body.stage}`);
