@@ -204,18 +204,33 @@ export function buildApi(deps: ApiDeps) {
   });
 
   // Brings every live shipment's chain up to date, one page of shipments at a time; one pass at a time.
+  // A shipment whose stores have not changed since its last pass (the same change marks) is skipped.
   let chainTimer: NodeJS.Timeout | undefined;
   let chainPass: Promise<void> | undefined;
+  let syncedMarks = new Map<string, string>();
   async function syncLiveChains(): Promise<void> {
+    const marks = new Map<string, string>();
     let afterId: string | null = null;
     for (;;) {
       const page = await deps.ops.listLiveShipmentsAfter(afterId, 200);
       for (const shipment of page) {
-        await evidence.sync(shipment.id).catch((error: unknown) => deps.log.warn({ err: error, shipmentId: shipment.id }, 'evidence.sync_failed'));
+        const [ops, telemetry] = await Promise.all([deps.ops.shipmentChangeMark(shipment.id), deps.telemetry.changeMark(shipment.deviceId)]);
+        // A store that cannot tell its changes (remote telemetry): synced every pass.
+        const mark = telemetry ? `${ops.mark}/${telemetry.mark}` : undefined;
+        if (mark !== undefined && syncedMarks.get(shipment.id) === mark) {
+          marks.set(shipment.id, mark);
+          continue;
+        }
+        const synced = await evidence.sync(shipment.id).then(
+          () => true,
+          (error: unknown) => (deps.log.warn({ err: error, shipmentId: shipment.id }, 'evidence.sync_failed'), false),
+        );
+        if (synced && mark !== undefined) marks.set(shipment.id, mark);
       }
-      if (page.length < 200) return;
+      if (page.length < 200) break;
       afterId = page.at(-1)!.id;
     }
+    syncedMarks = marks;
   }
 
   return {

@@ -58,10 +58,10 @@ export type TestApi = {
 };
 
 /** Starts a real API on 127.0.0.1 port 0 over SQLite files in a temporary folder, with a random admin token. */
-export async function startTestApi(options: { evidence?: EvidenceService } = {}): Promise<TestApi> {
+export async function startTestApi(options: { evidence?: EvidenceService; evidenceSyncMs?: number } = {}): Promise<TestApi> {
   const stores = openTempStores();
   const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }), evidenceStore: stores.evidence, dataDir: stores.dir, evidence: options.evidence });
+  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }), evidenceStore: stores.evidence, dataDir: stores.dir, evidence: options.evidence, evidenceSyncMs: options.evidenceSyncMs });
   const { port } = await api.start();
   return {
     ops: stores.ops,

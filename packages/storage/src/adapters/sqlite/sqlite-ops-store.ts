@@ -227,11 +227,13 @@ export class SqliteOpsStore implements OpsStore {
 
   async shipmentChangeMark(shipmentId: string): Promise<ChangeMark> {
     // Corrections move the mark too (count and newest seq), and the parties they name count among the
-    // custodians whose names the answers show.
+    // custodians whose names the answers show. Claims too: the evidence chains skip a shipment whose mark
+    // has not moved since they last looked (a claim filed or withdrawn is chained).
     const row = this.one(
       `SELECT (SELECT count(*) || ':' || coalesce(max(updated_at), 0) FROM alerts WHERE shipment_id = @id) AS alerts,
               (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM custody_events WHERE shipment_id = @id) AS custody,
               (SELECT count(*) || ':' || coalesce(max(seq), 0) FROM custody_corrections WHERE shipment_id = @id) AS corrections,
+              (SELECT count(*) || ':' || count(withdrawn_at) || ':' || coalesce(max(coalesce(withdrawn_at, filed_at)), 0) FROM claims WHERE shipment_id = @id) AS claims,
               (SELECT group_concat(o.name || '/' || o.name_en, '|') FROM organisations o WHERE o.id IN (
                  SELECT to_org_id FROM custody_events WHERE shipment_id = @id
                  UNION SELECT json_extract(changes, '$.toOrgId') FROM custody_corrections WHERE shipment_id = @id)) AS custodians,
@@ -239,8 +241,8 @@ export class SqliteOpsStore implements OpsStore {
                   coalesce((SELECT max(recorded_at) FROM custody_events WHERE shipment_id = @id), 0),
                   coalesce((SELECT max(recorded_at) FROM custody_corrections WHERE shipment_id = @id), 0)) AS changed_at`,
       { id: shipmentId },
-    ) as { alerts: string; custody: string; corrections: string; custodians: string | null; changed_at: number };
-    return { mark: `${row.alerts}|${row.custody}|${row.corrections}|${row.custodians ?? ''}`, changedAt: row.changed_at };
+    ) as { alerts: string; custody: string; corrections: string; claims: string; custodians: string | null; changed_at: number };
+    return { mark: `${row.alerts}|${row.custody}|${row.corrections}|${row.claims}|${row.custodians ?? ''}`, changedAt: row.changed_at };
   }
 
   async findUnresolvedAlert(shipmentId: string, ruleId: string): Promise<Alert | undefined> {
