@@ -105,4 +105,10 @@ describe('buildVerdict', () => {
     expect(text.zh).toContain('最低 0.3 °C');
     expect(text.zh).not.toContain('最高');
   });
+
+  it('rounds the peak as the report and the pages do: 29.45 °C reads 29.5 °C (found in review: toFixed gave 29.4)', () => {
+    const verdict = buildVerdict({ isDelivered: true, excursions: [{ ...HUB_WARM, peakTempC: 29.45 }], unmonitoredMs: 0 });
+    expect(verdict.text.en).toContain('29.5 °C');
+    expect(verdict.text.zh).toContain('29.5 °C');
+  });
 });

@@ -32,8 +32,8 @@ export function buildVerdict(input: {
     return {
       status: 'excursion',
       text: {
-        zh: `温度异常：在「${worst.stageName.zh}」阶段${word.zh} ${worst.thresholdC} °C 约 ${duration.zh}，${extreme.zh} ${worst.peakTempC.toFixed(1)} °C。`,
-        en: `Temperature excursion: ${word.en} ${worst.thresholdC} °C for about ${duration.en} during the ${worst.stageName.en} leg, ${extreme.en} ${worst.peakTempC.toFixed(1)} °C.`,
+        zh: `温度异常：在「${worst.stageName.zh}」阶段${word.zh} ${worst.thresholdC} °C 约 ${duration.zh}，${extreme.zh} ${oneDecimal(worst.peakTempC)} °C。`,
+        en: `Temperature excursion: ${word.en} ${worst.thresholdC} °C for about ${duration.en} during the ${worst.stageName.en} leg, ${extreme.en} ${oneDecimal(worst.peakTempC)} °C.`,
       },
     };
   }
@@ -53,4 +53,12 @@ export function buildVerdict(input: {
       ? { zh: '全程冷链正常：从产地到您手中温度均在安全范围内。', en: 'Cold chain intact: the temperature stayed in range from farm to door.' }
       : { zh: '运输中，目前冷链正常。', en: 'In transit; the cold chain is intact so far.' },
   };
+}
+
+/**
+ * One decimal, rounded half away from zero on the decimal value people read (29.45 → 29.5), as the
+ * report and the pages show temperatures; `toFixed` rounds the binary value (29.45 → 29.4).
+ */
+function oneDecimal(tempC: number): string {
+  return (Math.round(tempC * 10) / 10).toFixed(1);
 }
