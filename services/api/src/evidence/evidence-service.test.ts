@@ -59,6 +59,14 @@ describe('evidence chains (issue 11, items 1-2)', () => {
     expect(() => db.prepare('DELETE FROM t.messages').run()).toThrow(/append-only/);
   });
 
+  it("records the device's key before its first message also when the chain began before any message (found in CI)", async () => {
+    const { chains } = service();
+    await chains.sync('S1');
+    await stores.telemetry.insertReadings([], [message(T0 + 60_000, T0 + 61_000)]);
+    await chains.sync('S1');
+    expect((await stores.evidence.chain('S1')).map((r) => r.kind)).toEqual(['shipment', 'custody', 'device_key', 'message']);
+  });
+
   it('with a remote telemetry store, keeps the messages in evidence.db through its writer thread and chains them the same', async () => {
     const store = new SqliteEvidenceStore(join(stores.dir, 'remote-evidence.db'), 'NORMAL');
     try {

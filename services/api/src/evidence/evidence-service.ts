@@ -126,7 +126,9 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
       // chained are known by their ref and not added twice.
       const isSameWindow = progress?.window === window;
       const cursor = isSameWindow ? progress.messageCursor : 0;
-      let deviceKey = progress ? progress.deviceKey : undefined;
+      // The key the chain last recorded for the device (undefined: none recorded yet, not even "unsigned").
+      const lastKey = txn.last(`device_key:${shipment.deviceId}`);
+      let deviceKey = lastKey ? (JSON.parse(lastKey.line) as { body: { publicKey: string | null } }).body.publicKey : undefined;
       const items: { kind: EntryKind; ref: string; at: number; fingerprint: string | null; body: unknown; message?: MessageMeta }[] = [];
       for (const f of facts) {
         const last = txn.last(f.ref);
