@@ -24,7 +24,7 @@ export type MessageMeta = Omit<EvidenceMessage, 'payload'> & { id: number; sha25
 export type ChainRow = { seq: number; kind: string; ref: string; fingerprint: string | null; line: string; hash: string };
 
 /** Where a shipment's chain stands with the messages: the last message id looked at, and the window. */
-export type ChainProgress = { messageCursor: number; deviceKey: string | null; window: string };
+export type ChainProgress = { messageCursor: number; window: string };
 
 /** What an append sees, read inside its transaction. */
 export interface ChainTransaction {

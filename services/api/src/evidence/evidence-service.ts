@@ -182,7 +182,7 @@ export function createEvidenceService(deps: EvidenceDeps): EvidenceService & {
           });
         } else append(item.kind, item.ref, item.fingerprint, at, item.body);
       }
-      return { entries, progress: { messageCursor, deviceKey: deviceKey ?? null, window } };
+      return { entries, progress: { messageCursor, window } };
     });
     return tip;
   }

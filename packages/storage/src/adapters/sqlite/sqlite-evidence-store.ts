@@ -17,7 +17,7 @@ const MIGRATIONS = [
    ) WITHOUT ROWID;
    CREATE INDEX chain_ref ON chain (shipment_id, ref, seq);
    CREATE TABLE chain_progress (
-     shipment_id TEXT PRIMARY KEY, message_cursor INTEGER NOT NULL, device_key TEXT, window TEXT NOT NULL
+     shipment_id TEXT PRIMARY KEY, message_cursor INTEGER NOT NULL, window TEXT NOT NULL
    ) WITHOUT ROWID;
    CREATE TABLE witnesses (shipment_id TEXT NOT NULL, seq INTEGER NOT NULL, hash TEXT NOT NULL, at INTEGER NOT NULL, to_party TEXT NOT NULL);
    CREATE INDEX witnesses_shipment ON witnesses (shipment_id, at);
@@ -108,7 +108,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
   async appendChain(shipmentId: string, plan: (txn: ChainTransaction) => ChainAppend): Promise<ChainRow[]> {
     const tip = this.db.prepare('SELECT seq, hash FROM chain WHERE shipment_id = ? ORDER BY seq DESC LIMIT 1');
     const last = this.db.prepare('SELECT fingerprint, line FROM chain WHERE shipment_id = ? AND ref = ? ORDER BY seq DESC LIMIT 1');
-    const progress = this.db.prepare('SELECT message_cursor, device_key, window FROM chain_progress WHERE shipment_id = ?');
+    const progress = this.db.prepare('SELECT message_cursor, window FROM chain_progress WHERE shipment_id = ?');
     const table = this.messages();
     const messages = table
       ? this.db.prepare(
@@ -118,15 +118,15 @@ export class SqliteEvidenceStore implements EvidenceStore {
       : undefined;
     const insert = this.db.prepare('INSERT INTO chain (shipment_id, seq, kind, ref, fingerprint, line, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const saveProgress = this.db.prepare(
-      `INSERT INTO chain_progress (shipment_id, message_cursor, device_key, window) VALUES (?, ?, ?, ?)
-       ON CONFLICT (shipment_id) DO UPDATE SET message_cursor = excluded.message_cursor, device_key = excluded.device_key, window = excluded.window`,
+      `INSERT INTO chain_progress (shipment_id, message_cursor, window) VALUES (?, ?, ?)
+       ON CONFLICT (shipment_id) DO UPDATE SET message_cursor = excluded.message_cursor, window = excluded.window`,
     );
     const txn: ChainTransaction = {
       tip: () => tip.get(shipmentId) as { seq: number; hash: string } | undefined,
       last: (ref) => last.get(shipmentId, ref) as { fingerprint: string | null; line: string } | undefined,
       progress: () => {
-        const row = progress.get(shipmentId) as { message_cursor: number; device_key: string | null; window: string } | undefined;
-        return row && { messageCursor: row.message_cursor, deviceKey: row.device_key, window: row.window };
+        const row = progress.get(shipmentId) as { message_cursor: number; window: string } | undefined;
+        return row && { messageCursor: row.message_cursor, window: row.window };
       },
       messagesAfter: (deviceId, afterId, from, to) => ((messages?.all(deviceId, afterId, from, to) ?? []) as MessageRow[]).map(toMeta),
     };
@@ -134,7 +134,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
       .transaction(() => {
         const { entries, progress: next } = plan(txn);
         for (const e of entries) insert.run(shipmentId, e.seq, e.kind, e.ref, e.fingerprint, e.line, e.hash);
-        saveProgress.run(shipmentId, next.messageCursor, next.deviceKey, next.window);
+        saveProgress.run(shipmentId, next.messageCursor, next.window);
         return entries;
       })
       .immediate();
