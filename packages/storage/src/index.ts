@@ -23,11 +23,14 @@ export type {
   ReviewOutcome,
   RuleStateRow,
   Shipment,
+  ShipmentFilter,
   Silence,
   StoredReading,
   TelemetryStore,
 } from './ports.ts';
 export { isSilencing, ROLLUP_RESOLUTIONS_MS } from './ports.ts';
+export type { AccountStore, ActorKind, ApiKey, AuditEntry, OrgMqttCredential, Role, Session, User } from './account-ports.ts';
+export { ROLES } from './account-ports.ts';
 export { bucketsFromReadings } from './rollups/buckets-from-readings.ts';
 export { SqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 export { SqliteOpsStore } from './adapters/sqlite/sqlite-ops-store.ts';

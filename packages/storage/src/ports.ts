@@ -1,5 +1,6 @@
 import type { EvidenceMessage } from './evidence-ports.ts';
-import type { Attribution, CustodyCorrection, CustodyEvent, CustodyRefusal, LocalizedText, OrgKind, Stage, TemperatureSample, Tier } from '@coldchain/domain';
+import type { AccountStore } from './account-ports.ts';
+import type { Attribution, CustodyCorrection, CustodyEvent, CustodyRefusal, LocalizedText, OrgKind, PublicView, Stage, TemperatureSample, Tier } from '@coldchain/domain';
 
 /** A reading as stored: device time, values, and when the server received it. */
 export type StoredReading = {
@@ -70,6 +71,8 @@ export type Device = {
   /** Ed25519 public key (raw 32 bytes, base64url) when the device signs its messages. */
   publicKey: string | null;
   createdAt: number;
+  /** The organisation that provisioned the device and may rotate its secret; null: the platform's. */
+  ownerOrgId?: string | null;
 };
 
 export type Shipment = {
@@ -86,7 +89,12 @@ export type Shipment = {
   startedAt: number;
   deliveredAt: number | null;
   createdAt: number;
+  /** What the public page shows, as the shipper chose (null or absent: city-level fields not yet chosen). */
+  publicView?: PublicView | null;
 };
+
+/** Which shipments a list holds: those an organisation is a party to (shipper or custodian), only live ones. */
+export type ShipmentFilter = { partyOrgId?: string; live?: boolean };
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 
@@ -256,10 +264,16 @@ export type CorrectionOutcome =
   | { status: 'refused'; refusal: CustodyRefusal }
   | { status: 'shipment_not_found' };
 
-export type AlertFilter = { orgId?: string; status?: AlertStatus; shipmentId?: string; kind?: AlertKind; limit?: number };
+export type AlertFilter = {
+  /** Alerts of shipments this organisation is a party to (shipper or custodian, as scanned or corrected). */
+  partyOrgId?: string;
+  orgId?: string; status?: AlertStatus; shipmentId?: string; kind?: AlertKind; limit?: number };
 
 /** Operational state: organisations, devices, shipments, custody, alerts, claims, dead letters. */
 export interface OpsStore {
+  /** Users, API keys, sessions, the audit trail, broker credentials of organisations. */
+  readonly accounts: AccountStore;
+
   upsertOrganisation(org: Organisation): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | undefined>;
   listOrganisations(): Promise<Organisation[]>;
@@ -277,7 +291,11 @@ export interface OpsStore {
    * Shipments, newest start first (ties in id order), at most `limit` (default 500), those after the
    * position `after` (the last one of the page before): a keyset page, done in the database.
    */
-  listShipments(limit?: number, after?: { startedAt: number; id: string }): Promise<Shipment[]>;
+  listShipments(limit?: number, after?: { startedAt: number; id: string }, filter?: ShipmentFilter): Promise<Shipment[]>;
+  /** Whether an organisation is a party to a shipment: its shipper, or named as a custodian by a scan or a correction. */
+  isShipmentParty(shipmentId: string, orgId: string): Promise<boolean>;
+  /** Sets what the shipment's public page shows (issue 12, item 8); false when there is no such shipment. */
+  setShipmentPublicView(id: string, view: PublicView | null): Promise<boolean>;
   /**
    * Shipments not yet delivered, in id order, the first `limit` after `afterId` (null: from the start):
    * a keyset page, so a scan of every live shipment holds one page at a time and skips none.
@@ -343,7 +361,8 @@ export interface OpsStore {
    * Claims, newest filed first (ties in id order), all of them unless `limit`, those after the position
    * `after` (the last one of the page before): a keyset page, done in the database.
    */
-  listClaims(filter?: { shipmentId?: string; orgId?: string; limit?: number; after?: { filedAt: number; id: string } }): Promise<Claim[]>;
+  listClaims(filter?: { shipmentId?: string; orgId?: string; visibleTo?: string; limit?: number; after?: { filedAt: number; id: string } }): Promise<Claim[]>;
+  getClaim(id: string): Promise<Claim | undefined>;
   /** Withdraws a filed claim (kept, with when and why); returns it, or undefined unless it was `filed`. */
   withdrawClaim(id: string, withdrawnAt: number, reason: LocalizedText): Promise<Claim | undefined>;
 

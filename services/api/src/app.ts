@@ -1,12 +1,12 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import compress from '@fastify/compress';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
-import { isSameToken } from '@coldchain/auth';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { createProfileCatalog, SqliteEvidenceStore } from '@coldchain/storage';
 import type { EvidenceStore, OpsStore, ProfileCatalog, TelemetryStore } from '@coldchain/storage';
@@ -36,6 +36,16 @@ import { createEvidenceService } from './evidence/evidence-service.ts';
 import type { Evidence } from './evidence/evidence-service.ts';
 import { ServiceKeys } from './evidence/service-keys.ts';
 import { publicRateLimit } from './public-rate-limit.ts';
+import { createAuthenticator } from './auth/authenticate.ts';
+import type { Authenticator } from './auth/authenticate.ts';
+import { createScope } from './auth/scope.ts';
+import type { Scope } from './auth/scope.ts';
+import { createAudit } from './auth/audit.ts';
+import type { Audit } from './auth/audit.ts';
+import { createLoginThrottle } from './auth/login-throttle.ts';
+import type { LoginThrottle, LoginThrottleOptions } from './auth/login-throttle.ts';
+import { registerSessionRoutes } from './routes/session.ts';
+import { registerAccountRoutes } from './routes/accounts.ts';
 
 /** What the API needs. */
 export type ApiDeps = {
@@ -75,6 +85,10 @@ export type ApiDeps = {
    * so the chain's order follows arrival closely even when nobody asks for a head.
    */
   evidenceSyncMs?: number;
+  /** scrypt cost of new passwords (default @coldchain/auth PASSWORD_KDF; tests lower it to save time). */
+  passwordKdf?: { N: number; r: number; p: number };
+  /** Sign-in throttling (auth/login-throttle.ts). */
+  loginThrottle?: LoginThrottleOptions;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -93,8 +107,18 @@ export type RouteContext = {
   /** The product profiles in force (built-in, with the platform's edits). */
   profiles: ProfileCatalog;
   clock: Clock;
-  /** preHandler that lets only the admin token through. */
+  /** preHandler that lets only the platform's administrators through (the bootstrap token among them). */
   requireAdmin: (request: FastifyRequest) => Promise<void>;
+  /** preHandlers by role (viewer, operator, admin, platform), and who is calling (auth/authenticate.ts). */
+  auth: Authenticator;
+  /** What the caller's organisation may see and act on (auth/scope.ts). */
+  scope: Scope;
+  /** Writes the audit trail with the authenticated actor (auth/audit.ts). */
+  audit: Audit;
+  /** Sign-in throttling. */
+  loginThrottle: LoginThrottle;
+  /** scrypt cost of new passwords, when not the default. */
+  passwordKdf?: { N: number; r: number; p: number };
   /** The shipments' evidence chains: signed heads and their witnesses (evidence/). */
   evidence: EvidenceService;
   /** The same, with what the evidence routes need beyond heads (syncing and signing at a position). */
@@ -104,13 +128,8 @@ export type RouteContext = {
   keys: ServiceKeys;
 };
 
-/** Reads a bearer token from the Authorization header, or from `?token=` (EventSource cannot set headers). */
-function bearerToken(request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length).trim();
-  const query = request.query as Record<string, unknown> | undefined;
-  return typeof query?.token === 'string' ? query.token : undefined;
-}
+/** Query parameters that would carry a credential: refused on every route. */
+const CREDENTIAL_PARAMS = ['token', 'access_token', 'api_key', 'apiKey', 'key', 'password', 'session'];
 
 /** Builds the HTTP API and dashboards (fastify); `start` listens, `stop` closes. */
 export function buildApi(deps: ApiDeps) {
@@ -129,7 +148,7 @@ export function buildApi(deps: ApiDeps) {
   const evidence = createEvidenceService({ store: evidenceStore, ops: deps.ops, profiles, keys, now: () => deps.clock.now() });
 
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof ApiError) return reply.status(error.status).send({ error: { code: error.code, message: error.message } });
+    if (error instanceof ApiError) return reply.status(error.status).headers(error.headers ?? {}).send({ error: { code: error.code, message: error.message } });
     if (hasZodFastifySchemaValidationErrors(error)) {
       const message = error.validation
         .map((issue) => `${error.validationContext}${issue.instancePath.replaceAll('/', '.')}: ${issue.message}`)
@@ -148,25 +167,42 @@ export function buildApi(deps: ApiDeps) {
       request.log.debug({ method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'http.request');
     }
   });
+  // No credential in a URL (issue 12, item 4): URLs end up in logs, histories and Referer headers.
+  app.addHook('onRequest', async (request) => {
+    const query = request.url.indexOf('?');
+    if (query < 0) return;
+    const params = new URLSearchParams(request.url.slice(query + 1));
+    for (const name of CREDENTIAL_PARAMS) {
+      if (params.has(name)) {
+        throw new ApiError('auth.token_in_url', `${name}: credentials are refused in URLs; send Authorization: Bearer <API key>, or sign in and use the session cookie`);
+      }
+    }
+  });
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
 
-  const requireAdmin = async (request: FastifyRequest) => {
-    const token = bearerToken(request);
-    if (!token) throw new ApiError('auth.required', 'this call needs Authorization: Bearer <admin token>');
-    if (!isSameToken(token, deps.adminToken)) throw new ApiError('auth.invalid', 'the token is not valid');
-  };
+  const auth = createAuthenticator({ ops: deps.ops, adminToken: deps.adminToken, now: () => deps.clock.now() });
+  const requireAdmin = auth.platform;
+  const scope = createScope(deps.ops);
+  const audit = createAudit(deps.ops.accounts, () => deps.clock.now());
+  const loginThrottle = createLoginThrottle(() => deps.clock.now(), deps.loginThrottle);
 
   // Registered without awaiting, so fastify's own ready() (and listen, and inject) covers all of it.
   // Compression first: the consumer page is read on phones in weak networks.
   void app.register(compress, { global: true, threshold: 1024 });
+  void app.register(cookie);
   // Before any route: it picks the public ones as they are declared.
-  void app.register(publicRateLimit, { perMinute: deps.publicRateLimitPerMin ?? 600, authHooks: [requireAdmin] });
+  void app.register(publicRateLimit, { perMinute: deps.publicRateLimitPerMin ?? 600, authHooks: [auth.viewer, auth.operator, auth.admin, auth.platform] });
   void app.register(swagger, {
     openapi: {
       info: { title: 'coldchain API', version: '1.0.0', description: 'Cold-chain telemetry, alerts, custody and claims.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API key (cck_…) or the bootstrap admin token' },
+          session: { type: 'apiKey', in: 'cookie', name: 'cc_session', description: 'A signed-in user; requests that change something also send X-CSRF-Token' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -182,12 +218,19 @@ export function buildApi(deps: ApiDeps) {
       profiles,
       clock: deps.clock,
       requireAdmin,
+      auth,
+      scope,
+      audit,
+      loginThrottle,
+      passwordKdf: deps.passwordKdf,
       evidence: deps.evidence ?? evidence,
       chains: evidence,
       evidenceStore,
       keys,
     };
     registerHealthRoutes(context, deps.metrics);
+    registerSessionRoutes(context);
+    registerAccountRoutes(context);
     registerDeviceRoutes(context);
     registerShipmentRoutes(context);
     registerAlertRoutes(context);

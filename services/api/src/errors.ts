@@ -3,6 +3,17 @@ export const ERROR_STATUS = {
   'request.invalid': 400,
   'auth.required': 401,
   'auth.invalid': 401,
+  'auth.forbidden': 403,
+  'auth.csrf': 403,
+  'auth.token_in_url': 400,
+  'auth.throttled': 429,
+  'user.exists': 409,
+  'user.not_found': 404,
+  'api_key.not_found': 404,
+  'organisation.unknown': 404,
+  'claim.not_found': 404,
+  'public.personal_data': 422,
+  'mqtt_credential.not_found': 404,
   'not_found': 404,
   'device.not_found': 404,
   'device.exists': 409,
@@ -37,6 +48,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** Headers to send with the answer (Retry-After with 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }

@@ -10,6 +10,9 @@ import type { EvidenceStore, OpsStore, TelemetryStore } from '@coldchain/storage
 import { buildApi } from './app.ts';
 import type { EvidenceService } from './evidence/evidence-types.ts';
 
+/** scrypt at 16 MiB for the tests' users: the default (128 MiB, about 0.5 s a hash) would make each sign-in slow. */
+export const TEST_PASSWORD_KDF = { N: 2 ** 14, r: 8, p: 1 };
+
 /** Real SQLite stores in a fresh temporary folder; `close` closes them and removes the folder. */
 export type TempStores = {
   ops: OpsStore;
@@ -61,7 +64,7 @@ export type TestApi = {
 export async function startTestApi(options: { evidence?: EvidenceService; evidenceSyncMs?: number } = {}): Promise<TestApi> {
   const stores = openTempStores();
   const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }), evidenceStore: stores.evidence, dataDir: stores.dir, evidence: options.evidence, evidenceSyncMs: options.evidenceSyncMs });
+  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }), evidenceStore: stores.evidence, dataDir: stores.dir, evidence: options.evidence, evidenceSyncMs: options.evidenceSyncMs, passwordKdf: TEST_PASSWORD_KDF });
   const { port } = await api.start();
   return {
     ops: stores.ops,

@@ -171,4 +171,56 @@ export const OPS_MIGRATIONS = [
    CREATE UNIQUE INDEX claims_standing ON claims (shipment_id, liable_org_id) WHERE status != 'withdrawn';
    CREATE INDEX claims_party ON claims (shipment_id, liable_org_id, filed_at);
    CREATE INDEX claims_filed ON claims (filed_at DESC, id);`,
+  // v17: accounts (issue 12; docs/decisions/0019). People log in as users of an organisation (password
+  // hashed with scrypt), machines use API keys (stored hashed, revocable, last use kept); sessions are
+  // kept by the hash of their cookie. The audit trail names the authenticated actor and is append-only.
+  // Organisations get broker credentials for their own alert topics. A device has an owning organisation
+  // (null: the platform's); a shipment has the shipper's choice of what its public page shows (JSON).
+  `CREATE TABLE users (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES organisations(id),
+     login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     name TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL, created_by TEXT NOT NULL, disabled_at INTEGER
+   );
+   CREATE INDEX users_org ON users (org_id, login);
+   CREATE TABLE api_keys (
+     id TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES organisations(id),
+     name TEXT NOT NULL, role TEXT NOT NULL, key_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL, created_by TEXT NOT NULL,
+     last_used_at INTEGER, revoked_at INTEGER, revoked_by TEXT
+   );
+   CREATE INDEX api_keys_org ON api_keys (org_id, created_at);
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id TEXT NOT NULL REFERENCES users(id),
+     csrf_token TEXT NOT NULL,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL
+   );
+   CREATE INDEX sessions_user ON sessions (user_id);
+   CREATE INDEX sessions_expiry ON sessions (expires_at);
+   CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     actor_kind TEXT NOT NULL, actor_id TEXT NOT NULL, actor_name TEXT NOT NULL, actor_org_id TEXT NOT NULL,
+     action TEXT NOT NULL, target TEXT NOT NULL, org_id TEXT, detail TEXT
+   );
+   CREATE INDEX audit_org ON audit_log (org_id, seq);
+   CREATE INDEX audit_actor_org ON audit_log (actor_org_id, seq);
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+   CREATE TABLE org_mqtt_credentials (
+     username TEXT PRIMARY KEY,
+     org_id TEXT NOT NULL REFERENCES organisations(id),
+     secret_hash TEXT NOT NULL, created_at INTEGER NOT NULL, created_by TEXT NOT NULL, revoked_at INTEGER
+   );
+   CREATE INDEX org_mqtt_credentials_org ON org_mqtt_credentials (org_id);
+   ALTER TABLE devices ADD COLUMN owner_org_id TEXT REFERENCES organisations(id);
+   ALTER TABLE shipments ADD COLUMN public_view TEXT;
+   CREATE INDEX custody_to_org ON custody_events (to_org_id, shipment_id);
+   CREATE INDEX shipments_shipper ON shipments (shipper_org_id, started_at DESC, id);
+   CREATE INDEX claims_liable ON claims (liable_org_id, filed_at DESC, id);`,
 ];

@@ -1,4 +1,4 @@
-import type { Attribution, CorrectionChanges, CustodyCorrection, CustodyEvent, LocalizedText, OrgKind, Stage, Tier } from '@coldchain/domain';
+import type { Attribution, CorrectionChanges, CustodyCorrection, CustodyEvent, LocalizedText, OrgKind, PublicView, Stage, Tier } from '@coldchain/domain';
 import type { Alert, Claim, DeadLetter, Organisation, Review, Shipment } from '../../ports.ts';
 
 /** A row as better-sqlite3 returns it. */
@@ -28,6 +28,7 @@ export function rowToShipment(r: Row): Shipment {
     startedAt: num(r.started_at),
     deliveredAt: numOrNull(r.delivered_at),
     createdAt: num(r.created_at),
+    publicView: r.public_view ? (JSON.parse(str(r.public_view)) as PublicView) : null,
   };
 }
 

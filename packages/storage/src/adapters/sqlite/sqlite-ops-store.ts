@@ -25,19 +25,35 @@ import type {
   OpsStore,
   Organisation,
   Shipment,
+  ShipmentFilter,
 } from '../../ports.ts';
+import type { AccountStore } from '../../account-ports.ts';
+import type { PublicView } from '@coldchain/domain';
+import { SqliteAccountStore } from './sqlite-account-store.ts';
 import type { SqliteSync } from './open-database.ts';
 import { openDatabase } from './open-database.ts';
 import { OPS_MIGRATIONS } from './ops-migrations.ts';
 import { alertToRow, rowToAlert, rowToClaim, rowToCorrection, rowToCustodyEvent, rowToDeadLetter, rowToOrg, rowToReview, rowToShipment } from './ops-rows.ts';
 import type { Row } from './ops-rows.ts';
 
+/**
+ * The shipments an organisation is a party to: it ships them, or a custody scan or a correction of one
+ * named it as a custodian (three parameters: the organisation). Finer rules (which alerts of them) are
+ * the API's (auth/scope.ts).
+ */
+const PARTY_SQL = `(shipper_org_id = ? OR id IN (SELECT shipment_id FROM custody_events WHERE to_org_id = ?)
+  OR id IN (SELECT shipment_id FROM custody_corrections WHERE json_extract(changes, '$.toOrgId') = ?))`;
+
 /** The embedded operational store on SQLite. */
 export class SqliteOpsStore implements OpsStore {
   private readonly db: Database.Database;
 
+  /** Users, API keys, sessions, the audit trail: same database, same connection. */
+  readonly accounts: AccountStore;
+
   constructor(path: string, sync: SqliteSync = 'FULL') {
     this.db = openDatabase(path, OPS_MIGRATIONS, sync);
+    this.accounts = new SqliteAccountStore(this.db);
   }
 
   // Statements are prepared once per SQL text: preparing took a seventh of the rules' time (BENCHMARKS.md).
@@ -80,14 +96,20 @@ export class SqliteOpsStore implements OpsStore {
 
   async createDevice(device: Device): Promise<boolean> {
     const result = this
-      .statement('INSERT OR IGNORE INTO devices (id, secret_hash, public_key, created_at) VALUES (?, ?, ?, ?)')
-      .run(device.id, device.secretHash, device.publicKey, device.createdAt);
+      .statement('INSERT OR IGNORE INTO devices (id, secret_hash, public_key, created_at, owner_org_id) VALUES (?, ?, ?, ?, ?)')
+      .run(device.id, device.secretHash, device.publicKey, device.createdAt, device.ownerOrgId ?? null);
     return result.changes === 1;
   }
 
   async getDevice(id: string): Promise<Device | undefined> {
     const row = this.one('SELECT * FROM devices WHERE id = ?', id);
-    return row && { id: row.id as string, secretHash: row.secret_hash as string, publicKey: (row.public_key as string | null) ?? null, createdAt: row.created_at as number };
+    return row && {
+      id: row.id as string,
+      secretHash: row.secret_hash as string,
+      publicKey: (row.public_key as string | null) ?? null,
+      createdAt: row.created_at as number,
+      ownerOrgId: (row.owner_org_id as string | null) ?? null,
+    };
   }
 
   async setDeviceSecret(id: string, secretHash: string): Promise<boolean> {
@@ -120,13 +142,29 @@ export class SqliteOpsStore implements OpsStore {
     return row && rowToShipment(row);
   }
 
-  async listShipments(limit = 500, after?: { startedAt: number; id: string }): Promise<Shipment[]> {
-    if (!after) return this.all('SELECT * FROM shipments ORDER BY started_at DESC, id LIMIT ?', limit).map(rowToShipment);
-    // Descending time, ascending id: no single row-value comparison; `started_at <= ?` bounds the index range.
-    return this.all(
-      'SELECT * FROM shipments WHERE started_at <= ? AND (started_at < ? OR id > ?) ORDER BY started_at DESC, id LIMIT ?',
-      after.startedAt, after.startedAt, after.id, limit,
-    ).map(rowToShipment);
+  async listShipments(limit = 500, after?: { startedAt: number; id: string }, filter: ShipmentFilter = {}): Promise<Shipment[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (after) {
+      // Descending time, ascending id: no single row-value comparison; `started_at <= ?` bounds the index range.
+      where.push('started_at <= ? AND (started_at < ? OR id > ?)');
+      params.push(after.startedAt, after.startedAt, after.id);
+    }
+    if (filter.partyOrgId) {
+      where.push(PARTY_SQL);
+      params.push(filter.partyOrgId, filter.partyOrgId, filter.partyOrgId);
+    }
+    if (filter.live) where.push('delivered_at IS NULL');
+    const sql = `SELECT * FROM shipments ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY started_at DESC, id LIMIT ?`;
+    return this.all(sql, ...params, limit).map(rowToShipment);
+  }
+
+  async setShipmentPublicView(id: string, view: PublicView | null): Promise<boolean> {
+    return this.statement('UPDATE shipments SET public_view = ? WHERE id = ?').run(view === null ? null : JSON.stringify(view), id).changes === 1;
+  }
+
+  async isShipmentParty(shipmentId: string, orgId: string): Promise<boolean> {
+    return this.one(`SELECT 1 FROM shipments WHERE id = ? AND ${PARTY_SQL}`, shipmentId, orgId, orgId, orgId) !== undefined;
   }
 
   async listLiveShipmentsAfter(afterId: string | null, limit: number): Promise<Shipment[]> {
@@ -281,6 +319,10 @@ export class SqliteOpsStore implements OpsStore {
       where.push('EXISTS (SELECT 1 FROM json_each(alerts.routed_to) WHERE value = ?)');
       params.push(filter.orgId);
     }
+    if (filter.partyOrgId) {
+      where.push(`shipment_id IN (SELECT id FROM shipments WHERE ${PARTY_SQL})`);
+      params.push(filter.partyOrgId, filter.partyOrgId, filter.partyOrgId);
+    }
     if (filter.status) {
       where.push('status = ?');
       params.push(filter.status);
@@ -323,16 +365,23 @@ export class SqliteOpsStore implements OpsStore {
     return { claim: rowToClaim(row), isNew: false };
   }
 
-  async listClaims(filter: { shipmentId?: string; orgId?: string; limit?: number; after?: { filedAt: number; id: string } } = {}): Promise<Claim[]> {
+  async listClaims(filter: { shipmentId?: string; orgId?: string; visibleTo?: string; limit?: number; after?: { filedAt: number; id: string } } = {}): Promise<Claim[]> {
     const after = filter.after;
     // LIMIT -1 is no limit in SQLite: the rules read every claim of a shipment.
     return this.all(
       `SELECT * FROM claims WHERE (? IS NULL OR shipment_id = ?) AND (? IS NULL OR liable_org_id = ?)
+         AND (? IS NULL OR liable_org_id = ? OR shipment_id IN (SELECT id FROM shipments WHERE shipper_org_id = ?))
          AND (? IS NULL OR (filed_at <= ? AND (filed_at < ? OR id > ?)))
        ORDER BY filed_at DESC, id LIMIT ?`,
       filter.shipmentId ?? null, filter.shipmentId ?? null, filter.orgId ?? null, filter.orgId ?? null,
+      filter.visibleTo ?? null, filter.visibleTo ?? null, filter.visibleTo ?? null,
       after?.filedAt ?? null, after?.filedAt ?? null, after?.filedAt ?? null, after?.id ?? null, filter.limit ?? -1,
     ).map(rowToClaim);
+  }
+
+  async getClaim(id: string): Promise<Claim | undefined> {
+    const row = this.one('SELECT * FROM claims WHERE id = ?', id);
+    return row && rowToClaim(row);
   }
 
   async withdrawClaim(id: string, withdrawnAt: number, reason: LocalizedText): Promise<Claim | undefined> {
