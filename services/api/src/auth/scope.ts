@@ -112,12 +112,26 @@ export function createScope(ops: OpsStore) {
     return (await ops.getShipment(claim.shipmentId))?.shipperOrgId === principal.orgId;
   }
 
+  /**
+   * The shipment if the caller may export its whole record (evidence bundle, trip report, EPCIS), which
+   * holds every leg, alert and claim: the platform, the shipper, and any party an excursion or claim of
+   * the shipment is put on (it must be able to check the case against it). Another custodian sees the
+   * shipment and its own legs, and is refused the export (403); someone else gets 404.
+   */
+  async function exportableShipment(principal: Principal, id: string): Promise<Shipment> {
+    const found = await shipment(principal, id);
+    if (isPlatformOrg(principal) || found.shipperOrgId === principal.orgId) return found;
+    const [alerts, claims] = await Promise.all([ops.listAlerts({ shipmentId: id, limit: 1000 }), ops.listClaims({ shipmentId: id })]);
+    if (alerts.some((a) => a.attribution.orgId === principal.orgId) || claims.some((c) => c.liableOrgId === principal.orgId)) return found;
+    throw new ApiError('auth.forbidden', `the whole record of shipment ${id} goes to its shipper, the platform and the parties an excursion is put on; your organisation (${principal.orgId}) is none of these`);
+  }
+
   /** An organisation the caller may address in a route (`/organisations/{id}/...`): its own, or any for the platform. */
   function organisation(principal: Principal, orgId: string): void {
     if (!principal.isPlatform && principal.orgId !== orgId) throw new ApiError('organisation.unknown', `no organisation ${orgId}`);
   }
 
-  return { isParty, shipment, legsOf, alertVisibleGiven, alert, canActOnShipment, listAlerts, claimVisible, organisation };
+  return { isParty, shipment, exportableShipment, legsOf, alertVisibleGiven, alert, canActOnShipment, listAlerts, claimVisible, organisation };
 }
 
 export type Scope = ReturnType<typeof createScope>;

@@ -1,16 +1,24 @@
 import { z } from 'zod';
 import type { AlertEventType } from '@coldchain/bus';
+import type { FastifyRequest } from 'fastify';
 import type { Alert } from '@coldchain/storage';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/principal.ts';
+import { refusedActorField } from '../auth/actor-field.ts';
+import { isPlatformOrg } from '../auth/principal.ts';
 import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
+import type { FeedEvent } from '../live-feed.ts';
 
 const ALERTS_MAX = 1000;
 /** Where a page of alerts ended: [createdAt, id] of its last one. */
 const alertPosition = z.tuple([z.number().int(), z.string().min(1)]);
 
+const actorField = refusedActorField('by');
+
 // The body is optional: fastify passes null when a POST has none.
-const actorBody = z.object({ by: z.string().min(1).max(200).optional(), note: z.string().max(2000).optional() }).nullish();
+const ackBody = z.object({ by: actorField, note: z.string().max(2000).optional() }).strict().nullish();
 
 const NOTE_RULE = 'a note is required to resolve an alert: say what was done or found (non-empty text, at most 2,000 characters)';
 /**
@@ -21,21 +29,21 @@ const NOTE_RULE = 'a note is required to resolve an alert: say what was done or 
 const resolveBody = z.preprocess(
   (body) => body ?? {},
   z.object({
-    by: z.string().min(1).max(200).optional(),
+    by: actorField,
     note: z.string({ error: NOTE_RULE }).trim().min(1, { error: NOTE_RULE }).max(2000, { error: NOTE_RULE }),
   }),
 );
 
 /** Alerts: list, acknowledge, resolve, and the live stream (server-sent events). */
-export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: RouteContext): void {
-  const security = [{ bearer: [] }];
+export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit }: RouteContext): void {
+  const security = SECURITY;
 
   app.get(
     '/api/v1/alerts',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.viewer,
       schema: {
-        summary: 'Alerts, newest first, a page at a time (nextCursor); orgId gives those routed to one organisation',
+        summary: "Alerts the caller's organisation may see, newest first, a page at a time (nextCursor); orgId gives those routed to one organisation",
         tags: ['alerts'],
         security,
         querystring: z.object({
@@ -51,38 +59,43 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
     async (request) => {
       const { cursor, limit, ...filter } = request.query;
       const after = decodeCursor(cursor, 'alerts', alertPosition);
-      const rows = await ops.listAlerts({ ...filter, limit: limit + 1, ...(after && { after: { createdAt: after[0], id: after[1] } }) });
+      const rows = await scope.listAlerts(principal(request), filter, limit + 1, after && { createdAt: after[0], id: after[1] });
       const page = toPage(rows, limit, 'alerts', (alert) => [alert.createdAt, alert.id]);
       return { alerts: page.items, nextCursor: page.nextCursor };
     },
   );
 
-  async function transition(id: string, type: AlertEventType, change: (alert: Alert, now: number) => Alert): Promise<Alert> {
-    const alert = await ops.getAlert(id);
-    if (!alert) throw new ApiError('alert.not_found', `no alert ${id}`);
+  async function transition(request: FastifyRequest, id: string, type: AlertEventType, change: (alert: Alert, now: number, actor: string) => Alert): Promise<Alert> {
+    const alert = await scope.alert(principal(request), id, { act: true });
     if (alert.status === 'resolved') throw new ApiError('alert.resolved', `alert ${id} is already resolved`);
     const now = clock.now();
-    const next = { ...change(alert, now), updatedAt: now };
+    const next = { ...change(alert, now, principal(request).name), updatedAt: now };
+    if (next.status === alert.status) return alert;
     await ops.updateAlert(next);
+    const shipment = await ops.getShipment(alert.shipmentId);
+    await audit(request, type, `alert:${id}`, shipment?.shipperOrgId ?? null, { shipmentId: alert.shipmentId, ...(next.resolutionNote !== alert.resolutionNote && { note: next.resolutionNote }) });
     await feed.publishAlert({ type, at: now, alert: next });
     return next;
   }
 
   app.post(
     '/api/v1/alerts/:id/ack',
-    { preHandler: requireAdmin, schema: { summary: 'Acknowledge an alert: someone is acting on it', tags: ['alerts'], security, params: z.object({ id: z.string() }), body: actorBody } },
+    {
+      preHandler: auth.operator,
+      schema: { summary: 'Acknowledge an alert: someone at the station holding the goods is acting on it (recorded as the signed-in caller)', tags: ['alerts'], security, params: z.object({ id: z.string() }), body: ackBody },
+    },
     async (request) =>
-      transition(request.params.id, 'alert.acknowledged', (alert, now) =>
-        alert.status === 'acknowledged' ? alert : { ...alert, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: request.body?.by ?? 'admin' },
+      transition(request, request.params.id, 'alert.acknowledged', (alert, now, actor) =>
+        alert.status === 'acknowledged' ? alert : { ...alert, status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: actor },
       ),
   );
 
   app.post(
     '/api/v1/alerts/:id/resolve',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.operator,
       schema: {
-        summary: 'Resolve an alert by hand, with a note saying what was done (required); it counts as acknowledged too',
+        summary: 'Resolve an alert by hand, with a note saying what was done (required); it counts as acknowledged too (recorded as the signed-in caller)',
         tags: ['alerts'],
         security,
         params: z.object({ id: z.string() }),
@@ -90,38 +103,64 @@ export function registerAlertRoutes({ app, ops, feed, clock, requireAdmin }: Rou
       },
     },
     async (request) =>
-      transition(request.params.id, 'alert.resolved', (alert, now) => ({
+      transition(request, request.params.id, 'alert.resolved', (alert, now, actor) => ({
         ...alert,
         status: 'resolved',
         acknowledgedAt: alert.acknowledgedAt ?? now,
-        acknowledgedBy: alert.acknowledgedBy ?? request.body.by ?? 'admin',
+        acknowledgedBy: alert.acknowledgedBy ?? actor,
         resolvedAt: now,
-        resolvedBy: request.body.by ?? 'admin',
+        resolvedBy: actor,
         resolutionNote: request.body.note,
       })),
   );
 
+  /**
+   * Whether a live event may go to this caller: the same rules as the lists (auth/scope.ts). A shipment's
+   * party and legs are read once per shipment and change, not per event.
+   */
+  function createEventFilter(caller: Principal) {
+    async function shipmentRules(shipmentId: string) {
+      const shipment = await ops.getShipment(shipmentId);
+      const isParty = shipment ? await scope.isParty(caller, shipment) : false;
+      const legs = isParty ? await scope.legsOf(shipmentId) : [];
+      return { shipment, isParty, legs };
+    }
+    return async (event: FeedEvent): Promise<boolean> => {
+      if (isPlatformOrg(caller)) return true;
+      if (event.type === 'claim.filed') return scope.claimVisible(caller, event.claim);
+      // Read afresh each time: a handoff since the last event changes who sees what.
+      const rules = await shipmentRules(event.alert.shipmentId);
+      return rules.isParty && rules.shipment !== undefined && scope.alertVisibleGiven(caller, event.alert, rules.shipment, rules.legs);
+    };
+  }
+
   app.get(
     '/api/v1/alerts/stream',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.viewer,
       schema: {
-        summary: 'Live alert and claim events as server-sent events (token may be passed as ?token=)',
+        summary: "Live alert and claim events the caller's organisation may see, as server-sent events (signed in: the session cookie; machines: Authorization: Bearer)",
         tags: ['alerts'],
         security,
-        querystring: z.object({ orgId: z.string().optional(), token: z.string().optional() }),
+        querystring: z.object({ orgId: z.string().optional() }),
       },
     },
     (request, reply) => {
       const { orgId } = request.query;
+      const visible = createEventFilter(principal(request));
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
       res.write(': connected\n\n');
+      // Events are written in the order they came, each once its visibility is known.
+      let queue = Promise.resolve();
       const unsubscribe = feed.subscribe((event) => {
         const orgs = event.type === 'claim.filed' ? null : event.alert.routedTo;
         if (orgId && orgs && !orgs.includes(orgId)) return;
-        res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        queue = queue.then(async () => {
+          if (!(await visible(event).catch(() => false)) || res.destroyed) return;
+          res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+        });
       });
       // A comment every 15 s keeps proxies from closing an idle stream.
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

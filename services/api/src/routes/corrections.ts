@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CorrectionChanges } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
+import { refusedActorField } from '../auth/actor-field.ts';
 import { ApiError } from '../errors.ts';
 import { loadShipmentContext } from '../shipment-view.ts';
 import { timeField } from '../time-param.ts';
@@ -20,27 +22,21 @@ const correctionBody = z.strictObject({
   station: z.string().max(200).nullable().optional(),
   probeTempC: z.number().min(-60).max(70).nullable().optional(),
   reason: required('why the custody record is corrected').pipe(z.string().max(1000)),
-  // Issue 12 replaces it with the authenticated actor.
-  correctedBy: required('who corrects the custody record').pipe(z.string().max(200)),
+  // Who corrects is the authenticated caller (issue 12, item 3).
+  correctedBy: refusedActorField('correctedBy'),
 });
 
 /** Custody corrections: POST and GET /api/v1/shipments/{id}/corrections (issue 11, item 6; docs/decisions/0016). */
-export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, requireAdmin, evidence }: RouteContext): void {
-  const security = [{ bearer: [] }];
+export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, auth, scope, audit, evidence }: RouteContext): void {
+  const security = SECURITY;
   const params = z.object({ id: z.string() });
-
-  async function requireShipment(id: string) {
-    const shipment = await ops.getShipment(id);
-    if (!shipment) throw new ApiError('shipment.not_found', `no shipment ${id}`);
-    return shipment;
-  }
 
   app.post(
     '/api/v1/shipments/:id/corrections',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.operator,
       schema: {
-        summary: 'Correct a recorded handoff (time, party, station, probe) with who and why; the original stays on record, attribution and claims are re-judged',
+        summary: 'Correct a recorded handoff (the shipper, or a party to that handoff) (time, party, station, probe) with who and why; the original stays on record, attribution and claims are re-judged',
         tags: ['shipments'],
         security,
         params,
@@ -48,8 +44,19 @@ export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, requ
       },
     },
     async (request, reply) => {
-      const shipment = await requireShipment(request.params.id);
-      const { eventId, reason, correctedBy, ...fields } = request.body;
+      const caller = principal(request);
+      const shipment = await scope.shipment(caller, request.params.id);
+      const { eventId, reason, correctedBy: _typed, ...fields } = request.body;
+      const correctedBy = caller.name;
+      if (!caller.isPlatform && shipment.shipperOrgId !== caller.orgId) {
+        // A handoff's parties: the one it handed to, and the one holding the goods before it.
+        const effective = await ops.listEffectiveCustodyEvents(shipment.id);
+        const at = effective.findIndex((e) => e.id === eventId);
+        // An unknown event is left to the store, which names it (correction.event_not_found).
+        if (at >= 0 && ![effective[at]!.toOrgId, effective[at - 1]?.toOrgId].includes(caller.orgId)) {
+          throw new ApiError('auth.forbidden', `a handoff is corrected by the shipper or a party to it; your organisation (${caller.orgId}) is neither for event ${eventId}`);
+        }
+      }
       if (fields.toOrgId !== undefined && !(await ops.getOrganisation(fields.toOrgId))) {
         throw new ApiError('organisation.not_found', `toOrgId: no organisation ${fields.toOrgId}`);
       }
@@ -65,6 +72,7 @@ export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, requ
       if (outcome.status === 'refused') throw new ApiError(outcome.refusal.code, outcome.refusal.message);
       const { correction } = outcome;
       request.log.info({ shipmentId: shipment.id, correctionId: correction.id, eventId, fields: Object.keys(changes), correctedBy }, 'custody.corrected');
+      await audit(request, 'custody.corrected', `shipment:${shipment.id}`, shipment.shipperOrgId, { correctionId: correction.id, eventId, changes, reason });
       // The rules re-judge attribution and claims; the store stays the source of truth if this is lost.
       await feed.publishCorrection({ shipmentId: shipment.id, correctionId: correction.id, seq: correction.seq }).catch((error: unknown) => request.log.warn({ err: error, correctionId: correction.id }, 'custody.correction_notice_failed'));
       const context = await loadShipmentContext({ ops, profiles }, (await ops.getShipment(shipment.id)) ?? shipment);
@@ -77,9 +85,9 @@ export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, requ
 
   app.get(
     '/api/v1/shipments/:id/corrections',
-    { preHandler: requireAdmin, schema: { summary: "A shipment's custody as recorded, its corrections in recording order, and the custody in effect", tags: ['shipments'], security, params } },
+    { preHandler: auth.viewer, schema: { summary: "A shipment's custody as recorded, its corrections in recording order, and the custody in effect", tags: ['shipments'], security, params } },
     async (request) => {
-      const shipment = await requireShipment(request.params.id);
+      const shipment = await scope.shipment(principal(request), request.params.id);
       const [events, corrections, effective] = await Promise.all([ops.listCustodyEvents(shipment.id), ops.listCorrections(shipment.id), ops.listEffectiveCustodyEvents(shipment.id)]);
       return { shipmentId: shipment.id, events, corrections, effective };
     },

@@ -3,6 +3,9 @@ import { generateSecret, hashSecret } from '@coldchain/auth';
 import { DEVICE_ID_PATTERN, parseEd25519PublicKey } from '@coldchain/schemas';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/principal.ts';
+import { isPlatformOrg } from '../auth/principal.ts';
 import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
 import { timeParam } from '../time-param.ts';
 
@@ -15,20 +18,32 @@ const deviceId = z
   .regex(DEVICE_ID_PATTERN, 'must be 3–64 letters, digits, "_", "." or "-", starting with a letter or digit')
   // A device's MQTT client id is its id, and client ids starting with coldchain- belong to the services
   // (decision 0008): such a device could never connect.
-  .refine((id) => !id.toLowerCase().startsWith('coldchain-'), 'must not start with "coldchain-" (reserved to the services\' MQTT client ids)');
+  .refine((id) => !id.toLowerCase().startsWith('coldchain-'), 'must not start with "coldchain-" (reserved to the services\' MQTT client ids)')
+  // Organisations' broker credentials are named org-… (decision 0022): a device must not take such a name.
+  .refine((id) => !id.toLowerCase().startsWith('org-'), 'must not start with "org-" (reserved to organisations\' broker credentials)');
 
 /** Device provisioning and readings. */
-export function registerDeviceRoutes({ app, ops, reads, clock, requireAdmin }: RouteContext): void {
+export function registerDeviceRoutes({ app, ops, reads, clock, auth, audit }: RouteContext): void {
+  const security = SECURITY;
+
+  /** The device if the caller's organisation owns it (the platform: any); 404 otherwise, as one that does not exist. */
+  async function ownedDevice(caller: Principal, id: string) {
+    const device = await ops.getDevice(id);
+    if (!device || (!isPlatformOrg(caller) && device.ownerOrgId !== caller.orgId)) throw new ApiError('device.not_found', `no device ${id}`);
+    return device;
+  }
+
   app.post(
     '/api/v1/devices',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.admin,
       schema: {
-        summary: 'Provision a device; its MQTT secret is in the answer, shown this once. With publicKey it must sign every message',
+        summary: "Provision a device of the caller's organisation (the platform: of any, ownerOrgId); its MQTT secret is in the answer, shown this once. With publicKey it must sign every message",
         tags: ['devices'],
-        security: [{ bearer: [] }],
+        security,
         body: z.object({
           id: deviceId,
+          ownerOrgId: z.string().min(1).optional(),
           publicKey: z
             .string()
             .refine((key) => parseEd25519PublicKey(key) !== null, 'must be a raw 32-byte Ed25519 public key in base64 or base64url')
@@ -40,35 +55,43 @@ export function registerDeviceRoutes({ app, ops, reads, clock, requireAdmin }: R
       const secret = generateSecret();
       const createdAt = clock.now();
       const publicKey = request.body.publicKey ? parseEd25519PublicKey(request.body.publicKey)!.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64url') : null;
-      const isNew = await ops.createDevice({ id: request.body.id, secretHash: await hashSecret(secret), publicKey, createdAt });
+      const caller = principal(request);
+      let ownerOrgId: string | null = isPlatformOrg(caller) ? null : caller.orgId;
+      if (request.body.ownerOrgId !== undefined) {
+        if (!caller.isPlatform && request.body.ownerOrgId !== caller.orgId) throw new ApiError('auth.forbidden', 'ownerOrgId: only the platform provisions devices for another organisation');
+        if (!(await ops.getOrganisation(request.body.ownerOrgId))) throw new ApiError('organisation.not_found', `ownerOrgId: no organisation ${request.body.ownerOrgId}`);
+        ownerOrgId = request.body.ownerOrgId === 'platform' ? null : request.body.ownerOrgId;
+      }
+      const isNew = await ops.createDevice({ id: request.body.id, secretHash: await hashSecret(secret), publicKey, createdAt, ownerOrgId });
       if (!isNew) throw new ApiError('device.exists', `device ${request.body.id} exists; rotate its secret with POST /api/v1/devices/${request.body.id}/secret`);
-      return reply.status(201).send({ id: request.body.id, secret, publicKey, createdAt });
+      await audit(request, 'device.provisioned', `device:${request.body.id}`, ownerOrgId, { signed: publicKey !== null });
+      return reply.status(201).send({ id: request.body.id, secret, publicKey, createdAt, ownerOrgId });
     },
   );
 
   app.post(
     '/api/v1/devices/:id/secret',
     {
-      preHandler: requireAdmin,
-      schema: { summary: "Rotate a device's MQTT secret; the new one is shown this once", tags: ['devices'], security: [{ bearer: [] }], params: z.object({ id: deviceId }) },
+      preHandler: auth.admin,
+      schema: { summary: "Rotate a device's MQTT secret (its organisation's administrators); the new one is shown this once", tags: ['devices'], security, params: z.object({ id: deviceId }) },
     },
     async (request) => {
+      const device = await ownedDevice(principal(request), request.params.id);
       const secret = generateSecret();
-      if (!(await ops.setDeviceSecret(request.params.id, await hashSecret(secret)))) {
-        throw new ApiError('device.not_found', `no device ${request.params.id}`);
-      }
-      return { id: request.params.id, secret };
+      if (!(await ops.setDeviceSecret(device.id, await hashSecret(secret)))) throw new ApiError('device.not_found', `no device ${request.params.id}`);
+      await audit(request, 'device.secret_rotated', `device:${device.id}`, device.ownerOrgId ?? null);
+      return { id: device.id, secret };
     },
   );
 
   app.get(
     '/api/v1/devices/:id/readings',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.viewer,
       schema: {
-        summary: "A device's readings between two device times, oldest first, a page at a time (nextCursor)",
+        summary: "A device's readings between two device times, oldest first, a page at a time (nextCursor): its organisation's (a shipment's parties read its curve)",
         tags: ['devices'],
-        security: [{ bearer: [] }],
+        security,
         params: z.object({ id: deviceId }),
         querystring: z.object({
           from: timeParam.optional(),
@@ -79,8 +102,7 @@ export function registerDeviceRoutes({ app, ops, reads, clock, requireAdmin }: R
       },
     },
     async (request) => {
-      const device = await ops.getDevice(request.params.id);
-      if (!device) throw new ApiError('device.not_found', `no device ${request.params.id}`);
+      const device = await ownedDevice(principal(request), request.params.id);
       const { from = 0, to = Number.MAX_SAFE_INTEGER, limit, cursor } = request.query;
       // A device has one reading per device time (the store skips duplicates), so the time of the last
       // reading given is a position: the next page starts just after it.
@@ -99,9 +121,12 @@ export function registerDeviceRoutes({ app, ops, reads, clock, requireAdmin }: R
   app.get(
     '/api/v1/devices/:id/events',
     {
-      preHandler: requireAdmin,
-      schema: { summary: "A device's events other than readings: gaps in its message sequence, online/offline, no data", tags: ['devices'], security: [{ bearer: [] }], params: z.object({ id: deviceId }) },
+      preHandler: auth.viewer,
+      schema: { summary: "A device's events other than readings: gaps in its message sequence, online/offline, no data (its organisation's)", tags: ['devices'], security, params: z.object({ id: deviceId }) },
     },
-    async (request) => ({ deviceId: request.params.id, events: await ops.listDeviceEvents(request.params.id) }),
+    async (request) => {
+      const device = await ownedDevice(principal(request), request.params.id);
+      return { deviceId: device.id, events: await ops.listDeviceEvents(device.id) };
+    },
   );
 }

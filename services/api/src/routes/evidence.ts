@@ -1,18 +1,12 @@
 import { z } from 'zod';
 import { checkChain } from '@coldchain/evidence';
 import type { RouteContext } from '../app.ts';
-import { ApiError } from '../errors.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
 import { buildEvidenceBundle } from '../evidence/bundle-builder.ts';
 
 /** Keys, chain heads and evidence bundles (issue 11, items 2 and 3; decision 0017). */
-export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceStore, keys, clock, requireAdmin }: RouteContext): void {
-  const security = [{ bearer: [] }];
-
-  async function requireShipment(id: string) {
-    const shipment = await ops.getShipment(id);
-    if (!shipment) throw new ApiError('shipment.not_found', `no shipment ${id}`);
-    return shipment;
-  }
+export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceStore, keys, clock, auth, scope, audit }: RouteContext): void {
+  const security = SECURITY;
 
   app.get('/api/v1/keys', { schema: { summary: "The service's Ed25519 public keys that sign chain heads and bundles, current and retired (raw 32 bytes, base64url), with their fingerprints", tags: ['evidence'] } }, async (_request, reply) => {
     await keys.current();
@@ -23,17 +17,18 @@ export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceSt
     };
   });
 
-  app.post('/api/v1/keys/rotate', { preHandler: requireAdmin, schema: { summary: 'Makes a new signing key current; the old one stays published (retired), so heads it signed still verify', tags: ['evidence'], security } }, async (_request, reply) => {
+  app.post('/api/v1/keys/rotate', { preHandler: auth.platform, schema: { summary: 'Makes a new signing key current (the platform); the old one stays published (retired), so heads it signed still verify', tags: ['evidence'], security } }, async (request, reply) => {
     const key = await keys.rotate();
     app.log.info({ keyId: key.keyId }, 'evidence.key_rotated');
+    await audit(request, 'evidence.key_rotated', `service_key:${key.keyId}`, null);
     return reply.status(201).send({ keyId: key.keyId });
   });
 
   app.get(
     '/api/v1/shipments/:id/chain',
-    { preHandler: requireAdmin, schema: { summary: "The shipment's evidence chain now: its signed head, the heads handed to its parties, and whether the stored chain checks out", tags: ['evidence'], security, params: z.object({ id: z.string() }) } },
+    { preHandler: auth.viewer, schema: { summary: "The shipment's evidence chain now: its signed head, the heads handed to its parties, and whether the stored chain checks out", tags: ['evidence'], security, params: z.object({ id: z.string() }) } },
     async (request) => {
-      const shipment = await requireShipment(request.params.id);
+      const shipment = await scope.shipment(principal(request), request.params.id);
       const head = await chains.head(shipment.id);
       const rows = await evidenceStore.chain(shipment.id, head.seq);
       const check = checkChain(rows.map((r) => r.line), shipment.id);
@@ -54,12 +49,12 @@ export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceSt
   app.get(
     '/api/v1/shipments/:id/evidence',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.viewer,
       compress: false,
-      schema: { summary: "The shipment's evidence bundle (zip): manifest, readings (CSV and signed originals), custody and corrections, the chain, signatures and keys, results. Verify offline with npm run verify", tags: ['evidence'], security, params: z.object({ id: z.string() }) },
+      schema: { summary: "The shipment's evidence bundle (zip; for the shipper, the platform and the parties an excursion is put on): manifest, readings (CSV and signed originals), custody and corrections, the chain, signatures and keys, results. Verify offline with npm run verify", tags: ['evidence'], security, params: z.object({ id: z.string() }) },
     },
     async (request, reply) => {
-      const shipment = await requireShipment(request.params.id);
+      const shipment = await scope.exportableShipment(principal(request), request.params.id);
       const { zip, head } = await buildEvidenceBundle({ shipment, chains, store: evidenceStore, keys, ops, telemetry, now: clock.now() });
       return reply
         .header('Content-Type', 'application/zip')

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { validateProfile } from '@coldchain/domain';
 import type { ProductProfile } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
+import { refusedActorField } from '../auth/actor-field.ts';
 import { ApiError } from '../errors.ts';
 
 const num = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -47,8 +49,8 @@ const profileSchema = z.object({
 });
 
 /** Product profiles: read, edited by the platform with validation, every change in an audit trail. */
-export function registerProfileRoutes({ app, ops, profiles, clock, requireAdmin }: RouteContext): void {
-  const security = [{ bearer: [] }];
+export function registerProfileRoutes({ app, ops, profiles, clock, auth, audit }: RouteContext): void {
+  const security = SECURITY;
 
   app.get('/api/v1/profiles', { schema: { summary: 'Product profiles in force, every number with its source', tags: ['profiles'] } }, async () => ({ profiles: await profiles.list() }));
 
@@ -61,13 +63,13 @@ export function registerProfileRoutes({ app, ops, profiles, clock, requireAdmin 
   app.put(
     '/api/v1/profiles/:id',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.platform,
       schema: {
         summary: 'Replace a product profile (the platform): validated, kept in the audit trail with who, when, before and after',
         tags: ['profiles'],
         security,
         params: z.object({ id: z.string() }),
-        querystring: z.object({ by: z.string().min(1).max(200).default('admin') }),
+        querystring: z.object({ by: refusedActorField('by') }),
         body: profileSchema,
       },
     },
@@ -77,15 +79,16 @@ export function registerProfileRoutes({ app, ops, profiles, clock, requireAdmin 
       const errors = validateProfile(after);
       if (errors.length > 0) throw new ApiError('request.invalid', errors.join('; '));
       const before = await profiles.get(after.id);
-      const change = await ops.saveProfile({ profileId: after.id, changedBy: request.query.by, changedAt: clock.now(), before: JSON.stringify(before ?? null), after: JSON.stringify(after) });
+      const change = await ops.saveProfile({ profileId: after.id, changedBy: principal(request).name, changedAt: clock.now(), before: JSON.stringify(before ?? null), after: JSON.stringify(after) });
       profiles.invalidate();
+      await audit(request, 'profile.changed', `profile:${after.id}`, null, { seq: change.seq });
       return { profile: after, change: { seq: change.seq, changedBy: change.changedBy, changedAt: change.changedAt } };
     },
   );
 
   app.get(
     '/api/v1/profiles/:id/audit',
-    { preHandler: requireAdmin, schema: { summary: "A profile's changes: who, when, before, after", tags: ['profiles'], security, params: z.object({ id: z.string() }) } },
+    { preHandler: auth.platform, schema: { summary: "A profile's changes: who, when, before, after", tags: ['profiles'], security, params: z.object({ id: z.string() }) } },
     async (request) => ({
       changes: (await ops.listProfileChanges(request.params.id)).map((c) => ({ ...c, before: JSON.parse(c.before) as unknown, after: JSON.parse(c.after) as unknown })),
     }),
@@ -94,9 +97,9 @@ export function registerProfileRoutes({ app, ops, profiles, clock, requireAdmin 
   app.put(
     '/api/v1/organisations/:id/response-times',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.platform,
       schema: {
-        summary: "An organisation's response deadlines per tier (ms), over the profile's and the defaults (1 h / 4 h / 24 h)",
+        summary: "An organisation's response deadlines per tier (ms), over the profile's and the defaults (1 h / 4 h / 24 h): set by the platform",
         tags: ['organisations'],
         security,
         params: z.object({ id: z.string() }),
@@ -106,6 +109,7 @@ export function registerProfileRoutes({ app, ops, profiles, clock, requireAdmin 
     async (request) => {
       if (!(await ops.getOrganisation(request.params.id))) throw new ApiError('organisation.not_found', `no organisation ${request.params.id}`);
       await ops.setOrgResponseTimes(request.params.id, request.body);
+      await audit(request, 'organisation.response_times_changed', `organisation:${request.params.id}`, request.params.id, request.body);
       return { orgId: request.params.id, responseMs: request.body };
     },
   );

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RouteContext } from '../app.ts';
-import { ApiError } from '../errors.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
 import { REPORT_LANGS } from '../report/report-labels.ts';
 import type { ReportLang } from '../report/report-labels.ts';
 import { gatherTripReportData } from '../report/trip-report-data.ts';
@@ -9,7 +9,7 @@ import { renderTripReport } from '../report/trip-report-pdf.ts';
 
 const reportSchema = {
   tags: ['shipments'],
-  security: [{ bearer: [] }],
+  security: SECURITY,
   params: z.object({ id: z.string() }),
   querystring: z.object({ lang: z.enum(REPORT_LANGS, { message: 'lang must be "zh" or "en"' }).default('zh') }),
 };
@@ -20,10 +20,9 @@ const reportSchema = {
  * scheme and Host, or X-Forwarded-Proto/-Host from a trusted proxy), so a report fetched through the
  * public address points at the public consumer page.
  */
-export function registerReportRoutes({ app, ops, profiles, reads, evidence, clock, requireAdmin }: RouteContext): void {
+export function registerReportRoutes({ app, ops, profiles, reads, evidence, clock, auth, scope }: RouteContext): void {
   async function sendReport(request: FastifyRequest, reply: FastifyReply, id: string, lang: ReportLang) {
-    const shipment = await ops.getShipment(id);
-    if (!shipment) throw new ApiError('shipment.not_found', `no shipment ${id}`);
+    const shipment = await scope.exportableShipment(principal(request), id);
     const data = await gatherTripReportData({ ops, profiles, reads, evidence }, shipment, { baseUrl: `${request.protocol}://${request.host}`, now: clock.now() });
     if (!data.chain.isAvailable) request.log.warn({ shipmentId: shipment.id, problem: data.chain.problem }, 'report.chain_unavailable');
     const pdf = await renderTripReport(data, lang);
@@ -36,11 +35,11 @@ export function registerReportRoutes({ app, ops, profiles, reads, evidence, cloc
       .send(pdf);
   }
 
-  app.get('/api/v1/shipments/:id/report.pdf', { preHandler: requireAdmin, schema: { ...reportSchema, summary: "A shipment's trip report (PDF, A4): legs and handoffs, the temperature curve, excursions and their attribution, measures, claims, the evidence chain head and how to verify it" } }, (request, reply) =>
+  app.get('/api/v1/shipments/:id/report.pdf', { preHandler: auth.viewer, schema: { ...reportSchema, summary: "A shipment's trip report (PDF, A4): legs and handoffs, the temperature curve, excursions and their attribution, measures, claims, the evidence chain head and how to verify it" } }, (request, reply) =>
     sendReport(request, reply, request.params.id, request.query.lang),
   );
   // The same answer where issue 11 found a 404.
-  app.get('/api/v1/shipments/:id/report', { preHandler: requireAdmin, schema: { ...reportSchema, summary: 'The trip report PDF, as at report.pdf' } }, (request, reply) =>
+  app.get('/api/v1/shipments/:id/report', { preHandler: auth.viewer, schema: { ...reportSchema, summary: 'The trip report PDF, as at report.pdf' } }, (request, reply) =>
     sendReport(request, reply, request.params.id, request.query.lang),
   );
 }

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { attributeByReview, buildLegs, decideClaim, filedClaimFields, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { Alert, Claim, Review, Shipment } from '@coldchain/storage';
 import type { RouteContext } from '../app.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
+import { refusedActorField } from '../auth/actor-field.ts';
 import { ApiError } from '../errors.ts';
 
 /** Plan document: the carrier must answer a claim within 2 hours (as for the claims filed automatically). */
@@ -17,7 +19,7 @@ const decisionBody = z.object({
     .trim()
     .min(1, { error: 'the reason for the decision is required (non-empty text, at most 2,000 characters)' })
     .max(2000),
-  by: z.string().min(1).max(200).optional(),
+  by: refusedActorField('by'),
 });
 
 /**
@@ -26,8 +28,8 @@ const decisionBody = z.object({
  * anyone, and why. The decision files the claim if one is due, computed as the automatic filing does
  * (`decideClaim`), once per shipment and liable party.
  */
-export function registerReviewRoutes({ app, ops, profiles, feed, clock, requireAdmin }: RouteContext): void {
-  const security = [{ bearer: [] }];
+export function registerReviewRoutes({ app, ops, profiles, feed, clock, auth, audit }: RouteContext): void {
+  const security = SECURITY;
 
   async function view(review: Review): Promise<ReviewView> {
     const [shipment, alert] = await Promise.all([ops.getShipment(review.shipmentId), ops.getAlert(review.alertId)]);
@@ -41,7 +43,7 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, requireA
   app.get(
     '/api/v1/reviews',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.platform,
       schema: {
         summary: 'Excursions whose liability the data could not decide, newest first, with their shipment, alert, reason and decision',
         tags: ['reviews'],
@@ -59,7 +61,7 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, requireA
   app.post(
     '/api/v1/reviews/:id/decision',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.platform,
       schema: {
         summary: 'Decide a review: who is liable (an organisation that held the shipment, or null for nobody) and why; files the claim if one is due',
         tags: ['reviews'],
@@ -77,10 +79,11 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, requireA
       if (!shipment || !alert) throw new Error(`review ${review.id} refers to a missing shipment or alert`);
       const now = clock.now();
       const claim = liableOrgId === null ? null : await claimFor(review, shipment, alert, liableOrgId, reason, now);
-      const outcome = await ops.decideReview(review.id, { liableOrgId, reason, decidedBy: request.body.by ?? 'admin', decidedAt: now }, claim);
+      const outcome = await ops.decideReview(review.id, { liableOrgId, reason, decidedBy: principal(request).name, decidedAt: now }, claim);
       if (outcome.status === 'not_found') throw new ApiError('review.not_found', `no review ${review.id}`);
       if (outcome.status === 'already_decided') throw new ApiError('review.decided', `review ${review.id} was decided already, by ${outcome.review.decision?.decidedBy ?? '?'}`);
       request.log.info({ reviewId: review.id, shipmentId: review.shipmentId, liableOrgId, claimId: outcome.claim?.claim.id ?? null }, 'review.decided');
+      await audit(request, 'review.decided', `review:${review.id}`, shipment.shipperOrgId, { liableOrgId, reason, claimId: outcome.claim?.claim.id ?? null });
       if (outcome.claim?.isNew) {
         await feed.publishClaim({ type: 'claim.filed', at: now, claim: outcome.claim.claim }, [outcome.claim.claim.liableOrgId, shipment.shipperOrgId, PLATFORM_ORG_ID]);
       }

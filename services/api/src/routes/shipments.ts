@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { generateTraceCode } from '@coldchain/auth';
-import { checkHandoffTime, STAGES } from '@coldchain/domain';
+import { checkHandoffTime, currentLeg, STAGES } from '@coldchain/domain';
+import type { Alert, Shipment } from '@coldchain/storage';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
+import { principal, SECURITY } from '../auth/authenticate.ts';
+import type { Principal } from '../auth/principal.ts';
+import { isPlatformOrg } from '../auth/principal.ts';
 import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
 import { excursionSpans, loadShipmentContext, loadShipmentView, profileSummary, requireProfile, shipmentVersion } from '../shipment-view.ts';
 import { timeField } from '../time-param.ts';
@@ -38,13 +42,15 @@ const handoffBody = z.object({
 });
 
 /** Shipments, their curves and their handoffs. */
-export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, profiles, clock, requireAdmin, evidence, feed }: RouteContext): void {
-  const security = [{ bearer: [] }];
+export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, profiles, clock, auth, scope, audit, evidence, feed }: RouteContext): void {
+  const security = SECURITY;
 
-  async function requireShipment(id: string) {
-    const shipment = await ops.getShipment(id);
-    if (!shipment) throw new ApiError('shipment.not_found', `no shipment ${id}`);
-    return shipment;
+  /** Whether the caller sees every alert of the shipment (the platform, the shipper), not only those of its legs. */
+  const seesAll = (caller: Principal, shipment: Shipment) => isPlatformOrg(caller) || shipment.shipperOrgId === caller.orgId;
+
+  /** The alerts of the shipment the caller may see (auth/scope.ts). */
+  function visibleAlerts(caller: Principal, shipment: Shipment, alerts: Alert[], legs: Parameters<typeof scope.alertVisibleGiven>[3]): Alert[] {
+    return seesAll(caller, shipment) ? alerts : alerts.filter((alert) => scope.alertVisibleGiven(caller, alert, shipment, legs));
   }
 
   async function requireOrg(id: string, field: string) {
@@ -53,11 +59,17 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     return org;
   }
 
-  app.post('/api/v1/shipments', { preHandler: requireAdmin, schema: { summary: 'Create a shipment; its first leg is the packhouse, held by the shipper', tags: ['shipments'], security, body: createShipmentBody } }, async (request, reply) => {
+  app.post('/api/v1/shipments', { preHandler: auth.operator, schema: { summary: "Create a shipment of the caller's organisation (a shipper; the platform: of any); its first leg is the packhouse, held by the shipper", tags: ['shipments'], security, body: createShipmentBody } }, async (request, reply) => {
     const body = request.body;
+    const caller = principal(request);
+    if (!caller.isPlatform && body.shipperOrgId !== caller.orgId) {
+      throw new ApiError('auth.forbidden', `shipperOrgId: an organisation creates its own shipments (yours is ${caller.orgId})`);
+    }
     if (!(await profiles.get(body.profileId))) throw new ApiError('profile.not_found', `profileId: no profile ${body.profileId}`);
     await requireOrg(body.shipperOrgId, 'shipperOrgId');
-    if (!(await ops.getDevice(body.deviceId))) throw new ApiError('device.not_found', `deviceId: no device ${body.deviceId}`);
+    const device = await ops.getDevice(body.deviceId);
+    // A device is the shipper's own or the platform's pool (no owner); another organisation's is not there.
+    if (!device || (!caller.isPlatform && device.ownerOrgId && device.ownerOrgId !== caller.orgId)) throw new ApiError('device.not_found', `deviceId: no device ${body.deviceId}`);
     const now = clock.now();
     const startedAt = body.startedAt ?? now;
     // The new shipment is open-ended: any shipment of this device not delivered before it starts overlaps.
@@ -80,33 +92,64 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     };
     const firstLeg = { shipmentId: shipment.id, at: startedAt, stage: 'packhouse' as const, toOrgId: body.shipperOrgId, station: body.station ?? null, probeTempC: null, recordedAt: now };
     if (!(await ops.createShipment(shipment, firstLeg))) throw new ApiError('shipment.exists', `shipment ${shipment.id} exists`);
+    await audit(request, 'shipment.created', `shipment:${shipment.id}`, shipment.shipperOrgId, { deviceId: shipment.deviceId, profileId: shipment.profileId });
     return reply.status(201).send(shipment);
   });
 
   app.get(
     '/api/v1/shipments',
-    { preHandler: requireAdmin, schema: { summary: 'Shipments, newest first, a page at a time (nextCursor)', tags: ['shipments'], security, querystring: z.object({ limit: limitParam(SHIPMENTS_MAX, 500), cursor: cursorParam }) } },
+    {
+      preHandler: auth.viewer,
+      schema: {
+        summary: "Shipments the caller's organisation ships, holds or held (the platform: all), newest first, a page at a time (nextCursor); held=now: those it holds now",
+        tags: ['shipments'],
+        security,
+        querystring: z.object({ limit: limitParam(SHIPMENTS_MAX, 500), cursor: cursorParam, held: z.enum(['now']).optional() }),
+      },
+    },
     async (request) => {
-      const { limit, cursor } = request.query;
+      const { limit, cursor, held } = request.query;
+      const caller = principal(request);
+      const party = isPlatformOrg(caller) ? {} : { partyOrgId: caller.orgId };
+      if (held === 'now') return { shipments: await heldNow(caller, party, limit), nextCursor: null };
       const after = decodeCursor(cursor, 'shipments', shipmentPosition);
-      const rows = await ops.listShipments(limit + 1, after && { startedAt: after[0], id: after[1] });
+      const rows = await ops.listShipments(limit + 1, after && { startedAt: after[0], id: after[1] }, party);
       const page = toPage(rows, limit, 'shipments', (s) => [s.startedAt, s.id]);
       return { shipments: page.items, nextCursor: page.nextCursor };
     },
   );
 
-  app.get('/api/v1/shipments/:id', { preHandler: requireAdmin, schema: { summary: 'A shipment with its legs, alerts, claims and verdict', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
-    const shipment = await requireShipment(request.params.id);
-    const context = await loadShipmentContext({ ops, profiles }, shipment);
+  /** The live shipments whose current leg the caller's organisation holds, newest first, at most `limit`. */
+  async function heldNow(caller: Principal, party: { partyOrgId?: string }, limit: number): Promise<Shipment[]> {
+    const held: Shipment[] = [];
+    let after: { startedAt: number; id: string } | undefined;
+    for (;;) {
+      const page = await ops.listShipments(500, after, { ...party, live: true });
+      for (const shipment of page) {
+        if (currentLeg(await scope.legsOf(shipment.id))?.custodianOrgId === caller.orgId) held.push(shipment);
+        if (held.length >= limit) return held;
+      }
+      if (page.length < 500) return held;
+      after = { startedAt: page.at(-1)!.startedAt, id: page.at(-1)!.id };
+    }
+  }
+
+  app.get('/api/v1/shipments/:id', { preHandler: auth.viewer, schema: { summary: 'A shipment with its legs, alerts, claims and verdict (the alerts and claims the caller may see)', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
+    const caller = principal(request);
+    const shipment = await scope.shipment(caller, request.params.id);
+    const full = await loadShipmentContext({ ops, profiles }, shipment);
+    const context = { ...full, alerts: visibleAlerts(caller, shipment, full.alerts, full.legs) };
     const view = await loadShipmentView(reads, context, { points: 0, perLeg: true }, clock.now());
     const { curve: _curve, ...rest } = view;
-    return { ...rest, claims: await ops.listClaims({ shipmentId: shipment.id }) };
+    const claims = await ops.listClaims({ shipmentId: shipment.id });
+    const visibleClaims = seesAll(caller, shipment) ? claims : claims.filter((claim) => claim.liableOrgId === caller.orgId);
+    return { ...rest, claims: visibleClaims };
   });
 
   app.get(
     '/api/v1/shipments/:id/curve',
     {
-      preHandler: requireAdmin,
+      preHandler: auth.viewer,
       // Answers are compressed once, when cached (answer-cache.ts), not per request.
       compress: false,
       schema: {
@@ -118,12 +161,15 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
       },
     },
     async (request, reply) => {
-      const shipment = await requireShipment(request.params.id);
+      const caller = principal(request);
+      const shipment = await scope.shipment(caller, request.params.id);
       const now = clock.now();
+      // A custodian sees the excursions of its own legs only: its answers are cached apart.
+      const audience = seesAll(caller, shipment) ? 'all' : `org:${caller.orgId}`;
       const { version, lastModified } = await shipmentVersion({ ops, telemetry }, shipment, await requireProfile(profiles, shipment), now);
       const points = request.query.points;
       return answers.send(request, reply, {
-        key: `curve:${shipment.id}:${points}`,
+        key: `curve:${shipment.id}:${points}:${audience}`,
         version,
         lastModified,
         now,
@@ -137,7 +183,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
             readingCount: curve.readingCount,
             limits: profileSummary(context.profile).limits,
             legs: context.legs,
-            excursions: excursionSpans(shipment, context.alerts),
+            excursions: excursionSpans(shipment, visibleAlerts(caller, shipment, context.alerts, context.legs)),
           };
         },
       });
@@ -146,9 +192,21 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
 
   app.post(
     '/api/v1/shipments/:id/handoffs',
-    { preHandler: requireAdmin, schema: { summary: 'Record a handoff (a scan at a station): closes the current leg, opens the next', tags: ['shipments'], security, params: z.object({ id: z.string() }), body: handoffBody } },
+    {
+      preHandler: auth.operator,
+      schema: { summary: 'Record a handoff (a scan at a station) by the party holding the goods: closes the current leg, opens the next', tags: ['shipments'], security, params: z.object({ id: z.string() }), body: handoffBody },
+    },
     async (request, reply) => {
-      const shipment = await requireShipment(request.params.id);
+      const caller = principal(request);
+      const shipment = await scope.shipment(caller, request.params.id);
+      if (!caller.isPlatform) {
+        // The party holding the goods scans the handoff: a party taking itself into someone's shipment could
+        // put any excursion on the record of a leg it invented.
+        const holder = currentLeg(await scope.legsOf(shipment.id))?.custodianOrgId;
+        if (holder !== caller.orgId) {
+          throw new ApiError('auth.forbidden', `a handoff is scanned by the party holding the goods (${holder ?? 'nobody'}); your organisation is ${caller.orgId}`);
+        }
+      }
       if (shipment.deliveredAt !== null) throw new ApiError('shipment.delivered', `shipment ${shipment.id} was delivered; append a correction instead`);
       const body = request.body;
       const now = clock.now();
@@ -173,6 +231,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
       });
       // The chain's head, with this scan in it, goes to the parties: signed, and recorded as handed out,
       // so the history up to here cannot be rewritten unnoticed (issue 11, item 2).
+      await audit(request, body.stage === 'delivered' ? 'custody.delivered' : 'custody.handoff', `shipment:${shipment.id}`, shipment.shipperOrgId, { eventId: event.id, stage: body.stage, toOrgId: event.toOrgId });
       const chain = await evidence.witness(shipment.id, body.stage === 'delivered' ? `delivery:${event.id}` : `handoff:${event.id}`);
       // And to the parties' channels, through the rules' outbox (decision 0018). The scan and the head
       // are stored: a bus that is down loses the webhook copy only, never the answer.
