@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { restrictUmask, secureDataDir } from './data-dir.ts';
 import { createLogger } from './logger.ts';
 
 /** A service `runService` started: how to stop it, and what its shutdown log line should carry. */
@@ -10,7 +11,7 @@ export type StartedService = {
 };
 
 /** How to run one service process: see `runService`. */
-export type ServiceOptions<C extends { LOG_LEVEL: string }> = {
+export type ServiceOptions<C extends { LOG_LEVEL: string; DATA_DIR?: string }> = {
   /** The program name: the logger's name and the prefix of every line written to stderr, e.g. `coldchain-api`. */
   name: string;
   /** Parses the environment once, e.g. `() => parseEnv(schema, process.env)`; main.ts stays the only reader of process.env. */
@@ -36,16 +37,19 @@ function isConfigError(error: unknown): error is Error {
 }
 
 /**
- * Runs a service as a process: parses the configuration, creates the logger, starts the service, and
- * stops it on SIGINT or SIGTERM (exit 0, or 1 when stopping fails). A ConfigError or StartupError
+ * Runs a service as a process: sets an owner-only umask, parses the configuration, creates the logger,
+ * secures DATA_DIR when the configuration has one (created 0700; a wider folder given by the operator is
+ * warned about on stderr, the files inside tightened: see secureDataDir), starts the service, and stops it on SIGINT or SIGTERM (exit 0, or 1 when stopping fails). A ConfigError or StartupError
  * exits 1 with one line `<name>: <message>` on stderr; any other error exits 1 with its stack.
  */
-export function runService<C extends { LOG_LEVEL: string }>({ name, loadConfig, start }: ServiceOptions<C>): void {
+export function runService<C extends { LOG_LEVEL: string; DATA_DIR?: string }>({ name, loadConfig, start }: ServiceOptions<C>): void {
   const fail = (message: string): never => {
     process.stderr.write(`${name}: ${message}\n`);
     process.exit(1);
   };
   const run = async () => {
+    // Before anything opens a file: what the service creates is the owner's only (decision 0020).
+    restrictUmask();
     let config: C;
     try {
       config = loadConfig();
@@ -54,6 +58,16 @@ export function runService<C extends { LOG_LEVEL: string }>({ name, loadConfig, 
       throw error;
     }
     const log = createLogger(config.LOG_LEVEL, name);
+    if (config.DATA_DIR !== undefined) {
+      let warnings: string[];
+      try {
+        ({ warnings } = secureDataDir(config.DATA_DIR));
+      } catch (error) {
+        return fail(`cannot prepare the data folder DATA_DIR=${config.DATA_DIR}: ${(error as Error).message}`);
+      }
+      // On stderr whatever LOG_LEVEL says: the operator has to read it.
+      for (const warning of warnings) process.stderr.write(`${name}: ${warning}\n`);
+    }
     // Signals are heard from the start: one that arrives while the service starts stops it once started
     // (the default action would end the process at once, in the middle of opening its stores).
     let signalled: string | undefined;
