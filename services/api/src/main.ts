@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { z } from 'zod';
 import { systemClock } from '@coldchain/bus';
-import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openEmbeddedStores, openEvidenceStore, requireTelemetryStoreSettings, runService, StartupError } from '@coldchain/runtime';
+import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openEmbeddedStores, openEvidenceStore, requireTelemetryStoreSettings, runService, StartupError, urlForLog } from '@coldchain/runtime';
 import { parseEnv } from '@coldchain/schemas';
 import { InfluxTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { TelemetryStore } from '@coldchain/storage';
@@ -87,16 +87,16 @@ runService({
       await api.stop().catch(() => undefined);
       await closeStores();
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
-      throw new StartupError(`cannot start: ${(error as Error).message} (broker ${config.MQTT_URL}, user _svc_api)`);
+      throw new StartupError(`cannot start: ${(error as Error).message} (broker ${urlForLog(config.MQTT_URL)}, user _svc_api)`);
     }
     log.info(
       {
         host: config.HOST,
         port,
-        mqttUrl: config.MQTT_URL,
+        mqttUrl: urlForLog(config.MQTT_URL),
         telemetryStore: config.TELEMETRY_STORE,
-        // Never log the token itself: say where it is.
-        adminToken: adminToken.isGenerated ? 'generated into DATA_DIR/admin-token' : config.COLDCHAIN_ADMIN_TOKEN ? 'from COLDCHAIN_ADMIN_TOKEN' : 'from DATA_DIR/admin-token',
+        // Never log the token itself: say where it is (`cat DATA_DIR/admin-token`, an owner-only file).
+        adminTokenFrom: adminToken.isGenerated ? 'generated into DATA_DIR/admin-token' : config.COLDCHAIN_ADMIN_TOKEN ? 'from COLDCHAIN_ADMIN_TOKEN' : 'from DATA_DIR/admin-token',
       },
       'api.started',
     );

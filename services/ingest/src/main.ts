@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { systemClock } from '@coldchain/bus';
-import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openStores, requireTelemetryStoreSettings, runService, StartupError } from '@coldchain/runtime';
+import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openStores, requireTelemetryStoreSettings, runService, StartupError, urlForLog } from '@coldchain/runtime';
 import { parseEnv, TELEMETRY_FILTER } from '@coldchain/schemas';
 import { buildIngest } from './app.ts';
 
@@ -56,9 +56,9 @@ runService({
     } catch (error) {
       await ingest.stop();
       await closeStores();
-      throw new StartupError(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_ingest: ${(error as Error).message}`);
+      throw new StartupError(`cannot consume from the MQTT broker at ${urlForLog(config.MQTT_URL)} as _svc_ingest: ${(error as Error).message}`);
     }
-    log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, filter, telemetryStore: config.TELEMETRY_STORE, dataDir: config.DATA_DIR }, 'ingest.started');
+    log.info({ mqttUrl: urlForLog(config.MQTT_URL), clientId: config.MQTT_CLIENT_ID, filter, telemetryStore: config.TELEMETRY_STORE, dataDir: config.DATA_DIR }, 'ingest.started');
     return {
       stats: () => ingest.stats(),
       async stop() {

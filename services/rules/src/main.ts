@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { systemClock } from '@coldchain/bus';
 import { Outbox } from '@coldchain/notify';
-import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openEmbeddedStores, runService, StartupError } from '@coldchain/runtime';
+import { brokerUrlSchema, commonEnvShape, loadOrCreateSecret, openEmbeddedStores, runService, StartupError, urlForLog } from '@coldchain/runtime';
 import { parseEnv } from '@coldchain/schemas';
 import { buildRules } from './app.ts';
 
@@ -62,9 +62,9 @@ runService({
       await ops.close();
       await telemetry.close();
       await evidence.close();
-      throw new StartupError(`cannot consume from the MQTT broker at ${config.MQTT_URL} as _svc_rules: ${(error as Error).message}`);
+      throw new StartupError(`cannot consume from the MQTT broker at ${urlForLog(config.MQTT_URL)} as _svc_rules: ${(error as Error).message}`);
     }
-    log.info({ mqttUrl: config.MQTT_URL, clientId: config.MQTT_CLIENT_ID, dataDir: config.DATA_DIR }, 'rules.started');
+    log.info({ mqttUrl: urlForLog(config.MQTT_URL), clientId: config.MQTT_CLIENT_ID, dataDir: config.DATA_DIR }, 'rules.started');
     return {
       stats: () => rules.stats(),
       async stop() {
