@@ -4,6 +4,8 @@
  */
 export type { LocalizedText } from './text.ts';
 export { formatMinutes } from './text.ts';
+export type { SystemResolution } from './system-resolutions.ts';
+export { describeSystemResolution, SYSTEM_ACTOR, SYSTEM_RESOLUTIONS, systemResolutionNote } from './system-resolutions.ts';
 export type { ProductProfile, ShelfLifeModel, TemperatureLimit, Tier } from './profiles.ts';
 export {
   APPLE,

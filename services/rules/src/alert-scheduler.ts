@@ -100,7 +100,7 @@ export function createAlertScheduler(deps: {
       });
       report.noData.push(shipment.id);
     } else if (deps.lastHeardAt(shipment.deviceId) !== undefined && (await ops.findUnresolvedAlert(shipment.id, 'no_data'))) {
-      await deps.warnings.clear(shipment.id, 'no_data', now, 'the logger reports again');
+      await deps.warnings.clear(shipment.id, 'no_data', now, 'logger_back');
       report.dataBack.push(shipment.id);
     }
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { buildLegs, currentLeg, legAt, responseMsFor, routeAlert, PLATFORM_ORG_ID } from '@coldchain/domain';
-import type { LocalizedText, Tier } from '@coldchain/domain';
+import { buildLegs, currentLeg, legAt, responseMsFor, routeAlert, PLATFORM_ORG_ID, SYSTEM_ACTOR, SYSTEM_RESOLUTIONS, systemResolutionNote } from '@coldchain/domain';
+import type { LocalizedText, SystemResolution, Tier } from '@coldchain/domain';
 import type { Clock } from '@coldchain/bus';
 import type { EventSink } from './event-sink.ts';
 import type { Alert, AlertKind, OpsStore, Shipment } from '@coldchain/storage';
@@ -91,15 +91,25 @@ export function createWarningRecorder(deps: { ops: OpsStore; events: EventSink; 
      * logger's silence: neither is a loss anyone pays for, the excursion that may follow raises its own
      * alert, and the hours without readings stay on record as unmonitored time. Keeping them open after
      * they cleared would bury the excursions under stale forecasts
-     * (docs/decisions/0011-alerts-stay-until-seen.md).
+     * (docs/decisions/0011-alerts-stay-until-seen.md). The reason is kept as a stable code
+     * (`system.<code>`), which every reader words in its own language.
      */
-    async clear(shipmentId: string, ruleId: string, at: number, reason: string): Promise<void> {
+    async clear(shipmentId: string, ruleId: string, at: number, resolution: SystemResolution): Promise<void> {
       const alert = await ops.findUnresolvedAlert(shipmentId, ruleId);
       if (!alert) return;
       const now = clock.now();
-      const cleared: Alert = { ...alert, conditionState: 'cleared', clearedAt: at, status: 'resolved', resolvedAt: now, resolvedBy: `system: ${reason}`, updatedAt: now };
+      const cleared: Alert = {
+        ...alert,
+        conditionState: 'cleared',
+        clearedAt: at,
+        status: 'resolved',
+        resolvedAt: now,
+        resolvedBy: SYSTEM_ACTOR,
+        resolutionNote: systemResolutionNote(resolution),
+        updatedAt: now,
+      };
       await ops.updateAlert(cleared);
-      log.info({ alertId: alert.id, shipmentId, ruleId, reason }, 'alert.cleared');
+      log.info({ alertId: alert.id, shipmentId, ruleId, reason: SYSTEM_RESOLUTIONS[resolution].en }, 'alert.cleared');
       await publish('alert.cleared', cleared);
     },
   };

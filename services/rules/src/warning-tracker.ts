@@ -1,5 +1,5 @@
 import { detectCycling, evaluateReading, forecastCrossing, initialRuleState, pushToWindow, warningSettingsFor } from '@coldchain/domain';
-import type { ProductProfile, RuleState, Sample, SampleWindow, TemperatureLimit } from '@coldchain/domain';
+import type { ProductProfile, RuleState, Sample, SampleWindow, SystemResolution, TemperatureLimit } from '@coldchain/domain';
 import type { Shipment } from '@coldchain/storage';
 import type { WarningRecorder } from './warning-recorder.ts';
 
@@ -41,7 +41,7 @@ export async function evaluateWarnings(input: {
   const horizon = Math.max(settings.trend.windowMs, settings.cycling.windowMs);
   pushToWindow(state.window, sample.sampledAt, sample.tempC, horizon);
 
-  const raiseOrClear = async (ruleId: string, isActive: boolean, raise: () => Promise<unknown>, reason: string) => {
+  const raiseOrClear = async (ruleId: string, isActive: boolean, raise: () => Promise<unknown>, resolution: SystemResolution) => {
     if (isActive) {
       (state.open ??= new Map<string, number>()).set(ruleId, sample.sampledAt);
       await raise();
@@ -50,7 +50,7 @@ export async function evaluateWarnings(input: {
     const lastTrue = state.open?.get(ruleId);
     if (lastTrue !== undefined && sample.sampledAt - lastTrue >= CLEAR_AFTER_MS) {
       state.open?.delete(ruleId);
-      await recorder.clear(shipmentId, ruleId, sample.sampledAt, reason);
+      await recorder.clear(shipmentId, ruleId, sample.sampledAt, resolution);
     }
   };
 
@@ -59,14 +59,14 @@ export async function evaluateWarnings(input: {
     const limitState = input.limitStates.get(limit.id) ?? 'inactive';
     if (limitState !== 'inactive') {
       // The limit itself is crossed: the excursion alert takes over from the forecast.
-      if (state.open?.delete(ruleId)) await recorder.clear(shipmentId, ruleId, sample.sampledAt, `${limit.direction} ${limit.thresholdC} °C now: the excursion alert takes over`);
+      if (state.open?.delete(ruleId)) await recorder.clear(shipmentId, ruleId, sample.sampledAt, 'limit_crossed');
       continue;
     }
     // Forecast only once outside the optimum on that side: fruit cooling back from a failure towards its
     // set point runs steeply at first, and a line through it would "cross" the low limit it never nears.
     const isOutsideOptimum = limit.direction === 'above' ? sample.tempC > profile.optimumC.max : sample.tempC < profile.optimumC.min;
     const forecast = isOutsideOptimum ? forecastCrossing(state.window, limit, settings.trend) : ({ willCross: false } as const);
-    await raiseOrClear(ruleId, forecast.willCross, () => raiseTrend(limit, forecast.willCross ? forecast.inMs : 0, forecast.willCross ? forecast.slopeCPerHour : 0), 'the trend no longer reaches the limit');
+    await raiseOrClear(ruleId, forecast.willCross, () => raiseTrend(limit, forecast.willCross ? forecast.inMs : 0, forecast.willCross ? forecast.slopeCPerHour : 0), 'trend_gone');
   }
 
   async function raiseTrend(limit: TemperatureLimit, inMs: number, slope: number) {
@@ -94,7 +94,7 @@ export async function evaluateWarnings(input: {
         },
         at: sample.sampledAt, thresholdC: settings.cycling.minSwingC, direction: 'above', valueC: sample.tempC,
       }),
-    'the temperature no longer swings',
+    'swings_stopped',
   );
 
   const rh = settings.lowHumidity;
@@ -113,7 +113,7 @@ export async function evaluateWarnings(input: {
         at: sample.sampledAt, thresholdC: rh.belowPct, direction: 'below', valueC: sample.rhPct,
       });
     } else if (evaluation.transition?.previous === 'firing') {
-      await recorder.clear(shipmentId, 'humidity.low', sample.sampledAt, 'humidity back in range');
+      await recorder.clear(shipmentId, 'humidity.low', sample.sampledAt, 'humidity_back');
     }
   }
 }
