@@ -42,7 +42,8 @@ export { applyCorrections, checkHandoffTime, correctionWithdrawalReason, validat
 export type { Attribution, AttributionInput } from './attribution.ts';
 export { attributeByReview, attributeExcursion } from './attribution.ts';
 export type { OrgKind } from './organisations.ts';
-export type { PublicView } from './public-view.ts';
+export type { PersonalDataKind, PersonalDataMatch, PublicFieldRefusal, PublicFields, PublicView } from './public-view.ts';
+export { checkPublicFields, checkPublicView, custodianKindName, findPersonalData, isResidentIdNumber, publicFieldReason, resolvePublicFields } from './public-view.ts';
 export { isLogisticsProvider, ORG_KINDS, PLATFORM_ORG_ID } from './organisations.ts';
 export type { ClaimDecision, ShipmentValue } from './claims.ts';
 export { CLAIM_RESPONSE_MS, claimAmountCents, claimWithdrawalReason, decideClaim, filedClaimFields } from './claims.ts';

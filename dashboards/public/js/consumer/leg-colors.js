@@ -14,15 +14,18 @@ const PALETTE = [
 ];
 
 /**
- * @param {{ custodian: { name: string } }[]} legs in journey order
+ * Custodians are told apart by `ref` (their order of first appearance, from the server): when the
+ * shipper shows only kinds, two warehouses share a name and keep their own colours.
+ * @param {{ custodian: { name: string, ref?: number } }[]} legs in journey order
  * @returns {{ solid: string, fill: string }[]} each leg's colour
  */
 export function legColors(legs) {
-  /** @type {Map<string, number>} */
+  /** @type {Map<string | number, number>} */
   const byCustodian = new Map();
   return legs.map((leg) => {
-    if (!byCustodian.has(leg.custodian.name)) byCustodian.set(leg.custodian.name, byCustodian.size);
-    const index = byCustodian.get(leg.custodian.name) ?? 0;
+    const key = leg.custodian.ref ?? leg.custodian.name;
+    if (!byCustodian.has(key)) byCustodian.set(key, byCustodian.size);
+    const index = byCustodian.get(key) ?? 0;
     return PALETTE[index % PALETTE.length] ?? PALETTE[0];
   });
 }

@@ -22,6 +22,22 @@ export function splitVerdict(text) {
 }
 
 /**
+ * Where from and where to, as the shipper chose to show them; a place left out (it held personal data)
+ * is not drawn, and the line goes when neither is shown.
+ * @param {Trace} trace
+ */
+function renderRoute(trace) {
+  if (!trace.origin && !trace.destination) return null;
+  return h(
+    'p',
+    { class: 'route' },
+    trace.origin ? h('span', {}, trace.origin) : null,
+    h('span', { class: 'route-arrow', 'aria-hidden': 'true' }, '→'),
+    trace.destination ? h('span', {}, trace.destination) : null,
+  );
+}
+
+/**
  * @param {Trace} trace
  * @param {number} now
  */
@@ -33,7 +49,7 @@ export function renderSummary(trace, now) {
       'section',
       { class: 'product', 'aria-labelledby': 'product-name' },
       h('h1', { id: 'product-name', class: 'product-name' }, pick(trace.product)),
-      h('p', { class: 'route' }, h('span', {}, trace.origin), h('span', { class: 'route-arrow', 'aria-hidden': 'true' }, '→'), h('span', {}, trace.destination)),
+      renderRoute(trace),
       h('p', { class: `journey-status ${trace.deliveredAt === null ? 'is-moving' : 'is-delivered'}` }, status),
     ),
     h(

@@ -3,7 +3,7 @@
 
 /**
  * @typedef {{ zh: string, en: string }} LocalizedText
- * @typedef {{ stage: string, stageName: LocalizedText, custodian: { name: string, nameEn: string }, startedAt: number, endedAt: number | null }} TraceLeg
+ * @typedef {{ stage: string, stageName: LocalizedText, custodian: { name: string, nameEn: string, ref: number }, startedAt: number, endedAt: number | null }} TraceLeg
  * @typedef {{ direction: 'above' | 'below', thresholdC: number, startedAt: number, endedAt: number | null, peakTempC: number, outsideMs: number }} TraceExcursion
  * @typedef {{
  *   mktC: number | null,
@@ -17,8 +17,8 @@
  * @typedef {{
  *   traceCode: string,
  *   product: LocalizedText,
- *   origin: string,
- *   destination: string,
+ *   origin: string | null,
+ *   destination: string | null,
  *   startedAt: number,
  *   deliveredAt: number | null,
  *   optimumC: { min: number, max: number },
@@ -31,7 +31,8 @@
  *   verdict: { status: 'ok' | 'excursion' | 'unmonitored', text: LocalizedText },
  *   measures?: TraceMeasures,
  *   evidence?: { seq: number, hash: string, witnessedAt: number } | null,
- * }} Trace
+ * }} Trace `origin` and `destination` are as the shipper chose them for the public page, null when left
+ * out (they held personal data); a custodian's name is its kind (承运商, Carrier) when the shipper shows only kinds
  * @typedef {{ kind: 'ok', trace: Trace } | { kind: 'not_found' } | { kind: 'error', message: string }} TraceResult
  */
 
