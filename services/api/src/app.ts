@@ -24,6 +24,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerRecordRoutes } from './routes/records.ts';
 import { registerShipmentRoutes } from './routes/shipments.ts';
 import { registerTraceRoutes } from './routes/trace.ts';
+import { registerPublicViewRoutes } from './routes/public-view.ts';
 import { registerNotificationRoutes } from './routes/notifications.ts';
 import { registerProfileRoutes } from './routes/profiles.ts';
 import { registerReviewRoutes } from './routes/reviews.ts';
@@ -236,6 +237,7 @@ export function buildApi(deps: ApiDeps) {
     registerAlertRoutes(context);
     registerRecordRoutes(context);
     registerTraceRoutes(context);
+    registerPublicViewRoutes(context);
     registerNotificationRoutes(context, deps.outbox);
     registerProfileRoutes(context);
     registerReviewRoutes(context);
