@@ -5,6 +5,7 @@ import type { AddressInfo, Server, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { Counter, Registry } from 'prom-client';
 import { parseDeviceTopic } from '@coldchain/schemas';
+import { closeRevoked, isOrgSubscriptionAllowed, orgTopics } from './org-access.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
 import type { AuthResult, ConnectRequest, Principal } from './principal.ts';
 import type { TelemetrySink } from './telemetry-sink.ts';
@@ -22,6 +23,14 @@ export type BrokerDeps = {
   ingest?: TelemetrySink;
   /** Keeps a refusal the broker makes itself (foreign topic, wildcard topic, oversized packet) on record. */
   recordRefusal?: (refusal: { deviceId: string | null; topic: string; code: string; reason: string; payload: Buffer }) => Promise<void>;
+  /**
+   * Whether a connected client's credential still holds (org-access.ts createPrincipalCheck): asked
+   * every `revalidateEveryMs` for each organisation's subscriber, which is disconnected once it answers
+   * false (its credential was revoked). Without it, a revoked credential is refused at its next CONNECT only.
+   */
+  isPrincipalActive?: (principal: Principal) => Promise<boolean>;
+  /** How often connected organisations' subscribers are re-checked (default 10 s). */
+  revalidateEveryMs?: number;
   /** Largest MQTT packet accepted (Remaining Length, bytes); larger ones end the connection unread. */
   maxPacketBytes?: number;
   /** How long `stop()` waits for messages being stored before it closes the connections anyway. */
@@ -51,12 +60,15 @@ const WILDCARD_PUBLISH = /^(# is not allowed|\+ is not allowed|empty topic not a
 /**
  * The embedded MQTT broker (aedes). Devices authenticate with username = client id = device id and the
  * device secret, and may publish only under their own topics; services authenticate as `_svc_<name>`
- * with client ids `coldchain-...`. With `ingest`, telemetry is stored before it is acknowledged.
+ * with client ids `coldchain-...`. Organisations' subscribers (`org-...`, decision 0022) may subscribe to
+ * their own alert and claim topics only and publish nothing; a revoked one is disconnected. With
+ * `ingest`, telemetry is stored before it is acknowledged.
  */
 export function buildBroker(deps: BrokerDeps) {
   const { log } = deps;
   const registry = deps.metrics ?? new Registry();
   const connectsRefused = new Counter({ name: 'coldchain_broker_connects_refused_total', help: 'CONNECTs the embedded broker refused, by reason (credentials, client id not bound to the identity, throttled)', labelNames: ['code'] as const, registers: [registry] });
+  const subscribeRefused = new Counter({ name: 'coldchain_broker_subscribe_refused_total', help: "SUBSCRIBE filters the embedded broker refused (SUBACK 0x80), by reason: an organisation's subscriber asking for anything but its own alert and claim topics", labelNames: ['code'] as const, registers: [registry] });
   const publishRefused = new Counter({ name: 'coldchain_broker_publish_refused_total', help: 'PUBLISH packets the embedded broker refused itself, by reason', labelNames: ['code'] as const, registers: [registry] });
   const principals = new WeakMap<Client, Principal>();
   // Payloads of refused telemetry: acknowledged (the refusal is on record) but forwarded to nobody.
@@ -66,6 +78,26 @@ export function buildBroker(deps: BrokerDeps) {
   let isStopping = false;
   let storing = 0;
   let drained: (() => void) | undefined;
+  let revalidateTimer: NodeJS.Timeout | undefined;
+  let revalidating: Promise<number> | undefined;
+
+  /** Disconnects every organisation's subscriber whose credential no longer holds; how many. */
+  async function revalidateOrganisations(): Promise<number> {
+    if (!aedes || !deps.isPrincipalActive) return 0;
+    const clients = Object.values((aedes as unknown as { clients: Record<string, Client> }).clients);
+    const connected = clients.flatMap((client) => {
+      const principal = principals.get(client);
+      return principal?.kind === 'organisation' ? [{ principal, client }] : [];
+    });
+    return closeRevoked(connected, deps.isPrincipalActive, {
+      onRevoked: ({ principal, client }) => {
+        log.warn({ username: principal.username, orgId: principal.orgId, code: 'credentials.revoked' }, 'broker.client_disconnected: its credential was revoked');
+        principals.delete(client);
+        client.close();
+      },
+      onError: ({ principal }, error) => log.error({ err: error, username: principal.username }, 'broker.revalidate_failed'),
+    });
+  }
 
   const refuse = (deviceId: string | null, topic: string, code: string, reason: string, payload: Buffer) => {
     publishRefused.inc({ code });
@@ -99,6 +131,14 @@ export function buildBroker(deps: BrokerDeps) {
     const principal = client ? principals.get(client) : undefined;
     if (!client) return callback(null);
     if (!principal) return callback(new Error('not authenticated'));
+    if (principal.kind === 'organisation') {
+      // Organisations' credentials only listen (decision 0022). Refused on record and acknowledged, like a
+      // device's foreign topic: forwarded to nobody, never retained. Its last will comes here too.
+      refuse(null, packet.topic, 'publish.subscriber_only', `organisation credential ${principal.username} (${principal.orgId}) may not publish; it may only subscribe to ${orgTopics(principal.orgId).join(' and ')}; the message was refused`, packet.payload as Buffer);
+      refusedPayloads.add(packet.payload as Buffer);
+      packet.retain = false;
+      return callback(null);
+    }
     const topic = parseDeviceTopic(packet.topic);
     if (principal.kind === 'device' && topic?.deviceId !== principal.deviceId) {
       // Refused on record and acknowledged, so the device is not stuck resending it before its own readings.
@@ -157,6 +197,16 @@ export function buildBroker(deps: BrokerDeps) {
         authorizePublish,
         authorizeForward: (_client, packet) => (refusedPayloads.has(packet.payload as Buffer) ? null : packet),
         authorizeSubscribe: (client, subscription, callback) => {
+          const principal = principals.get(client);
+          if (principal?.kind === 'organisation') {
+            if (isOrgSubscriptionAllowed(principal.orgId, subscription.topic)) return callback(null, subscription);
+            // A failure in the SUBACK for this filter (0x80, [MQTT-3.9.3]); the connection and the other
+            // filters of the packet stay. Wildcards and $share/ groups are refused too: they would reach
+            // other organisations' topics.
+            subscribeRefused.inc({ code: 'topic.not_own' });
+            log.warn({ username: principal.username, orgId: principal.orgId, topic: subscription.topic.slice(0, 200), code: 'topic.not_own' }, 'broker.subscribe_refused');
+            return callback(null, null);
+          }
           // aedes has no shared subscriptions (moscajs/aedes#228): it would accept `$share/...` and deliver
           // nothing. Refuse it loudly; share the stream on Mosquitto or EMQX.
           if (subscription.topic.startsWith('$share/')) {
@@ -164,7 +214,7 @@ export function buildBroker(deps: BrokerDeps) {
             return callback(new Error('shared subscriptions need an external broker (MQTT_URL)'));
           }
           // Devices only publish; subscriptions are for services.
-          if (principals.get(client)?.kind === 'service') return callback(null, subscription);
+          if (principal?.kind === 'service') return callback(null, subscription);
           callback(new Error('devices may not subscribe'));
         },
       });
@@ -187,6 +237,12 @@ export function buildBroker(deps: BrokerDeps) {
         const deviceId = principal?.kind === 'device' ? principal.deviceId : null;
         refuse(deviceId, '(a topic with + or #, or empty)', 'topic.wildcard', `PUBLISH to a wildcard or empty topic is not allowed [MQTT-3.3.2-2]; the broker closed the connection (${error.message})`, Buffer.alloc(0));
       });
+      if (deps.isPrincipalActive) {
+        revalidateTimer = setInterval(() => {
+          revalidating ??= revalidateOrganisations().finally(() => (revalidating = undefined));
+        }, deps.revalidateEveryMs ?? 10_000);
+        revalidateTimer.unref();
+      }
       const maxPacketBytes = deps.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
       server = createServer((socket) => {
         guardPacketSize(socket, maxPacketBytes, (announced) => {
@@ -207,6 +263,15 @@ export function buildBroker(deps: BrokerDeps) {
       return { port };
     },
 
+    /**
+     * Re-checks the connected organisations' subscribers now, as the timer does every
+     * `revalidateEveryMs`, and disconnects those whose credential was revoked; answers how many.
+     */
+    async revalidate(): Promise<number> {
+      await revalidating;
+      return revalidateOrganisations();
+    },
+
     /** Connected clients, for metrics and tests. */
     connectedClients(): number {
       return aedes?.connectedClients ?? 0;
@@ -219,6 +284,8 @@ export function buildBroker(deps: BrokerDeps) {
      */
     async stop(): Promise<void> {
       isStopping = true;
+      clearInterval(revalidateTimer);
+      await revalidating;
       const closed = new Promise<void>((resolve) => (server?.listening ? server.close(() => resolve()) : resolve()));
       if (storing > 0) {
         const timeoutMs = deps.drainTimeoutMs ?? 10_000;

@@ -119,4 +119,64 @@ describe('createAuthenticator', () => {
     const { authenticate } = setup({ getDeviceSecretHash: async () => Promise.reject(new Error('database is locked')) });
     expect(await authenticate(device(SECRET))).toMatchObject({ ok: false, code: 'auth.unavailable', returnCode: 5, reason: 'device store failed: database is locked' });
   });
+
+  describe("organisations' broker credentials (decision 0022)", () => {
+    const ORG_USER = 'org-acme-k3x9q2';
+    const org = (password: string, remoteAddress = DEVICE, username = ORG_USER, clientId = username): ConnectRequest => ({ username, password, clientId, remoteAddress });
+    /** One active credential of acme and one revoked; device look-ups recorded as in setup(). */
+    function setupOrg(overrides: Partial<AuthenticatorDeps> = {}) {
+      const orgLookups: string[] = [];
+      const records = new Map([
+        [ORG_USER, { orgId: 'acme', secretHash: hash, revokedAt: null }],
+        ['org-acme-old111', { orgId: 'acme', secretHash: hash, revokedAt: Date.UTC(2026, 5, 1) }],
+      ]);
+      return { ...setup({ getOrgCredential: async (username) => (orgLookups.push(username), records.get(username)), ...overrides }), orgLookups };
+    }
+
+    it('accepts the credential as its organisation, never looking the name up as a device', async () => {
+      const { authenticate, lookups, orgLookups } = setupOrg();
+      expect(await authenticate(org(SECRET))).toEqual({ ok: true, principal: { kind: 'organisation', orgId: 'acme', username: ORG_USER } });
+      expect(await authenticate(org('wrong'))).toMatchObject({ ok: false, code: 'credentials.bad', returnCode: 4 });
+      expect(await authenticate(org(SECRET, DEVICE, 'org-unknown-aaaaaa'))).toMatchObject({ ok: false, code: 'credentials.bad', returnCode: 4 });
+      expect(lookups).toEqual([]);
+      expect(orgLookups).toEqual([ORG_USER, ORG_USER, 'org-unknown-aaaaaa']);
+    });
+
+    it('refuses a revoked credential with 5 once the password matched, and a wrong password with 4 as before', async () => {
+      const { authenticate } = setupOrg();
+      expect(await authenticate(org(SECRET, DEVICE, 'org-acme-old111'))).toMatchObject({ ok: false, code: 'credentials.revoked', returnCode: 5 });
+      expect(await authenticate(org('wrong', DEVICE, 'org-acme-old111'))).toMatchObject({ ok: false, code: 'credentials.bad', returnCode: 4 });
+    });
+
+    it.each<{ name: string; clientId: string; code: string }>([
+      { name: 'another client id', clientId: 'acme-bridge', code: 'client_id.mismatch' },
+      { name: "a service's client id", clientId: 'coldchain-ingest', code: 'client_id.reserved' },
+      { name: "a device's client id", clientId: 'logger-1', code: 'client_id.mismatch' },
+    ])('refuses $name before any password check', async ({ clientId, code }) => {
+      const { authenticate, orgLookups } = setupOrg();
+      expect(await authenticate(org(SECRET, DEVICE, ORG_USER, clientId))).toMatchObject({ ok: false, code, returnCode: 5 });
+      expect(orgLookups).toEqual([]);
+    });
+
+    it('refuses every org- name without the credential store (tools that run devices only)', async () => {
+      const { authenticate, lookups } = setup();
+      expect(await authenticate(org(SECRET))).toMatchObject({ ok: false, code: 'credentials.bad', returnCode: 4 });
+      expect(lookups).toEqual([]);
+    });
+
+    it('throttles guesses at a credential like guesses at a device: the flooding address is refused unchecked, the holder still connects', async () => {
+      const { authenticate, orgLookups } = setupOrg();
+      for (let i = 0; i < 10; i++) expect(await authenticate(org('guess', FLOOD))).toMatchObject({ code: 'credentials.bad' });
+      const before = orgLookups.length;
+      for (let i = 0; i < 20; i++) expect(await authenticate(org('guess', FLOOD))).toMatchObject({ code: 'connect.throttled', returnCode: 5 });
+      expect(await authenticate(org(SECRET, FLOOD))).toMatchObject({ code: 'connect.throttled' });
+      expect(orgLookups.length).toBe(before);
+      expect(await authenticate(org(SECRET))).toMatchObject({ ok: true });
+    });
+
+    it('says the store failed instead of blaming the password', async () => {
+      const { authenticate } = setup({ getOrgCredential: async () => Promise.reject(new Error('database is locked')) });
+      expect(await authenticate(org(SECRET))).toMatchObject({ ok: false, code: 'auth.unavailable', returnCode: 5, reason: 'credential store failed: database is locked' });
+    });
+  });
 });

@@ -2,8 +2,9 @@ import { isSameToken, verifySecret } from '@coldchain/auth';
 import { isValidDeviceId } from '@coldchain/schemas';
 import { createCheckQueue, createConnectThrottle, DEFAULT_THROTTLE_SETTINGS } from './connect-throttle.ts';
 import type { ThrottleSettings } from './connect-throttle.ts';
+import type { GetOrgCredential } from './org-access.ts';
 import type { AuthResult, ConnectRefusal, ConnectRequest, Principal } from './principal.ts';
-import { SERVICE_USER_PREFIX } from './principal.ts';
+import { ORG_USER_PREFIX, SERVICE_USER_PREFIX } from './principal.ts';
 
 export type { AuthResult, ConnectRefusal, ConnectRequest } from './principal.ts';
 
@@ -14,6 +15,11 @@ export type AuthFailureCode = ConnectRefusal['code'];
 export type AuthenticatorDeps = {
   getDeviceSecretHash(deviceId: string): Promise<string | undefined>;
   serviceSecret: string;
+  /**
+   * Organisations' broker credentials by username (`org-...`, decision 0022). Without it every `org-`
+   * username is refused (tools and tests that run devices only).
+   */
+  getOrgCredential?: GetOrgCredential;
   throttle?: Partial<ThrottleSettings>;
   /** Epoch ms; injected by tests. */
   now?: () => number;
@@ -36,11 +42,14 @@ const refuse = (code: AuthFailureCode, reason: string, returnCode: 4 | 5): AuthR
 
 /**
  * Builds the broker's credential check: devices by their stored secret hash, internal services
- * (`_svc_ingest`, `_svc_rules`, ...) by the one service secret.
+ * (`_svc_ingest`, `_svc_rules`, ...) by the one service secret, organisations' subscribers (`org-...`)
+ * by their credential's stored hash (refused once it is revoked).
  *
  * Client id rules, checked before any password, so no login can take over another's session
  * ([MQTT-3.1.4-2]: the broker disconnects an existing client with the same id):
- * - a device's client id must equal its username, the device id ('client_id.mismatch' otherwise);
+ * - a device's client id must equal its username, the device id ('client_id.mismatch' otherwise), and so
+ *   must an organisation credential's; a username starting with `org-` is only ever checked as an
+ *   organisation's, never as a device id;
  * - client ids starting with `coldchain-` are reserved to services ('client_id.reserved' for anyone
  *   else, including a device whose id happens to start with it);
  * - a service (`_svc_<name>`) must use a client id starting with `coldchain-` ('client_id.mismatch'
@@ -81,29 +90,42 @@ export function createAuthenticator(deps: AuthenticatorDeps): (request: ConnectR
     return succeeded(request, { kind: 'service', name });
   };
 
-  const authenticateDevice = async (request: ConnectRequest): Promise<AuthResult> => {
-    const { username: deviceId, clientId, password } = request;
+  /** Client id rules shared by devices and organisations' subscribers: the client id is the username. */
+  const checkBoundClientId = (request: ConnectRequest, what: string): AuthResult | undefined => {
+    const { username, clientId } = request;
     if (clientId.startsWith(SERVICE_CLIENT_ID_PREFIX)) {
-      return refuse('client_id.reserved', `client ids starting with ${SERVICE_CLIENT_ID_PREFIX} are reserved to services; ${quote(clientId)} used by ${quote(deviceId)}`, NOT_AUTHORIZED);
+      return refuse('client_id.reserved', `client ids starting with ${SERVICE_CLIENT_ID_PREFIX} are reserved to services; ${quote(clientId)} used by ${quote(username)}`, NOT_AUTHORIZED);
     }
-    if (clientId !== deviceId) {
-      return refuse('client_id.mismatch', `a device's client id must equal its device id: ${quote(clientId)} used by ${quote(deviceId)}`, NOT_AUTHORIZED);
+    if (clientId !== username) {
+      return refuse('client_id.mismatch', `${what}'s client id must equal its username: ${quote(clientId)} used by ${quote(username)}`, NOT_AUTHORIZED);
     }
-    const countedAs = isValidDeviceId(deviceId) ? deviceId : undefined;
+    return undefined;
+  };
+
+  /**
+   * The throttled, bounded check of a password against a stored hash, shared by devices and
+   * organisations. `lookup` answers the stored hash (undefined: unknown) and what to accept as.
+   */
+  const checkStoredSecret = async (
+    request: ConnectRequest,
+    countedAs: string | undefined,
+    lookup: () => Promise<{ hash: string; accept: () => AuthResult } | undefined>,
+    what: { name: string; store: string },
+  ): Promise<AuthResult> => {
     const admission = throttle.admit(request.remoteAddress, countedAs, now());
     if (admission.kind === 'refuse') return refuse('connect.throttled', admission.reason, NOT_AUTHORIZED);
-    if (countedAs === undefined || !password) return failed(request, countedAs, `not a device id, or no password: ${quote(deviceId)}`);
+    if (countedAs === undefined || !request.password) return failed(request, countedAs, `not a ${what.name}, or no password: ${quote(request.username)}`);
 
-    let hash: string | undefined;
+    let found: Awaited<ReturnType<typeof lookup>>;
     try {
-      hash = await deps.getDeviceSecretHash(deviceId);
+      found = await lookup();
     } catch (error) {
-      return refuse('auth.unavailable', `device store failed: ${error instanceof Error ? error.message : String(error)}`, NOT_AUTHORIZED);
+      return refuse('auth.unavailable', `${what.store} failed: ${error instanceof Error ? error.message : String(error)}`, NOT_AUTHORIZED);
     }
-    // Unknown ids cost no scrypt (as before): device ids are not secret, and a flood of them stays cheap.
-    // Counted against the address only: there is no secret to guess, and a flood of made-up ids would
-    // otherwise push real devices' failure records out of the bounded map.
-    if (!hash) return failed(request, undefined, `unknown device ${quote(deviceId)}`);
+    // Unknown names cost no hash check (as before): usernames are not secret, and a flood of them stays
+    // cheap. Counted against the address only: there is no secret to guess, and a flood of made-up names
+    // would otherwise push real devices' failure records out of the bounded map.
+    if (!found) return failed(request, undefined, `unknown ${what.name} ${quote(request.username)}`);
 
     const grant = await checks.acquire(admission.isTrusted);
     if (grant !== 'granted') {
@@ -115,13 +137,60 @@ export function createAuthenticator(deps: AuthenticatorDeps): (request: ConnectR
       // Attempts from the same address that failed while this one waited may have used up its budget.
       const recheck = throttle.admit(request.remoteAddress, countedAs, now());
       if (recheck.kind === 'refuse') return refuse('connect.throttled', recheck.reason, NOT_AUTHORIZED);
-      isMatch = await verifySecret(password, hash);
+      isMatch = await verifySecret(request.password, found.hash);
     } finally {
       checks.release();
     }
-    return isMatch ? succeeded(request, { kind: 'device', deviceId }) : failed(request, countedAs, `wrong secret for device ${deviceId}`);
+    return isMatch ? found.accept() : failed(request, countedAs, `wrong secret for ${what.name} ${request.username}`);
   };
 
-  return async (request) =>
-    request.username.startsWith(SERVICE_USER_PREFIX) ? authenticateService(request) : authenticateDevice(request);
+  const authenticateDevice = async (request: ConnectRequest): Promise<AuthResult> => {
+    const deviceId = request.username;
+    const clientIdRefusal = checkBoundClientId(request, 'a device');
+    if (clientIdRefusal) return clientIdRefusal;
+    const countedAs = isValidDeviceId(deviceId) ? deviceId : undefined;
+    return checkStoredSecret(
+      request,
+      countedAs,
+      async () => {
+        const hash = await deps.getDeviceSecretHash(deviceId);
+        return hash ? { hash, accept: () => succeeded(request, { kind: 'device', deviceId }) } : undefined;
+      },
+      { name: 'device', store: 'device store' },
+    );
+  };
+
+  const authenticateOrganisation = async (request: ConnectRequest): Promise<AuthResult> => {
+    const { username } = request;
+    const clientIdRefusal = checkBoundClientId(request, "an organisation's subscriber");
+    if (clientIdRefusal) return clientIdRefusal;
+    // Generated usernames are `org-` + an organisation id (at most 64) + `-` + 6 characters.
+    const countedAs = username.length <= 80 ? username : undefined;
+    const getOrgCredential = deps.getOrgCredential;
+    return checkStoredSecret(
+      request,
+      countedAs,
+      async () => {
+        const credential = await getOrgCredential?.(username);
+        if (!credential) return undefined;
+        return {
+          hash: credential.secretHash,
+          // Checked after the password, so only the secret's holder learns the credential was revoked.
+          accept: () => {
+            if (credential.revokedAt === null) return succeeded(request, { kind: 'organisation', orgId: credential.orgId, username });
+            // Counted as a failure: a client retrying a revoked credential forever is throttled like a guesser.
+            throttle.recordFailure(request.remoteAddress, countedAs, now());
+            return refuse('credentials.revoked', `organisation credential ${quote(username)} of ${credential.orgId} was revoked`, NOT_AUTHORIZED);
+          },
+        };
+      },
+      { name: 'organisation credential', store: 'credential store' },
+    );
+  };
+
+  return async (request) => {
+    if (request.username.startsWith(SERVICE_USER_PREFIX)) return authenticateService(request);
+    if (request.username.startsWith(ORG_USER_PREFIX)) return authenticateOrganisation(request);
+    return authenticateDevice(request);
+  };
 }

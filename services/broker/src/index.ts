@@ -13,4 +13,7 @@ export type { Broker, BrokerDeps } from './app.ts';
 export type { TelemetrySink } from './telemetry-sink.ts';
 /** A CONNECT as the authenticator sees it, and its outcome. */
 export type { AuthResult, ConnectRefusal, ConnectRequest, Principal } from './principal.ts';
-export { SERVICE_USER_PREFIX } from './principal.ts';
+export { ORG_USER_PREFIX, SERVICE_USER_PREFIX } from './principal.ts';
+/** Organisations' subscribers (decision 0022): their two topics, and the check that disconnects a revoked credential. */
+export { createPrincipalCheck, isOrgSubscriptionAllowed, orgTopics } from './org-access.ts';
+export type { GetOrgCredential, OrgCredentialRecord } from './org-access.ts';

@@ -6,6 +6,7 @@ import { commonEnvShape, loadOrCreateSecret, openStores, requireTelemetryStoreSe
 import { parseEnv } from '@coldchain/schemas';
 import { buildBroker, PortInUseError } from './app.ts';
 import { createAuthenticator } from './authenticator.ts';
+import { createPrincipalCheck } from './org-access.ts';
 
 /**
  * The embedded broker (aedes) on its own: `npx tsx services/broker/src/main.ts`, listening on
@@ -13,7 +14,8 @@ import { createAuthenticator } from './authenticator.ts';
  * commit of its readings (decision 0009), so this process writes the telemetry store (TELEMETRY_STORE)
  * and needs no separate ingest. It checks device credentials against the operational store the API
  * provisions devices into (DATA_DIR, shared), and the services' `_svc_<name>` logins against the
- * service secret. In production Mosquitto or EMQX takes its place with services/ingest consuming from
+ * service secret, and organisations' subscribers (`org-...`) against their broker credentials in the
+ * same store (decision 0022). In production Mosquitto or EMQX takes its place with services/ingest consuming from
  * it (deploy/README.md); MQTT_URL is not read here.
  */
 const brokerEnvSchema = z.object(commonEnvShape).superRefine(requireTelemetryStoreSettings);
@@ -28,6 +30,7 @@ runService({
     const metrics = new Registry();
     const pipeline = createIngestPipeline({ telemetry, evidence, ops, clock: systemClock, log: log.child({ service: 'ingest' }), metrics, rateLimit: { perSecond: config.DEVICE_RATE_PER_SECOND, burst: config.DEVICE_RATE_BURST } });
     pipeline.start();
+    const getOrgCredential = (username: string) => ops.accounts.getMqttCredential(username);
     const broker = buildBroker({
       host: config.HOST,
       port: config.MQTT_PORT,
@@ -35,7 +38,8 @@ runService({
       metrics,
       ingest: pipeline,
       maxPacketBytes: config.MQTT_MAX_PACKET_BYTES,
-      authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret }),
+      authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, getOrgCredential, serviceSecret }),
+      isPrincipalActive: createPrincipalCheck(getOrgCredential),
       recordRefusal: (refusal) => recordDeadLetter(ops, { ...refusal, receivedAt: systemClock.now() }),
     });
     const closeAll = async () => {
