@@ -47,6 +47,7 @@ import { createLoginThrottle } from './auth/login-throttle.ts';
 import type { LoginThrottle, LoginThrottleOptions } from './auth/login-throttle.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerMqttCredentialRoutes } from './routes/mqtt-credentials.ts';
 
 /** What the API needs. */
 export type ApiDeps = {
@@ -232,6 +233,7 @@ export function buildApi(deps: ApiDeps) {
     registerHealthRoutes(context, deps.metrics);
     registerSessionRoutes(context);
     registerAccountRoutes(context);
+    registerMqttCredentialRoutes(context);
     registerDeviceRoutes(context);
     registerShipmentRoutes(context);
     registerAlertRoutes(context);
