@@ -156,7 +156,21 @@ describe.skipIf(!hasMosquitto)("organisations' broker credentials on a real Mosq
     expect(await granted(device.client, [alertsTopic('acme')])).toEqual([135]);
   });
 
-  it('revoked (deleteClient): the connected subscriber is disconnected at once and its next CONNECT refused', async () => {
+  it('queues the events of a persistent session while the subscriber is away (QoS 1, not retained)', async () => {
+    const session = { clean: false, properties: { sessionExpiryInterval: 3600 } };
+    const first = await open(ACME.username, ACME.password, ACME.username, session);
+    await first.client.subscribeAsync([alertsTopic('acme'), claimsTopic('acme')], { qos: 1 });
+    await first.client.endAsync();
+    const rules = await service();
+    for (let seq = 0; seq < 3; seq++) await rules.client.publishAsync(alertsTopic('acme'), JSON.stringify({ seq }), { qos: 1 });
+    const back = await open(ACME.username, ACME.password, ACME.username, session);
+    expect(back.connack.sessionPresent).toBe(true);
+    await until('the queued events', () => back.received.length === 3);
+    expect(back.received.map((m) => JSON.parse(m.payload).seq)).toEqual([0, 1, 2]);
+    await back.client.endAsync();
+  });
+
+  it('revoked (deleteClient or disableClient): the connected subscriber is disconnected at once and its next CONNECT refused', async () => {
     const acme = await subscriber(ACME);
     await acme.client.subscribeAsync(alertsTopic('acme'), { qos: 1 });
     const closed = new Promise<void>((resolve) => acme.client.once('close', () => resolve()));
@@ -166,5 +180,10 @@ describe.skipIf(!hasMosquitto)("organisations' broker credentials on a real Mosq
     // The other organisation is untouched.
     const globex = await subscriber(GLOBEX);
     expect(await granted(globex.client, [alertsTopic('globex')])).toEqual([1]);
+    // disableClient, which keeps the client for later, disconnects the same way.
+    const globexClosed = new Promise<void>((resolve) => globex.client.once('close', () => resolve()));
+    await broker.ctrl('disableClient', GLOBEX.username);
+    await Promise.race([globexClosed, new Promise((_, reject) => setTimeout(() => reject(new Error('still connected 5 s after disableClient')), 5000))]);
+    expect(await refusal(GLOBEX.username, GLOBEX.password, GLOBEX.username, 4)).toBe(5);
   });
 });
