@@ -109,7 +109,7 @@ describe('credentials in logs: a journey with every kind of credential leaves no
     expect(provisioned.status).toBe(201);
     secrets.deviceSecret = provisioned.body.secret;
     const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
-    const device = await LoggerDevice.connect(mqttUrl, 'logger-log-grep', secrets.deviceSecret);
+    const device = await LoggerDevice.connect(mqttUrl, 'logger-log-grep', provisioned.body.secret as string);
     await device.publish([{ ts: Date.now() - 60_000, tempC: 4.2, rhPct: 88 }]);
     await device.close();
     secrets.wrongDeviceSecret = randomBytes(18).toString('base64url');
