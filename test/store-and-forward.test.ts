@@ -61,7 +61,7 @@ describe('a logger that loses its network during the hub failure uploads late, i
     const { events } = await api.call<{ events: DeviceEvent[] }>('GET', `/api/v1/devices/${spec.deviceId}/events`);
     expect(events.filter((e) => e.kind === 'seq_gap')).toEqual([]);
     expect((await api.call<{ deadLetters: unknown[] }>('GET', `/api/v1/dead-letters?deviceId=${spec.deviceId}`)).deadLetters).toEqual([]);
-    const metrics = await (await fetch(`${service.info.apiUrl}/metrics`)).text();
+    const metrics = await (await fetch(`${service.info.apiUrl}/metrics`, { headers: { authorization: `Bearer ${service.info.adminToken}` } })).text();
     expect(Number(/coldchain_readings_duplicate_total (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
   });
 });
