@@ -23,8 +23,9 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps --chown=node:node /app /app
-# A named volume mounted here starts out owned by `node`, so the services can write their stores.
-RUN mkdir -p /data && chown node:node /data
+# A named volume mounted here starts out owned by `node` and 0700 (Docker copies the mode), so the
+# services can write their stores and nobody else reads them (decision 0020: a wider folder is warned about).
+RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 USER node
 ARG SERVICE=api
 ENV SERVICE=${SERVICE}
