@@ -136,10 +136,10 @@ describe('custody corrections re-judge attribution and claims through the runnin
 
     // After delivery: the point of a correction.
     const corrected = await api.call<{ correction: { id: string }; legs: { stage: string; startedAt: number }[] }>('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, {
-      eventId, at: CORRECTED_AT, reason: '干线扫码晚录 40 分钟 / line-haul scan keyed in 40 min late', correctedBy: 'ops@platform',
+      eventId, at: CORRECTED_AT, reason: '干线扫码晚录 40 分钟 / line-haul scan keyed in 40 min late',
     });
     expect(corrected.legs.find((l) => l.stage === 'line_haul')?.startedAt).toBe(CORRECTED_AT);
-    await expectClaimPassedToLineHaul(spec.shipmentId, hubClaim, 'ops@platform');
+    await expectClaimPassedToLineHaul(spec.shipmentId, hubClaim, 'platform admin token 平台管理令牌');
 
     // The evidence keeps both the scan and its correction, and still verifies offline (issue 11): the
     // attribution and the claim recomputed on the corrected custody, the withdrawn claim on record.
@@ -164,7 +164,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
 
     // A second correction puts the scan's time back (the gate log was wrong): the hub is liable again and
     // gets a claim of its own; both withdrawn claims stay on record.
-    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT, reason: 'the scan was right after all', correctedBy: 'ops@platform' });
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT, reason: 'the scan was right after all' });
     const all = await eventually('the hub claimed again', async () => {
       const found = await views(spec.shipmentId).claims();
       return found.length === 3 && found.some((c) => c.liableOrgId === HUB && c.status === 'filed') ? found : undefined;
@@ -180,12 +180,12 @@ describe('custody corrections re-judge attribution and claims through the runnin
     const lineHaulClaim = await replayUntilClaim(spec);
     expect(lineHaulClaim).toMatchObject({ liableOrgId: LINE_HAUL, status: 'filed' });
     const eventId = await views(spec.shipmentId).lineHaulEventId();
-    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, probeTempC: 18, reason: '探针读数漏录 / probe reading left out', correctedBy: 'qa@nanbei' });
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, probeTempC: 18, reason: '探针读数漏录 / probe reading left out' });
 
     const { withdrawn, filed, count } = await claimPassed(spec.shipmentId, LINE_HAUL, HUB);
     expect(count).toBe(2);
     expect(withdrawn).toMatchObject({ id: lineHaulClaim.id, withdrawnAt: expect.any(Number) });
-    expect(withdrawn.withdrawnReason?.en).toBe('the custody record was corrected by qa@nanbei (探针读数漏录 / probe reading left out); on the corrected custody the excursion began in the Hub warehouse leg held by Guangzhou Baiyun Cold Hub; the claim passes to Guangzhou Baiyun Cold Hub');
+    expect(withdrawn.withdrawnReason?.en).toBe('the custody record was corrected by platform admin token 平台管理令牌 (探针读数漏录 / probe reading left out); on the corrected custody the excursion began in the Hub warehouse leg held by Guangzhou Baiyun Cold Hub; the claim passes to Guangzhou Baiyun Cold Hub');
     expect(filed).toMatchObject({ alertId: lineHaulClaim.alertId, amountCents: lineHaulClaim.amountCents });
     const [alert] = await views(spec.shipmentId).alerts();
     expect(alert?.attribution).toMatchObject({ status: 'attributed', orgId: HUB });
@@ -197,7 +197,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
     const lineHaulClaim = await replayUntilClaim(spec);
     const eventId = await views(spec.shipmentId).lineHaulEventId();
     const courier = DEMO_ROLE_ORGS.last_mile;
-    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, toOrgId: courier, reason: '转运车辆实为城市鲜达 / the truck was City Fresh', correctedBy: 'ops@platform' });
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, toOrgId: courier, reason: '转运车辆实为城市鲜达 / the truck was City Fresh' });
 
     const { withdrawn, filed } = await claimPassed(spec.shipmentId, LINE_HAUL, courier);
     expect(withdrawn.id).toBe(lineHaulClaim.id);
@@ -224,7 +224,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
 
     // The reefer took the fruit 50 min before the scan on record: before the gap, so the gap is its own.
     const eventId = await views(spec.shipmentId).lineHaulEventId();
-    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT - 50 * MIN, reason: 'gate log shows the reefer loaded at 10:10', correctedBy: 'ops@platform' });
+    await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT - 50 * MIN, reason: 'gate log shows the reefer loaded at 10:10' });
 
     const [claim] = await eventually('the line-haul claim filed', async () => {
       const found = await views(spec.shipmentId).claims();
@@ -250,7 +250,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
       const [alert] = await views(spec.shipmentId).alerts();
       return review?.state === 'open' && alert?.conditionState === 'cleared' ? review : undefined;
     });
-    await api.call('POST', `/api/v1/reviews/${open.id}/decision`, { liableOrgId: HUB, reason: 'the hub door log shows the cold room open at 10:30', by: 'arbiter@platform' });
+    await api.call('POST', `/api/v1/reviews/${open.id}/decision`, { liableOrgId: HUB, reason: 'the hub door log shows the cold room open at 10:30' });
     const [decidedClaim] = await eventually('the decided claim', async () => {
       const found = await views(spec.shipmentId).claims();
       return found.length > 0 ? found : undefined;
@@ -258,7 +258,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
     const [before] = await views(spec.shipmentId).alerts();
 
     const eventId = await views(spec.shipmentId).lineHaulEventId();
-    const corrected = await api.call<{ correction: { seq: number } }>('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT - 50 * MIN, reason: 'gate log', correctedBy: 'ops@platform' });
+    const corrected = await api.call<{ correction: { seq: number } }>('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, { eventId, at: LINE_HAUL_AT - 50 * MIN, reason: 'gate log' });
     // Judged once the rules' cursor passed this correction.
     await eventually('the correction judged', async () => {
       const cursor = Number(await readCursor());
@@ -266,7 +266,7 @@ describe('custody corrections re-judge attribution and claims through the runnin
     });
     expect(await views(spec.shipmentId).claims()).toEqual([decidedClaim]);
     expect((await views(spec.shipmentId).alerts())[0]?.attribution).toEqual(before?.attribution);
-    expect((await reviews())[0]).toMatchObject({ state: 'decided', decision: { liableOrgId: HUB, decidedBy: 'arbiter@platform' } });
+    expect((await reviews())[0]).toMatchObject({ state: 'decided', decision: { liableOrgId: HUB, decidedBy: 'platform admin token 平台管理令牌' } });
   });
 
   it('a correction stored while the rules were not running is judged when they start (the store, not the bus, is the source of truth)', async () => {
@@ -294,13 +294,13 @@ describe('custody corrections re-judge attribution and claims through the runnin
     expect(claim).toMatchObject({ liableOrgId: DEMO_ROLE_ORGS.last_mile, status: 'filed' });
     const { events } = await api.call<{ events: { id: string; stage: string }[] }>('GET', `/api/v1/shipments/${spec.shipmentId}/corrections`);
     await api.call('POST', `/api/v1/shipments/${spec.shipmentId}/corrections`, {
-      eventId: events.find((e) => e.stage === 'delivered')!.id, at: START + 35.5 * HOUR, reason: '签收时间录错 / delivery time keyed wrong', correctedBy: 'ops@platform',
+      eventId: events.find((e) => e.stage === 'delivered')!.id, at: START + 35.5 * HOUR, reason: '签收时间录错 / delivery time keyed wrong',
     });
     const withdrawn = await eventually('the claim withdrawn', async () => {
       const [found] = await views(spec.shipmentId).claims();
       return found?.status === 'withdrawn' ? found : undefined;
     });
-    expect(withdrawn.withdrawnReason?.en).toMatch(/^the custody record was corrected by ops@platform \(.+\); on the corrected custody the excursion began outside the journey/);
+    expect(withdrawn.withdrawnReason?.en).toMatch(/^the custody record was corrected by platform admin token 平台管理令牌 \(.+\); on the corrected custody the excursion began outside the journey/);
     expect(withdrawn.withdrawnReason?.zh).toContain('超标开始于本次运输之外');
     const response = await fetch(new URL(`/api/v1/shipments/${spec.shipmentId}/evidence`, info.apiUrl), { headers: { authorization: `Bearer ${info.adminToken}` } });
     expect(await verifyBundle(new Uint8Array(await response.arrayBuffer()))).toMatchObject({ ok: true, summary: { excursions: 0, claims: 1 } });

@@ -111,7 +111,7 @@ describe('review queue: an excursion the data cannot attribute is decided by the
   it("decided against the hub, files exactly one claim against the hub, and keeps the decision, who made it and why", async () => {
     const review = await reviewOf(decidedForHub.shipmentId);
     const reason = '枢纽仓温控日志显示 5 小时 15 分起空调停机，交接时探针 5 °C 正常';
-    const decided = await decide(review.id, { liableOrgId: 'gz-baiyun-hub', reason, by: '平台值班 李工' });
+    const decided = await decide(review.id, { liableOrgId: 'gz-baiyun-hub', reason });
     expect(decided.status).toBe(200);
     const claims = await claimsOf(decidedForHub.shipmentId);
     expect(claims).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('review queue: an excursion the data cannot attribute is decided by the
     expect(claimReceipts()).toHaveLength(1);
     expect(await reviewOf(decidedForHub.shipmentId)).toMatchObject({
       state: 'decided',
-      decision: { liableOrgId: 'gz-baiyun-hub', reason, decidedBy: '平台值班 李工', claimId: claims[0]!.id },
+      decision: { liableOrgId: 'gz-baiyun-hub', reason, decidedBy: 'platform admin token 平台管理令牌', claimId: claims[0]!.id },
     });
 
     // Decided once: a second decision is refused and files nothing.
@@ -150,7 +150,7 @@ describe('review queue: an excursion the data cannot attribute is decided by the
     expect(decided.status).toBe(200);
     expect(decided.body.claim).toBeNull();
     expect(await claimsOf(decidedForNobody.shipmentId)).toEqual([]);
-    expect(await reviewOf(decidedForNobody.shipmentId)).toMatchObject({ state: 'decided', decision: { liableOrgId: null, reason: '到货抽检果实完好，不予索赔', decidedBy: 'admin', claimId: null } });
+    expect(await reviewOf(decidedForNobody.shipmentId)).toMatchObject({ state: 'decided', decision: { liableOrgId: null, reason: '到货抽检果实完好，不予索赔', decidedBy: 'platform admin token 平台管理令牌', claimId: null } });
     expect((await api.call<{ reviews: ReviewView[] }>('GET', '/api/v1/reviews?state=open')).reviews).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { buildApi, createReadPool, readerStoreFor, startApiThread } from '@coldchain/api';
-import { buildBroker, createAuthenticator } from '@coldchain/broker';
+import { buildBroker, createAuthenticator, createPrincipalCheck } from '@coldchain/broker';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { startDemoFleet } from '@coldchain/firmware-sim';
 import { buildIngest, createIngestPipeline, recordDeadLetter } from '@coldchain/ingest';
@@ -62,6 +62,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
           const pipeline = createIngestPipeline({ telemetry, evidence, ops, clock, log: log.child({ service: 'ingest' }), metrics, rateLimit });
           pipeline.start();
           stopped.unshift(() => pipeline.stop());
+          const getOrgCredential = (username: string) => ops.accounts.getMqttCredential(username);
           const broker = buildBroker({
             host: config.HOST,
             port: config.MQTT_PORT,
@@ -69,7 +70,9 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
             metrics,
             ingest: pipeline,
             maxPacketBytes: config.MQTT_MAX_PACKET_BYTES,
-            authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, serviceSecret }),
+            // Organisations' subscriber credentials (decision 0022): checked at connect, and revocations disconnect.
+            authenticate: createAuthenticator({ getDeviceSecretHash: async (id) => (await ops.getDevice(id))?.secretHash, getOrgCredential, serviceSecret }),
+            isPrincipalActive: createPrincipalCheck(getOrgCredential),
             recordRefusal: (refusal) => recordDeadLetter(ops, { ...refusal, receivedAt: clock.now() }),
           });
           const { port } = await broker.start();

@@ -21,6 +21,9 @@ async function seedShipments(api: TestApi): Promise<void> {
     });
     expect(created.status).toBe(201);
   }
+  // The hub holds shp-1 from T0 + 30 min: its station acts on the shipment's alerts.
+  const handoff = await api.call('POST', '/api/v1/shipments/shp-1/handoffs', { at: T0 + 30 * MIN, stage: 'hub', toOrgId: 'org-hub' });
+  expect(handoff.status).toBe(201);
 }
 
 function alert(shipmentId: string, ruleId: string, routedTo: string[], overrides: Partial<Alert> = {}): Alert {
@@ -41,30 +44,43 @@ describe('alerts, claims and dead letters API', () => {
     const a = alert('shp-1', 'high', ['org-hub', 'org-coop', 'platform']);
     await api.ops.insertAlert(a);
 
+    const hub = await api.signIn('org-hub', 'operator', '海口南港值班');
     const before = Date.now();
-    const acked = await api.call('POST', `/api/v1/alerts/${a.id}/ack`, { by: '海口南港值班' });
+    const acked = await hub.call('POST', `/api/v1/alerts/${a.id}/ack`);
     expect(acked.status).toBe(200);
-    expect(acked.body).toMatchObject({ id: a.id, status: 'acknowledged', acknowledgedBy: '海口南港值班', resolvedAt: null });
+    expect(acked.body).toMatchObject({ id: a.id, status: 'acknowledged', acknowledgedBy: hub.name, resolvedAt: null });
     expect(acked.body.acknowledgedAt).toBeGreaterThanOrEqual(before);
     expect(acked.body.acknowledgedAt).toBeLessThanOrEqual(Date.now());
 
     // A second acknowledgement keeps who acted first, and when.
-    const again = await api.call('POST', `/api/v1/alerts/${a.id}/ack`, { by: 'someone later' });
+    const later = await api.signIn('org-hub', 'operator', 'someone later');
+    const again = await later.call('POST', `/api/v1/alerts/${a.id}/ack`);
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({ acknowledgedBy: '海口南港值班', acknowledgedAt: acked.body.acknowledgedAt });
+    expect(again.body).toMatchObject({ acknowledgedBy: hub.name, acknowledgedAt: acked.body.acknowledgedAt });
 
-    const resolved = await api.call('POST', `/api/v1/alerts/${a.id}/resolve`, { by: '调度', note: '空调已修复' });
+    // A typed name is refused: who acted is the signed-in caller.
+    const typed = await later.call('POST', `/api/v1/alerts/${a.id}/resolve`, { by: '调度', note: '空调已修复' });
+    expect(typed.status).toBe(400);
+    expect(typed.body.error.message).toContain('by: the actor is the signed-in user');
+
+    const resolved = await later.call('POST', `/api/v1/alerts/${a.id}/resolve`, { note: '空调已修复' });
     expect(resolved.status).toBe(200);
-    expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: '调度', acknowledgedBy: '海口南港值班', resolutionNote: '空调已修复' });
+    expect(resolved.body).toMatchObject({ status: 'resolved', resolvedBy: later.name, acknowledgedBy: hub.name, resolutionNote: '空调已修复' });
     expect(resolved.body.resolvedAt).toBeGreaterThanOrEqual(acked.body.acknowledgedAt);
-    expect(await api.ops.getAlert(a.id)).toMatchObject({ status: 'resolved', resolvedBy: '调度', resolvedAt: resolved.body.resolvedAt, resolutionNote: '空调已修复' });
+    expect(await api.ops.getAlert(a.id)).toMatchObject({ status: 'resolved', resolvedBy: later.name, resolvedAt: resolved.body.resolvedAt, resolutionNote: '空调已修复' });
 
     for (const action of ['resolve', 'ack']) {
-      const refused = await api.call('POST', `/api/v1/alerts/${a.id}/${action}`, { by: 'late', note: 'again' });
+      const refused = await hub.call('POST', `/api/v1/alerts/${a.id}/${action}`, { note: 'again' });
       expect(refused.status).toBe(409);
       expect(refused.body.error.code).toBe('alert.resolved');
     }
-    expect(await api.ops.getAlert(a.id)).toMatchObject({ status: 'resolved', resolvedBy: '调度', resolvedAt: resolved.body.resolvedAt });
+    expect(await api.ops.getAlert(a.id)).toMatchObject({ status: 'resolved', resolvedBy: later.name, resolvedAt: resolved.body.resolvedAt });
+    // The audit trail names them, as authenticated.
+    const audit = await api.call('GET', `/api/v1/audit?target=alert:${a.id}`);
+    expect(audit.body.entries.map((e: { action: string; actorName: string }) => [e.action, e.actorName])).toEqual([
+      ['alert.resolved', later.name],
+      ['alert.acknowledged', hub.name],
+    ]);
   });
 
   it('resolves an open alert directly, recording it as acknowledged too', async () => {
@@ -85,7 +101,7 @@ describe('alerts, claims and dead letters API', () => {
     // An excursion that cleared by itself, nobody has seen it yet.
     const a = alert('shp-1', 'high', ['org-hub'], { conditionState: 'cleared', clearedAt: T0 + 2 * HOUR });
     await api.ops.insertAlert(a);
-    for (const body of [undefined, {}, { by: '调度' }, { note: '' }, { note: '   \n ' }, { note: 42 }]) {
+    for (const body of [undefined, {}, { note: '' }, { note: '   \n ' }, { note: 42 }]) {
       const refused = await api.call('POST', `/api/v1/alerts/${a.id}/resolve`, body);
       expect(refused.status, JSON.stringify(body)).toBe(400);
       expect(refused.body.error.code).toBe('request.invalid');

@@ -15,12 +15,15 @@ describe('product profiles through the API: read, edited with validation, audite
 
   it('takes an edit that passes validation, keeps who/when/before/after, and serves the new profile', async () => {
     const edited = { ...LYCHEE, limits: LYCHEE.limits.map((l) => (l.id === 'high' ? { ...l, holdForMs: 5 * 60_000 } : l)) };
-    const put = await api.call('PUT', '/api/v1/profiles/lychee?by=qa-lead', edited);
+    const typed = await api.call('PUT', '/api/v1/profiles/lychee?by=qa-lead', edited);
+    expect(typed.status).toBe(400);
+    expect(typed.body.error.message).toContain('by: the actor is the signed-in user');
+    const put = await api.call('PUT', '/api/v1/profiles/lychee', edited);
     expect(put.status).toBe(200);
     expect((await api.call('GET', '/api/v1/profiles/lychee')).body.limits[0].holdForMs).toBe(5 * 60_000);
     const { body } = await api.call('GET', '/api/v1/profiles/lychee/audit');
     expect(body.changes).toHaveLength(1);
-    expect(body.changes[0]).toMatchObject({ profileId: 'lychee', changedBy: 'qa-lead' });
+    expect(body.changes[0]).toMatchObject({ profileId: 'lychee', changedBy: 'platform admin token 平台管理令牌' });
     expect(body.changes[0].before.limits[0].holdForMs).toBe(10 * 60_000);
     expect(body.changes[0].after.limits[0].holdForMs).toBe(5 * 60_000);
   });

@@ -56,6 +56,13 @@ export type TestApi = {
   baseUrl: string;
   /** Calls a route through fastify's inject, as the admin unless `token` says otherwise (null: no token). */
   call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown, token?: string | null): Promise<ApiResponse>;
+  /** An API key of the organisation with the role (created through the API as the platform), to pass as `token`. */
+  apiKey(orgId: string, role: 'admin' | 'operator' | 'viewer', name?: string): Promise<string>;
+  /**
+   * A user of the organisation with the role, signed in: `call` sends the session cookie, and the CSRF
+   * token with every request that changes something. `name` is how the audit trail names them.
+   */
+  signIn(orgId: string, role: 'admin' | 'operator' | 'viewer', name?: string): Promise<{ name: string; login: string; call: TestApi['call'] }>;
   /** Stops the API, closes the stores and removes their folder. */
   stop(): Promise<void>;
 };
@@ -80,6 +87,35 @@ export async function startTestApi(options: { evidence?: EvidenceService; eviden
         headers: token === null ? {} : { authorization: `Bearer ${token}` },
       });
       return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
+    },
+    async apiKey(orgId, role, name = `${orgId}-${role}`) {
+      const response = await api.app.inject({ method: 'POST', url: `/api/v1/organisations/${orgId}/api-keys`, payload: { name, role }, headers: { authorization: `Bearer ${adminToken}` } });
+      if (response.statusCode !== 201) throw new Error(`api key for ${orgId}: ${response.statusCode} ${response.body}`);
+      return (JSON.parse(response.body) as { key: string }).key;
+    },
+    async signIn(orgId, role, name = `${orgId} ${role}`) {
+      const login = `${orgId}-${role}-${randomBytes(3).toString('hex')}`;
+      const password = `pw-${randomBytes(12).toString('base64url')}`;
+      const created = await api.app.inject({ method: 'POST', url: `/api/v1/organisations/${orgId}/users`, payload: { login, name, password, role }, headers: { authorization: `Bearer ${adminToken}` } });
+      if (created.statusCode !== 201) throw new Error(`user for ${orgId}: ${created.statusCode} ${created.body}`);
+      const session = await api.app.inject({ method: 'POST', url: '/api/v1/session', payload: { login, password } });
+      if (session.statusCode !== 201) throw new Error(`sign-in of ${login}: ${session.statusCode} ${session.body}`);
+      const cookie = session.cookies.find((c) => c.name === 'cc_session')!;
+      const csrf = (JSON.parse(session.body) as { csrfToken: string }).csrfToken;
+      return {
+        name: `${name} (${login})`,
+        login,
+        async call(method, url, body) {
+          const response = await api.app.inject({
+            method,
+            url,
+            ...(body === undefined ? {} : { payload: body as object }),
+            cookies: { cc_session: cookie.value },
+            headers: method === 'GET' ? {} : { 'x-csrf-token': csrf },
+          });
+          return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
+        },
+      };
     },
     async stop() {
       await api.stop();

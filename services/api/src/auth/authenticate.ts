@@ -19,6 +19,9 @@ export const SESSION_IDLE_MS = 2 * 3_600_000;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** The actor the audit trail names for the bootstrap admin token. */
+export const ADMIN_TOKEN_ACTOR = 'platform admin token 平台管理令牌';
+
 /** sha256 of a session token, as stored: a copy of ops.db does not hold live sessions. */
 export function sessionTokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('base64url');
@@ -51,7 +54,7 @@ export function createAuthenticator(deps: { ops: OpsStore; adminToken: string; n
 
   async function fromBearer(token: string): Promise<Principal> {
     if (isSameToken(token, deps.adminToken)) {
-      return { kind: 'token', id: 'admin-token', name: 'platform admin token 平台管理令牌', orgId: PLATFORM_ORG_ID, orgKind: 'platform', role: 'admin', isPlatform: true };
+      return { kind: 'token', id: 'admin-token', name: ADMIN_TOKEN_ACTOR, orgId: PLATFORM_ORG_ID, orgKind: 'platform', role: 'admin', isPlatform: true };
     }
     const parts = parseApiKey(token);
     const key = parts && (await accounts.getApiKey(parts.id));

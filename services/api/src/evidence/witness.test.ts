@@ -45,7 +45,7 @@ describe('heads handed to the parties', () => {
     ]);
 
     // After the delivery, a correction is witnessed too: its answer carries the head with it in.
-    const corrected = await call('POST', '/api/v1/shipments/shp-w-1/corrections', { eventId: handoff.body.id, probeTempC: 5.2, reason: 'probe misread', correctedBy: 'ops@platform' });
+    const corrected = await call('POST', '/api/v1/shipments/shp-w-1/corrections', { eventId: handoff.body.id, probeTempC: 5.2, reason: 'probe misread' });
     expect(corrected.status).toBe(201);
     expect(corrected.body.chain.seq).toBe(chain.seq + 2);
     expect((await call('GET', `/api/v1/trace/${traceCode}`)).body.evidence.seq).toBe(chain.seq + 2);

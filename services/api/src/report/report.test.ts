@@ -104,7 +104,7 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
   it('shows a corrected handoff as corrected, with the original, who and why', async () => {
     const events = await api.ops.listCustodyEvents(SHIPMENT_ID);
     const lastMile = events.find((e) => e.stage === 'last_mile')!;
-    const corrected = await api.call('POST', `/api/v1/shipments/${SHIPMENT_ID}/corrections`, { eventId: lastMile.id, station: '上海莘庄配送站', reason: '扫码站点选错', correctedBy: '平台 李工' });
+    const corrected = await api.call('POST', `/api/v1/shipments/${SHIPMENT_ID}/corrections`, { eventId: lastMile.id, station: '上海莘庄配送站', reason: '扫码站点选错' });
     expect(corrected.status).toBe(201);
     const text = await pdfText((await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`)).body);
     expectAllIn(text, ['交接更正', '站点：上海闵行配送站 → 上海莘庄配送站', '平台 李工', '理由：扫码站点选错']);

@@ -11,6 +11,7 @@ import { isPlatformOrg } from '../auth/principal.ts';
 import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
 import { excursionSpans, loadShipmentContext, loadShipmentView, profileSummary, requireProfile, shipmentVersion } from '../shipment-view.ts';
 import { timeField } from '../time-param.ts';
+import { assertPublicText } from './public-view.ts';
 
 const idText = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/, 'must be 3–64 letters, digits, "_", "." or "-"');
 const cents = (what: string) => z.number().int(`${what} must be whole cents (fen)`).nonnegative(`${what} must be at least 0`);
@@ -65,6 +66,8 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     if (!caller.isPlatform && body.shipperOrgId !== caller.orgId) {
       throw new ApiError('auth.forbidden', `shipperOrgId: an organisation creates its own shipments (yours is ${caller.orgId})`);
     }
+    // Origin and destination are shown on the public page: no phone number, ID number or street address.
+    assertPublicText({ origin: body.origin, destination: body.destination });
     if (!(await profiles.get(body.profileId))) throw new ApiError('profile.not_found', `profileId: no profile ${body.profileId}`);
     await requireOrg(body.shipperOrgId, 'shipperOrgId');
     const device = await ops.getDevice(body.deviceId);
@@ -89,6 +92,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
       startedAt,
       deliveredAt: null,
       createdAt: now,
+      publicView: null,
     };
     const firstLeg = { shipmentId: shipment.id, at: startedAt, stage: 'packhouse' as const, toOrgId: body.shipperOrgId, station: body.station ?? null, probeTempC: null, recordedAt: now };
     if (!(await ops.createShipment(shipment, firstLeg))) throw new ApiError('shipment.exists', `shipment ${shipment.id} exists`);
