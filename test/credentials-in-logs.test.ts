@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO_ORGS, LoggerDevice } from '@coldchain/firmware-sim';
 import { freePort } from './helpers/servers.ts';
@@ -25,7 +26,7 @@ describe('credentials in logs: a journey with every kind of credential leaves no
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps the admin token, API keys, session cookie, CSRF token, passwords, device secrets, webhook secrets and robot tokens out of the log', async () => {
+  it('keeps the admin token, API keys, session cookie, CSRF token, passwords, device and organisation broker secrets, webhook secrets and robot tokens out of the log', async () => {
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
     const base = `http://127.0.0.1:${httpPort}`;
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: String(httpPort), MQTT_PORT: String(mqttPort), DEMO: '0', LOG_LEVEL: 'debug' };
@@ -114,6 +115,14 @@ describe('credentials in logs: a journey with every kind of credential leaves no
     await device.close();
     secrets.wrongDeviceSecret = randomBytes(18).toString('base64url');
     await expect(LoggerDevice.connect(mqttUrl, 'logger-log-grep', secrets.wrongDeviceSecret)).rejects.toThrow();
+
+    // The hub's own systems subscribe to its alerts with its broker credentials (issue 12, item 6).
+    const brokerCredential = await call('POST', '/api/v1/organisations/gz-baiyun-hub/mqtt-credentials', { cookie, csrf: secrets.csrfToken, body: { name: 'wms' } });
+    expect(brokerCredential.status, JSON.stringify(brokerCredential.body)).toBe(201);
+    secrets.orgBrokerPassword = brokerCredential.body.password;
+    const subscriber = await mqtt.connectAsync(mqttUrl, { clientId: brokerCredential.body.username, username: brokerCredential.body.username, password: brokerCredential.body.password as string, reconnectPeriod: 0 });
+    await subscriber.subscribeAsync('coldchain/v1/alerts/gz-baiyun-hub', { qos: 1 });
+    await subscriber.endAsync();
 
     // Sign out (with the CSRF token), then stop: the shutdown lines are part of the log too.
     expect((await call('DELETE', '/api/v1/session', { cookie, csrf: secrets.csrfToken })).status).toBeLessThan(300);
