@@ -6,9 +6,9 @@
 
 import { nextSilenceChangeAt, silenceOf } from './silences.js';
 
-/** @typedef {import('./admin-api.js').Alert} Alert */
-/** @typedef {import('./admin-api.js').Claim} Claim */
-/** @typedef {import('./admin-api.js').Silence} Silence */
+/** @typedef {import('./api-client.js').Alert} Alert */
+/** @typedef {import('./api-client.js').Claim} Claim */
+/** @typedef {import('./api-client.js').Silence} Silence */
 
 const STATUS_ORDER = { open: 0, acknowledged: 1, resolved: 2 };
 const CONDITION_ORDER = { firing: 0, cleared: 1 };

@@ -3,10 +3,12 @@
  * The live alert stream (`/api/v1/alerts/stream`, server-sent events). EventSource reconnects by itself
  * after a dropped connection; when the server refuses it outright (a non-200 answer) it gives up, so
  * this retries after a pause. Each reconnection is reported, so the console can reload what it missed.
+ * It is authenticated by the session cookie, which EventSource sends to its own origin: no credential in
+ * the address, and the API sends only the events the caller's organisation may see.
  */
 
-/** @typedef {import('./admin-api.js').Alert} Alert */
-/** @typedef {import('./admin-api.js').Claim} Claim */
+/** @typedef {import('./api-client.js').Alert} Alert */
+/** @typedef {import('./api-client.js').Claim} Claim */
 /**
  * @typedef {{ type: 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved' | 'alert.reminder' | 'alert.escalated', at: number, alert: Alert }
  *   | { type: 'claim.filed', at: number, claim: Claim }} FeedEvent
@@ -18,17 +20,13 @@ const RETRY_MS = 5000;
 
 /**
  * @param {{
- *   token: string,
- *   orgId: string,
  *   onEvent: (event: FeedEvent) => void,
  *   onState: (state: StreamState, isReconnect: boolean) => void,
  * }} options
  * @returns {() => void} closes the stream
  */
-export function connectAlertStream({ token, orgId, onEvent, onState }) {
-  const params = new URLSearchParams({ token });
-  if (orgId) params.set('orgId', orgId);
-  const url = `/api/v1/alerts/stream?${params}`;
+export function connectAlertStream({ onEvent, onState }) {
+  const url = '/api/v1/alerts/stream';
   /** @type {EventSource | undefined} */
   let source;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
@@ -38,7 +36,7 @@ export function connectAlertStream({ token, orgId, onEvent, onState }) {
 
   const open = () => {
     onState('connecting', false);
-    source = new EventSource(url);
+    source = new EventSource(url, { withCredentials: true });
     source.addEventListener('open', () => {
       onState('live', hasBeenLive);
       hasBeenLive = true;

@@ -3,17 +3,21 @@
  * The live alerts table: one row per alert, with its deadline ticking and the actions a station takes.
  * Excursions carry their measures and liability; warnings and no-data alerts carry a message instead,
  * and warnings are drawn quieter than excursions. An excursion back in range that nobody has seen yet
- * is "cleared, awaiting acknowledgement", not firing and not done; resolving asks for a note.
+ * is "cleared, awaiting acknowledgement", not firing and not done; resolving asks for a note. The
+ * buttons show only to someone who may act (an operator of the station holding the goods); the actor is
+ * the signed-in user. Each cell carries its column's name, so on a narrow screen a row stacks as a card
+ * with its buttons inside it.
  */
 import { h } from '../dom.js';
 import { pick, t } from '../i18n.js';
 import { dayKey, formatClock, formatDateTime } from '../time-format.js';
 import { showDeadline } from './deadline.js';
 import { shipmentLink } from './shipment-link.js';
+import { describeResolution, silenceReasonText } from './system-texts.js';
 
-/** @typedef {import('./admin-api.js').Alert} Alert */
-/** @typedef {import('./admin-api.js').Silence} Silence */
-/** @typedef {import('./admin-api.js').Shipment} Shipment */
+/** @typedef {import('./api-client.js').Alert} Alert */
+/** @typedef {import('./api-client.js').Silence} Silence */
+/** @typedef {import('./api-client.js').Shipment} Shipment */
 /** @typedef {import('../i18n.js').TextKey} TextKey */
 
 const TIER_CLASS = { 1: 'badge-danger', 2: 'badge-warn', 3: 'badge-muted' };
@@ -38,7 +42,9 @@ const COLUMNS = ['console.col.tier', 'console.col.status', 'console.col.shipment
  *   onNoteInput: (alert: Alert, note: string) => void,
  *   onConfirmResolve: (alert: Alert) => void,
  *   onCancelResolve: (alert: Alert) => void,
+ *   actionRight: (alert: Alert) => ActionRight,
  * }} AlertRowContext
+ * @typedef {'act' | 'not-ours' | 'view-only'} ActionRight whether the signed-in user may act on an alert, and if not why
  * @typedef {{ note: string, isRefused: boolean }} ResolveDraft the note being written, and whether an empty one was refused
  */
 
@@ -78,6 +84,7 @@ function renderRow(alert, context) {
   const isExcursion = alert.kind === 'excursion';
   const silence = alert.status === 'resolved' ? undefined : context.silenceOf(alert);
   const draft = alert.status === 'resolved' ? undefined : context.resolving.get(alert.id);
+  const right = alert.status === 'resolved' ? 'act' : context.actionRight(alert);
   return h(
     'tr',
     {
@@ -99,14 +106,14 @@ function renderRow(alert, context) {
     },
     h(
       'td',
-      { 'data-col': 'tier' },
+      { 'data-col': 'tier', 'data-label': t('console.col.tier') },
       h('span', { class: `badge ${TIER_CLASS[alert.tier]}` }, t(`console.tier.${alert.tier}`)),
       alert.kind === 'excursion' ? null : h('span', { class: 'sub kind' }, t(`console.kind.${alert.kind}`)),
     ),
-    h('td', { 'data-col': 'status' }, statusCell(alert, silence, context.now)),
+    h('td', { 'data-col': 'status', 'data-label': t('console.col.status') }, statusCell(alert, silence, context.now)),
     h(
       'td',
-      { 'data-col': 'shipment' },
+      { 'data-col': 'shipment', 'data-label': t('console.col.shipment') },
       shipmentLink(alert.shipmentId),
       shipment ? h('span', { class: 'sub' }, `${shipment.origin} → ${shipment.destination}`) : null,
       // A warning's threshold may be a humidity and a no-data alert has none: its message says what it is.
@@ -114,28 +121,42 @@ function renderRow(alert, context) {
         ? h('span', { class: 'sub' }, t(`console.direction.${alert.direction}`, { t: alert.thresholdC }), ' · ', formatDateTime(alert.activeAt))
         : h('span', { class: 'sub' }, formatDateTime(alert.activeAt)),
     ),
-    h('td', { 'data-col': 'peak', class: 'num' }, isExcursion ? `${alert.peakTempC.toFixed(1)}\u00a0°C` : '—'),
-    h('td', { 'data-col': 'outside', class: 'num' }, isExcursion ? t('console.minutes', { n: Math.round(alert.outsideMs / 60_000) }) : '—'),
-    h('td', { 'data-col': 'attribution', class: 'reason' }, isExcursion ? attributionCell(alert, context) : messageCell(alert)),
-    h('td', { 'data-col': 'respond-by', class: 'num' }, respondByCell(alert, context.now)),
-    h(
-      'td',
-      { 'data-col': 'actions', class: 'actions' },
-      alert.status === 'open'
-        ? h('button', { type: 'button', class: 'button', disabled: isBusy, onclick: () => context.onAcknowledge(alert) }, t('console.action.ack'))
-        : null,
-      alert.status !== 'resolved' && !draft
-        ? h('button', { type: 'button', class: 'button button-quiet', 'data-action': 'resolve', disabled: isBusy, onclick: () => context.onResolve(alert) }, t('console.action.resolve'))
-        : null,
-      draft ? resolveForm(alert, draft, isBusy, context) : null,
-      alert.status !== 'resolved' && !silence
-        ? h(
-            'button',
-            { type: 'button', class: 'button button-quiet', 'data-action': 'silence', title: t('console.action.silenceHint'), disabled: isBusy, onclick: () => context.onSilence(alert) },
-            t('console.action.silence'),
-          )
-        : null,
-    ),
+    h('td', { 'data-col': 'peak', 'data-label': t('console.col.peak'), class: 'num' }, isExcursion ? `${alert.peakTempC.toFixed(1)}\u00a0°C` : '—'),
+    h('td', { 'data-col': 'outside', 'data-label': t('console.col.outside'), class: 'num' }, isExcursion ? t('console.minutes', { n: Math.round(alert.outsideMs / 60_000) }) : '—'),
+    h('td', { 'data-col': 'attribution', 'data-label': t('console.col.attribution'), class: 'reason' }, isExcursion ? attributionCell(alert, context) : messageCell(alert)),
+    h('td', { 'data-col': 'respond-by', 'data-label': t('console.col.respondBy'), class: 'num' }, respondByCell(alert, context.now)),
+    h('td', { 'data-col': 'actions', 'data-label': t('console.col.actions'), class: 'actions' }, actionsCell(alert, right, { isBusy, silence, draft }, context)),
+  );
+}
+
+/**
+ * The buttons, or why there are none: a viewer's account, or an alert for the station holding the goods.
+ * @param {Alert} alert
+ * @param {ActionRight} right
+ * @param {{ isBusy: boolean, silence: Silence | undefined, draft: ResolveDraft | undefined }} state
+ * @param {AlertRowContext} context
+ */
+function actionsCell(alert, right, { isBusy, silence, draft }, context) {
+  if (alert.status === 'resolved') return null;
+  if (right === 'view-only') return h('span', { class: 'sub no-action', 'data-role': 'no-action' }, t('console.action.viewOnly'));
+  if (right === 'not-ours') return h('span', { class: 'sub no-action', 'data-role': 'no-action' }, t('console.action.notOurs'));
+  return h(
+    'div',
+    { class: 'action-buttons' },
+    alert.status === 'open'
+      ? h('button', { type: 'button', class: 'button', 'data-action': 'ack', disabled: isBusy, onclick: () => context.onAcknowledge(alert) }, t('console.action.ack'))
+      : null,
+    !draft
+      ? h('button', { type: 'button', class: 'button button-quiet', 'data-action': 'resolve', disabled: isBusy, onclick: () => context.onResolve(alert) }, t('console.action.resolve'))
+      : null,
+    !silence
+      ? h(
+          'button',
+          { type: 'button', class: 'button button-quiet', 'data-action': 'silence', title: t('console.action.silenceHint'), disabled: isBusy, onclick: () => context.onSilence(alert) },
+          t('console.action.silence'),
+        )
+      : null,
+    draft ? resolveForm(alert, draft, isBusy, context) : null,
   );
 }
 
@@ -161,7 +182,7 @@ function statusCell(alert, silence, now) {
       ? h(
           'span',
           { class: 'flag' },
-          h('span', { class: 'badge badge-silenced', title: t('console.silencedBy', { by: silence.createdBy, reason: silence.reason }) }, t('console.silenced', { time: formatUntil(silence.endsAt, now) })),
+          h('span', { class: 'badge badge-silenced', title: t('console.silencedBy', { by: silence.createdBy, reason: silenceReasonText(silence.reason) }) }, t('console.silenced', { time: formatUntil(silence.endsAt, now) })),
         )
       : null,
     reminders > 0 ? h('span', { class: 'sub reminders' }, t(reminders === 1 ? 'console.reminders.one' : 'console.reminders.other', { n: reminders })) : null,
@@ -209,9 +230,12 @@ function messageCell(alert) {
  */
 function respondByCell(alert, now) {
   if (alert.status === 'resolved' && alert.resolvedAt !== null) {
+    // The system's words are translated; a person's note is shown as they wrote it.
+    const { by, note, isSystem } = describeResolution(alert);
+    const time = formatDateTime(alert.resolvedAt);
     return [
-      h('span', { class: 'sub' }, t('console.resolvedBy', { by: alert.resolvedBy ?? '—', time: formatDateTime(alert.resolvedAt) })),
-      alert.resolutionNote ? h('span', { class: 'sub resolution-note' }, t('console.resolutionNote', { note: alert.resolutionNote })) : null,
+      h('span', { class: 'sub resolved-by' }, isSystem ? t('console.resolvedBySystem', { time }) : t('console.resolvedBy', { by, time })),
+      note ? h('span', { class: 'sub resolution-note' }, t('console.resolutionNote', { note })) : null,
     ];
   }
   if (alert.status === 'acknowledged' && alert.acknowledgedAt !== null) {

@@ -1,61 +1,33 @@
 // @ts-check
 /**
- * What the console remembers in this browser: the admin token, the station picked, the operator's
- * name and whether resolved alerts are shown.
+ * What the console remembers in this browser: only whether resolved alerts are shown. Nothing
+ * credential-like is kept here: the session is an HttpOnly cookie the page cannot read.
  */
 
-const KEYS = {
-  token: 'coldchain.console.token',
-  orgId: 'coldchain.console.orgId',
-  operator: 'coldchain.console.operator',
-  showResolved: 'coldchain.console.showResolved',
-};
+const SHOW_RESOLVED_KEY = 'coldchain.console.showResolved';
+// Left by earlier versions, which kept the admin token and a typed operator name here.
+const RETIRED_KEYS = ['coldchain.console.token', 'coldchain.console.orgId', 'coldchain.console.operator'];
 
-/** @param {string} key */
-function read(key) {
-  try {
-    return localStorage.getItem(key) ?? '';
-  } catch {
-    return '';
-  }
-}
-
-/**
- * @param {string} key
- * @param {string} value empty removes the entry
- */
-function write(key, value) {
-  try {
-    if (value) localStorage.setItem(key, value);
-    else localStorage.removeItem(key);
-  } catch {
-    // Storage refused (private mode): the console still works for this visit.
-  }
+try {
+  for (const key of RETIRED_KEYS) localStorage.removeItem(key);
+} catch {
+  // Storage refused (private mode): nothing was kept either.
 }
 
 export const settings = {
-  get token() {
-    return read(KEYS.token);
-  },
-  set token(value) {
-    write(KEYS.token, value);
-  },
-  get orgId() {
-    return read(KEYS.orgId);
-  },
-  set orgId(value) {
-    write(KEYS.orgId, value);
-  },
-  get operator() {
-    return read(KEYS.operator);
-  },
-  set operator(value) {
-    write(KEYS.operator, value.trim());
-  },
   get showResolved() {
-    return read(KEYS.showResolved) === 'true';
+    try {
+      return localStorage.getItem(SHOW_RESOLVED_KEY) === 'true';
+    } catch {
+      return false;
+    }
   },
   set showResolved(value) {
-    write(KEYS.showResolved, value ? 'true' : '');
+    try {
+      if (value) localStorage.setItem(SHOW_RESOLVED_KEY, 'true');
+      else localStorage.removeItem(SHOW_RESOLVED_KEY);
+    } catch {
+      // Storage refused: the choice holds for this visit.
+    }
   },
 };

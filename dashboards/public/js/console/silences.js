@@ -5,8 +5,8 @@
  * silences each time, never stored on the alert.
  */
 
-/** @typedef {import('./admin-api.js').Alert} Alert */
-/** @typedef {import('./admin-api.js').Silence} Silence */
+/** @typedef {import('./api-client.js').Alert} Alert */
+/** @typedef {import('./api-client.js').Silence} Silence */
 
 /** How long the console's silence lasts: long enough for a planned door opening or a reload of the van. */
 export const SILENCE_MS = 2 * 3_600_000;

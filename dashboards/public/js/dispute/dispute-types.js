@@ -6,8 +6,8 @@
 
 /**
  * @typedef {{ zh: string, en: string }} LocalizedText
- * @typedef {import('../console/admin-api.js').Alert} Alert
- * @typedef {Omit<import('../console/admin-api.js').Claim, 'status'> & { status: 'filed' | 'withdrawn', withdrawnAt: number | null, withdrawnReason: LocalizedText | null }} Claim
+ * @typedef {import('../console/api-client.js').Alert} Alert
+ * @typedef {Omit<import('../console/api-client.js').Claim, 'status'> & { status: 'filed' | 'withdrawn', withdrawnAt: number | null, withdrawnReason: LocalizedText | null }} Claim
  * @typedef {{
  *   id: string, traceCode: string, profileId: string, shipperOrgId: string, deviceId: string,
  *   origin: string, destination: string, boxes: number, goodsValueCents: number, freightCents: number,

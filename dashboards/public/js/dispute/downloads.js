@@ -1,14 +1,14 @@
 // @ts-check
 /**
- * The downloads: the trip report PDF (Chinese, English) and the evidence bundle. They need the admin
- * token, so each is fetched with it in the Authorization header and saved through a Blob URL: no token
- * ever goes into an address (where logs, history and the Referer would keep it).
+ * The downloads: the trip report PDF (Chinese, English) and the evidence bundle. They are fetched as the
+ * signed-in user (the session cookie) and saved through a Blob URL, so a failure can be shown in the
+ * page rather than as a browser error page.
  */
 import { h, replaceContent } from '../dom.js';
 import { t } from '../i18n.js';
-import { ApiFailure } from '../console/admin-api.js';
+import { ApiFailure } from '../console/api-client.js';
 
-/** @typedef {import('../console/admin-api.js').AdminApi} AdminApi */
+/** @typedef {import('../console/api-client.js').ApiClient} ApiClient */
 /** @typedef {import('../i18n.js').TextKey} TextKey */
 /** @typedef {{ id: string, label: TextKey, shortLabel: TextKey, path: string, filename: string, kind: 'pdf' | 'zip' }} DownloadItem */
 
@@ -44,7 +44,7 @@ function saveBlob(blob, filename) {
 /**
  * The download buttons and the line saying how the last download went; it keeps its state across the
  * page's re-renders (a language switch mid-download).
- * @param {AdminApi} api
+ * @param {ApiClient} api
  * @param {string} shipmentId
  */
 export function createDownloads(api, shipmentId) {

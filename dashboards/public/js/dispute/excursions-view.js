@@ -10,7 +10,6 @@ import { asSentence, factList, formatTempC } from './fact-list.js';
 
 /** @typedef {import('./dispute-types.js').ShipmentDetail} ShipmentDetail */
 /** @typedef {import('./dispute-types.js').Alert} Alert */
-/** @typedef {import('../console/admin-api.js').Organisation} Organisation */
 
 /**
  * The shipment's excursion alerts that began while it travelled, oldest first: the same rule as the

@@ -1,21 +1,24 @@
 // @ts-check
-/** The top of the dispute view: which shipment, its route and status, the verdict, and the downloads. */
+/**
+ * The top of the dispute view: which shipment, its route and status, where the goods are now (the
+ * current leg: who holds them, at which station, since when), the verdict, and the downloads.
+ */
 import { h } from '../dom.js';
-import { pick, t } from '../i18n.js';
+import { currentLang, pick, t } from '../i18n.js';
 import { formatMoney } from '../money-format.js';
 import { formatDateTime } from '../time-format.js';
 import { splitVerdict } from '../consumer/summary-view.js';
-import { orgDisplayName } from '../console/org-picker.js';
+import { orgDisplayName } from '../console/org-names.js';
 import { factList } from './fact-list.js';
 
 /** @typedef {import('./dispute-types.js').ShipmentDetail} ShipmentDetail */
-/** @typedef {import('../console/admin-api.js').Organisation} Organisation */
+/** @typedef {import('../console/org-names.js').NamedOrg} NamedOrg */
 
 const VERDICT_ICON = { ok: '✓', excursion: '!', unmonitored: '?' };
 
 /**
  * @param {ShipmentDetail} detail
- * @param {Organisation | undefined} shipper
+ * @param {NamedOrg | undefined} shipper
  * @param {HTMLElement | null} downloads the download buttons (downloads.js), which keep their state across re-renders
  */
 export function renderHeader(detail, shipper, downloads) {
@@ -44,6 +47,12 @@ export function renderHeader(detail, shipper, downloads) {
       downloads,
     ),
     h(
+      'p',
+      { class: `goods-now ${isDelivered ? 'is-delivered' : 'is-moving'}`, 'data-role': 'goods-now' },
+      h('span', { class: 'goods-now-label' }, t('dispute.facts.now')),
+      goodsNow(detail),
+    ),
+    h(
       'div',
       { class: `verdict verdict-${detail.verdict.status}`, role: 'status', 'data-status': detail.verdict.status },
       h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, VERDICT_ICON[detail.verdict.status]),
@@ -62,4 +71,19 @@ export function renderHeader(detail, shipper, downloads) {
       'head-facts',
     ),
   );
+}
+
+/**
+ * Where the goods are now: the open leg's custodian, station and start; nowhere once delivered.
+ * @param {ShipmentDetail} detail
+ */
+function goodsNow(detail) {
+  if (detail.shipment.deliveredAt !== null) return h('span', {}, t('dispute.facts.nowDelivered'));
+  const leg = detail.legs.find((l) => l.endedAt === null) ?? detail.legs.at(-1);
+  if (!leg) return h('span', {}, '—');
+  const custodian = currentLang() === 'zh' ? leg.custodian.name : leg.custodian.nameEn;
+  return [
+    h('strong', { 'data-role': 'current-custodian' }, t('dispute.facts.nowValue', { stage: pick(leg.stageName), custodian })),
+    h('span', { class: 'sub' }, leg.station ? t('dispute.facts.nowStation', { station: leg.station, time: formatDateTime(leg.startedAt) }) : formatDateTime(leg.startedAt)),
+  ];
 }

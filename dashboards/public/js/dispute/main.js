@@ -3,15 +3,15 @@
  * The streamer's dispute view (`/console/shipments/{id}`): everything that shows who was liable for a
  * shipment, on one page: the curve, the legs with their handoff probes and stations, the excursions and
  * their attribution, the claims, the evidence chain's status, and the report and bundle to hand over.
- * It uses the console's admin token (kept in this browser); the chain is read on its own so that the
- * record shows even when the chain cannot be read.
+ * It is read as the signed-in user (the console's session cookie): a party to the shipment sees it, anyone
+ * else is told it does not exist. The chain is read on its own so that the record shows even when the
+ * chain cannot be read.
  */
 import { byId, h, replaceContent } from '../dom.js';
 import { onLangChange, t } from '../i18n.js';
 import { mountLangToggle } from '../lang-toggle.js';
-import { ApiFailure, createAdminApi } from '../console/admin-api.js';
-import { settings } from '../console/console-settings.js';
-import { orgDisplayName } from '../console/org-picker.js';
+import { ApiFailure, createApiClient } from '../console/api-client.js';
+import { createOrgNames } from '../console/org-names.js';
 import { startDeadlineTicker } from '../console/deadline.js';
 import { renderChartKey } from '../consumer/chart-key-view.js';
 import { renderMeasures } from '../consumer/measures-view.js';
@@ -24,15 +24,15 @@ import { renderExcursions, shipmentExcursions } from './excursions-view.js';
 import { renderHeader } from './header-view.js';
 import { renderLegs } from './legs-view.js';
 
-/** @typedef {import('../console/admin-api.js').AdminApi} AdminApi */
-/** @typedef {import('../console/admin-api.js').Organisation} Organisation */
+/** @typedef {import('../console/api-client.js').ApiClient} ApiClient */
+/** @typedef {import('../console/org-names.js').NamedOrg} NamedOrg */
 /** @typedef {import('./dispute-types.js').ShipmentDetail} ShipmentDetail */
 /** @typedef {import('./dispute-types.js').ShipmentCurve} ShipmentCurve */
 /** @typedef {import('./chain-view.js').ChainState} ChainState */
 /** @typedef {import('../consumer/trace-api.js').Trace} Trace */
 /**
- * @typedef {{ kind: 'loading' } | { kind: 'sign-in', isRefused: boolean } | { kind: 'not_found' } | { kind: 'error', message: string }
- *   | { kind: 'ok', detail: ShipmentDetail, orgs: Organisation[], curve: { curve: ShipmentCurve } | { error: string } }} PageState
+ * @typedef {{ kind: 'loading' } | { kind: 'sign-in', hasEnded: boolean } | { kind: 'not_found' } | { kind: 'error', message: string }
+ *   | { kind: 'ok', detail: ShipmentDetail, curve: { curve: ShipmentCurve } | { error: string } }} PageState
  */
 
 const app = byId('app');
@@ -44,8 +44,13 @@ const points = Math.min(3000, Math.max(300, Math.round(window.innerWidth * 1.5))
 let state = { kind: 'loading' };
 /** @type {ChainState} */
 let chainState = { kind: 'loading' };
-/** @type {AdminApi | undefined} */
-let api;
+const api = createApiClient({
+  onUnauthorized: () => {
+    state = { kind: 'sign-in', hasEnded: true };
+    render();
+  },
+});
+const orgs = createOrgNames();
 /** @type {ReturnType<typeof createDownloads> | undefined} */
 let downloads;
 /** @type {HTMLElement | undefined} */
@@ -70,22 +75,18 @@ function render() {
   chainBox = undefined;
   document.title = t('dispute.title');
   if (state.kind === 'loading') return replaceContent(app, h('p', { class: 'loading' }, t('dispute.loading')));
-  if (state.kind === 'sign-in') return renderSignIn(state.isRefused);
+  if (state.kind === 'sign-in') return renderSignIn(state.hasEnded);
   if (state.kind === 'not_found') return renderProblem(t('dispute.notFound.title', { id: shipmentId }), t('dispute.notFound.body'), false);
   if (state.kind === 'error') return renderProblem(t('dispute.error.title'), t('console.load.failed', { message: state.message }), true);
-  renderRecord(state.detail, state.orgs, state.curve);
+  renderRecord(state.detail, state.curve);
 }
 
 /**
  * @param {ShipmentDetail} detail
- * @param {Organisation[]} orgs
  * @param {{ curve: ShipmentCurve } | { error: string }} curveResult
  */
-function renderRecord(detail, orgs, curveResult) {
-  const orgName = (/** @type {string} */ id) => {
-    const org = orgs.find((o) => o.id === id);
-    return org ? orgDisplayName(org) : id;
-  };
+function renderRecord(detail, curveResult) {
+  const orgName = (/** @type {string} */ id) => orgs.name(id);
   document.title = `${detail.shipment.id} · ${t('dispute.title')}`;
   const excursionLegs = new Set(shipmentExcursions(detail).map((a) => a.attribution.legIndex ?? -1));
   // The chart modules draw a consumer's trace: the admin answers hold the same fields.
@@ -111,7 +112,7 @@ function renderRecord(detail, orgs, curveResult) {
   chainBox = h('section', { class: 'card chain-card', 'aria-labelledby': 'chain-title', 'data-section': 'chain' });
   replaceContent(
     app,
-    renderHeader(detail, orgs.find((o) => o.id === detail.shipment.shipperOrgId), downloads?.render() ?? null),
+    renderHeader(detail, orgs.get(detail.shipment.shipperOrgId), downloads?.render() ?? null),
     h('section', { class: 'card chart-card', 'aria-labelledby': 'curve-title', 'data-section': 'curve' }, h('h2', { id: 'curve-title' }, t('dispute.curve.title')), readout, chartBox, trace ? renderChartKey(trace) : null),
     renderLegs(detail, excursionLegs),
     h(
@@ -159,38 +160,24 @@ function renderProblem(title, body, canRetry) {
   );
 }
 
-/** @param {boolean} isRefused the token kept here was refused */
-function renderSignIn(isRefused) {
-  const input = h('input', { id: 'token', name: 'token', type: 'password', required: true, spellcheck: 'false', autocomplete: 'off', placeholder: t('console.token.placeholder') });
+/**
+ * Nobody is signed in here (or the session ended): the console's sign-in is where to go.
+ * @param {boolean} hasEnded the session ended while the page was open
+ */
+function renderSignIn(hasEnded) {
   replaceContent(
     app,
     h(
       'section',
-      { class: 'card sign-in' },
-      h(
-        'form',
-        {
-          autocomplete: 'off',
-          onsubmit: (/** @type {Event} */ event) => {
-            event.preventDefault();
-            const token = input.value.trim();
-            if (!token) return;
-            settings.token = token;
-            load();
-          },
-        },
-        h('h1', {}, h('label', { for: 'token' }, t('console.token.label'))),
-        h('div', { class: 'sign-in-row' }, input, h('button', { type: 'submit', class: 'button' }, t('console.token.submit'))),
-        h('p', { class: 'hint' }, t('dispute.signIn.hint')),
-        isRefused ? h('p', { class: 'error', role: 'alert' }, t('console.token.invalid')) : null,
-      ),
+      { class: 'card problem sign-in-needed', role: 'alert' },
+      h('h1', {}, t('dispute.signIn.title')),
+      h('p', {}, hasEnded ? t('console.signIn.ended') : t('dispute.signIn.hint')),
+      h('a', { class: 'button', href: '/console' }, t('dispute.signIn.go')),
     ),
   );
-  input.focus();
 }
 
 async function loadChain() {
-  if (!api) return;
   chainState = { kind: 'loading' };
   renderChainBox();
   try {
@@ -202,32 +189,40 @@ async function loadChain() {
 }
 
 async function load() {
-  const token = settings.token;
-  if (!token) {
-    state = { kind: 'sign-in', isRefused: false };
-    return render();
-  }
   if (!shipmentId) {
     state = { kind: 'not_found' };
     return render();
   }
-  const client = createAdminApi(token);
-  api = client;
-  downloads = createDownloads(client, shipmentId);
   state = { kind: 'loading' };
   render();
+  let session;
+  try {
+    session = await api.currentSession();
+  } catch (error) {
+    state = { kind: 'error', message: messageOf(error) };
+    return render();
+  }
+  if (!session) {
+    state = { kind: 'sign-in', hasEnded: false };
+    return render();
+  }
+  orgs.learn([{ id: session.orgId, name: session.orgName, nameEn: session.orgNameEn }]);
+  downloads = createDownloads(api, shipmentId);
   loadChain();
-  const curve = client.getShipmentCurve(shipmentId, points).then(
+  const curve = api.getShipmentCurve(shipmentId, points).then(
     (c) => ({ curve: c }),
     (error) => ({ error: messageOf(error) }),
   );
+  // Other organisations' names where the API lets this user list them; the legs name their custodians anyway.
+  const listed = api.listOrganisations().catch(() => /** @type {NamedOrg[]} */ ([]));
   try {
-    const [detail, orgs] = await Promise.all([client.getShipment(shipmentId), client.listOrganisations()]);
-    state = { kind: 'ok', detail, orgs, curve: await curve };
+    const detail = await api.getShipment(shipmentId);
+    orgs.learn(detail.legs.map((leg) => leg.custodian));
+    orgs.learn(await listed);
+    state = { kind: 'ok', detail, curve: await curve };
   } catch (error) {
     if (error instanceof ApiFailure && error.isUnauthorized) {
-      settings.token = '';
-      state = { kind: 'sign-in', isRefused: true };
+      state = { kind: 'sign-in', hasEnded: true };
     } else if (error instanceof ApiFailure && error.status === 404) {
       state = { kind: 'not_found' };
     } else {

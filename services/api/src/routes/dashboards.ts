@@ -24,7 +24,7 @@ function hashedPage(page: Asset, hash: string): Asset {
 
 /**
  * The dashboards: consumer page `/t/{traceCode}`, station console `/console`, a shipment's dispute view
- * `/console/shipments/{id}` (its data comes from the admin API with the console's token), landing page `/`.
+ * `/console/shipments/{id}` (their data comes from the API as the user signed in with the session cookie), landing page `/`.
  */
 export async function registerDashboardRoutes({ app }: RouteContext): Promise<void> {
   // uPlot is in the hashed tree too (vendor/), so a loader asking for it relative to itself gets it immutable.
