@@ -161,7 +161,7 @@ export function buildApi(deps: ApiDeps) {
     if (status && status >= 400 && status < 500) {
       return reply.status(status).send({ error: { code: 'request.invalid', message: (error as Error).message } });
     }
-    request.log.error({ err: error, url: request.url }, 'api.error');
+    request.log.error({ err: error, method: request.method, path: request.url.split('?')[0] }, 'api.error');
     return reply.status(500).send({ error: { code: 'internal', message: 'internal error; see the server log' } });
   });
   app.addHook('onResponse', async (request, reply) => {
