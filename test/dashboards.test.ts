@@ -9,6 +9,7 @@ import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import type { Broker } from '@coldchain/broker';
 import { closeMqtt, connectMqtt, publishAlertEvent } from '@coldchain/bus';
 import type { Alert } from '@coldchain/storage';
+import { createUser, PASSWORD } from './helpers/console-seed.ts';
 import { SEED_ORGS, startSeededApi } from './helpers/seed-shipment.ts';
 import type { SeededApi } from './helpers/seed-shipment.ts';
 
@@ -221,23 +222,25 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
     expect(await page.getByRole('link', { name: '接口文档' }).getAttribute('href')).toBe('/docs');
     await page.getByRole('link', { name: '站点告警台' }).click();
     await page.waitForURL('**/console');
-    await page.getByRole('button', { name: '连接' }).waitFor();
+    await page.getByRole('button', { name: '登录' }).waitFor();
     await closeCleanly(page);
   });
 
-  describe('station console', () => {
+  describe("station console (the hub's operator)", () => {
     let page: Page;
 
     beforeAll(async () => {
+      await createUser(api!, SEED_ORGS.hub.id, { login: 'hub-duty', name: '南港值班', role: 'operator' });
       page = await openPage(DESK, '/console');
     });
 
     const alertRow = (id: string) => page.locator(`tr[data-alert-id="${id}"]`);
     const isLive = () => page.waitForSelector('#live-status[data-state="live"]');
 
-    it('signs in with the token, keeps it, and shows the hub alert and the claim', async () => {
-      await page.getByLabel('访问令牌').fill(api!.adminToken);
-      await page.getByRole('button', { name: '连接' }).click();
+    it('signs in as the hub operator, stays signed in across a reload, and shows the hub alert and the claim', async () => {
+      await page.getByLabel('登录名').fill('hub-duty');
+      await page.getByLabel('密码').fill(PASSWORD);
+      await page.getByRole('button', { name: '登录' }).click();
       const row = alertRow(api!.seeded.alertId);
       await row.waitFor();
       expect(await row.locator('[data-col="tier"]').innerText()).toBe('一级');
@@ -286,6 +289,8 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       const response = await fetch(`${api!.baseUrl}/api/v1/alerts?status=acknowledged`, { headers: { authorization: `Bearer ${api!.adminToken}` } });
       const { alerts } = (await response.json()) as { alerts: Alert[] };
       expect(alerts.map((a) => [a.id, a.status])).toEqual([[api!.seeded.alertId, 'acknowledged']]);
+      // The audit trail names the signed-in user, not anything typed.
+      expect(alerts[0]!.acknowledgedBy).toContain('南港值班');
     });
 
     it('silences the warning for 2 hours: the API holds the silence, and the row says so, after a reload too', async () => {
@@ -315,17 +320,18 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       expect(await row.getByRole('button', { name: '静默 2 小时' }).count()).toBe(0);
     });
 
-    it("shows a new alert for the picked station as it is raised, without a reload, and not another station's", async () => {
-      await page.locator('#org').selectOption(SEED_ORGS.lastMile.id);
-      await page.waitForSelector('tr.empty-row');
+    it("shows a new alert for the hub as it is raised, without a reload, and not another station's", async () => {
       await isLive();
       await page.evaluate(() => Object.assign(window, { loadedOnce: true }));
 
       const seededAlert = (await api!.ops.getAlert(api!.seeded.alertId))!;
       const now = Date.now();
-      const raised = (routedTo: string[]): Alert => ({
+      const raised = (routedTo: string[], shipmentId: string, attributedTo: string): Alert => ({
         ...seededAlert,
         id: randomUUID(),
+        shipmentId,
+        ruleId: `${seededAlert.ruleId}.live.${attributedTo}`,
+        attribution: { ...seededAlert.attribution, orgId: attributedTo },
         status: 'open',
         conditionState: 'firing',
         peakTempC: 17.2,
@@ -343,8 +349,11 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
         createdAt: now,
         updatedAt: now,
       });
-      const elsewhere = raised([SEED_ORGS.lineHaul.id]);
-      const ours = raised([SEED_ORGS.lastMile.id, SEED_ORGS.shipper.id, 'platform']);
+      // The first shipment is with the courier now: its new alert is the courier's, not the hub's.
+      const elsewhere = raised([SEED_ORGS.lastMile.id, SEED_ORGS.shipper.id, 'platform'], api!.seeded.shipmentId, SEED_ORGS.lastMile.id);
+      const ours = raised([SEED_ORGS.hub.id, SEED_ORGS.shipper.id, 'platform'], api!.seeded.warning.shipmentId, SEED_ORGS.hub.id);
+      await api!.ops.insertAlert(elsewhere);
+      await api!.ops.insertAlert(ours);
       await publishAlertEvent(bus!, { type: 'alert.opened', at: now, alert: elsewhere });
       await publishAlertEvent(bus!, { type: 'alert.opened', at: now, alert: ours });
 
@@ -368,7 +377,7 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
     });
 
     it('shows an excursion back in range as "cleared, awaiting acknowledgement", and resolves it only with a note', async () => {
-      // The last-mile station picked: its own alert, back in range before anyone looked.
+      // The hub's own alert on the goods it holds, back in range before anyone looked.
       const seededAlert = (await api!.ops.getAlert(api!.seeded.alertId))!;
       const now = Date.now();
       const cleared: Alert = {
@@ -380,7 +389,9 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
         activeAt: now - 50 * 60_000,
         firedAt: now - 40 * 60_000,
         clearedAt: now - 5 * 60_000,
-        routedTo: [SEED_ORGS.lastMile.id, SEED_ORGS.shipper.id, 'platform'],
+        ruleId: `${seededAlert.ruleId}.cleared`,
+        attribution: { ...seededAlert.attribution, orgId: SEED_ORGS.hub.id },
+        routedTo: [SEED_ORGS.hub.id, SEED_ORGS.shipper.id, 'platform'],
         respondBy: now + 20 * 60_000,
         acknowledgedAt: null,
         acknowledgedBy: null,
@@ -433,7 +444,6 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
       expect(await page.locator('.alerts-table [data-col="status"]').first().innerText()).toContain('Open');
       expect(await page.locator('.alerts-table [data-col="status"]').first().innerText()).toContain('Escalated to platform');
 
-      await page.locator('#org').selectOption('');
       const warning = alertRow(api!.seeded.warning.alertId);
       await warning.waitFor();
       expect(await warning.locator('[data-col="attribution"]').innerText()).toContain(api!.seeded.warning.message.en);

@@ -5,6 +5,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } fr
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LYCHEE } from '@coldchain/domain';
 import type { Claim } from '@coldchain/storage';
+import { createUser, PASSWORD } from './helpers/console-seed.ts';
 import { SEED_ORGS, startSeededApi } from './helpers/seed-shipment.ts';
 import type { SeededApi } from './helpers/seed-shipment.ts';
 
@@ -27,6 +28,7 @@ const DESK: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, lo
 // A phone set to another zone: the page must still show China time.
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'America/Los_Angeles' };
 const WARM_SHIPMENT_ID = 'shp-lychee-warm-handoff';
+const STREAMER_LOGIN = 'coop-dispute';
 const INDETERMINATE_REASON = { zh: '交接前后 95 分钟没有温度数据，无法确定超标开始时货物由谁持有', en: 'no readings for 95 minutes around the handoff: who held the goods when it began cannot be told' };
 const WITHDRAWN_REASON = { zh: '补传的数据在交接处留有缺口，责任无法自动判定，转人工复核', en: 'the late readings leave a gap at the handoff: liability needs a review' };
 
@@ -46,7 +48,7 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
   let claim: Claim;
   const contexts: BrowserContext[] = [];
   const pageErrors = new Map<Page, string[]>();
-  /** Every URL a page asked for: the token must never be in one. */
+  /** Every URL a page asked for: no credential may be in one. */
   const requestedUrls: string[] = [];
 
   beforeAll(async () => {
@@ -84,6 +86,8 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     const lineHaulReason = { zh: `超标开始于交接后 10 分钟，当时货物处于「干线冷运」阶段，由${SEED_ORGS.lineHaul.name}持有`, en: `the excursion began 10 minutes after the handoff, during the Line-haul reefer leg held by ${SEED_ORGS.lineHaul.nameEn}` };
     await api.ops.fileClaimOnce({ ...claims[0]!, id: claimId, shipmentId: shipment.id, liableOrgId: SEED_ORGS.lineHaul.id, amountCents: 1_360_000, goodsShareCents: 1_200_000, freightCents: 160_000, reason: lineHaulReason, filedAt: activeAt + HOUR, respondBy: activeAt + 3 * HOUR });
     await api.ops.withdrawClaim(claimId, activeAt + 5 * HOUR, WITHDRAWN_REASON);
+    // The streamer reads the record as itself (issue 12): a user of the shipper.
+    await createUser(api, SEED_ORGS.shipper.id, { login: STREAMER_LOGIN, name: '李秀梅', role: 'operator' });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   });
 
@@ -93,11 +97,14 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     await api?.stop();
   });
 
-  async function openPage(options: BrowserContextOptions, path: string, token?: string): Promise<Page> {
+  async function openPage(options: BrowserContextOptions, path: string, isSignedIn = false): Promise<Page> {
     const context = await browser!.newContext(options);
     contexts.push(context);
-    // The console keeps the token in this browser; a page opened "signed in" starts with it there.
-    if (token) await context.addInitScript((value) => localStorage.setItem('coldchain.console.token', value), token);
+    // A page opened "signed in" starts with the streamer's session cookie in this browser.
+    if (isSignedIn) {
+      const response = await context.request.post(`${api!.baseUrl}/api/v1/session`, { data: { login: STREAMER_LOGIN, password: PASSWORD } });
+      expect(response.status()).toBe(201);
+    }
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const errors: string[] = [];
@@ -124,8 +131,9 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
   }
 
   async function signInToConsole(page: Page): Promise<void> {
-    await page.getByLabel('访问令牌').fill(api!.adminToken);
-    await page.getByRole('button', { name: '连接' }).click();
+    await page.getByLabel('登录名').fill(STREAMER_LOGIN);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
   }
 
   /** The share of the chart's canvas drawn on, and how many pixels are the excursion's red (#d92d20). */
@@ -164,8 +172,8 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
   }
 
   /**
-   * Clicks a download button: the page fetches the file with the token in the Authorization header and
-   * the browser saves, from a blob: URL, bytes that begin with `magic`.
+   * Clicks a download button: the page fetches the file as the signed-in user (the session cookie, no
+   * credential in the address) and the browser saves, from a blob: URL, bytes that begin with `magic`.
    */
   async function checkDownload(page: Page, button: Locator, path: string, magic: string, filename: RegExp): Promise<void> {
     const sent = page.waitForRequest((request) => request.url() === new URL(path, api!.baseUrl).href);
@@ -175,8 +183,9 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     expect(download.url()).toMatch(/^blob:/);
     expect(download.suggestedFilename()).toMatch(filename);
     const request = await sent;
-    expect(await request.headerValue('authorization')).toBe(`Bearer ${api!.adminToken}`);
-    expect(request.url()).not.toContain(api!.adminToken);
+    expect(await request.headerValue('cookie')).toMatch(/cc_session=/);
+    expect(await request.headerValue('authorization')).toBeNull();
+    expect(request.url()).not.toMatch(/token|session|password/i);
     expect(await page.locator('[data-role="download-message"]').innerText()).toContain(download.suggestedFilename());
   }
 
@@ -326,7 +335,7 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     const served = await adminGet<{ witnesses: { seq: number; at: number; to: string }[] }>(`/api/v1/shipments/${WARM_SHIPMENT_ID}/chain`);
     expect(served.witnesses).toHaveLength(1);
 
-    const page = await openPage(DESK, `/console/shipments/${WARM_SHIPMENT_ID}`, api!.adminToken);
+    const page = await openPage(DESK, `/console/shipments/${WARM_SHIPMENT_ID}`, true);
     const lineHaul = page.locator('.legs-table tbody tr[data-leg-index="2"]');
     await lineHaul.waitFor();
     const probe = lineHaul.locator('.probe');
@@ -367,7 +376,7 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     const chainUrl = `${api!.baseUrl}/api/v1/shipments/${api!.seeded.shipmentId}/chain`;
     const served = await adminGet<Record<string, unknown>>(`/api/v1/shipments/${api!.seeded.shipmentId}/chain`);
     const problem = 'entry 5: its hash does not match its line';
-    const page = await openPage(PHONE, '/', api!.adminToken);
+    const page = await openPage(PHONE, '/', true);
     // The seeded chain verifies; these two answers are the route's documented failures, given to the page.
     await page.route(chainUrl, (route) => route.fulfill({ json: { ...served, verified: false, problems: [problem] } }));
     await page.goto(`${api!.baseUrl}/console/shipments/${api!.seeded.shipmentId}`);
@@ -393,25 +402,30 @@ describe.skipIf(isSkipped)('dispute view in a browser', () => {
     await closeCleanly(page);
   });
 
-  it('asks for the token when this browser has none, and says plainly when a shipment does not exist', async () => {
+  it('sends someone not signed in to the console to sign in, and says plainly when a shipment does not exist', async () => {
     const page = await openPage(PHONE, `/console/shipments/${api!.seeded.shipmentId}`);
-    await page.getByLabel('访问令牌').fill('not-the-token');
-    await page.getByRole('button', { name: '连接' }).click();
-    await page.getByRole('alert').filter({ hasText: '令牌无效' }).waitFor();
-    await page.getByLabel('访问令牌').fill(api!.adminToken);
-    await page.getByRole('button', { name: '连接' }).click();
+    const needed = page.getByRole('alert');
+    await needed.waitFor();
+    expect(await needed.innerText()).toContain('请先登录');
+    expect(await page.locator('.legs-table').count()).toBe(0);
+    await needed.getByRole('link', { name: '去登录' }).click();
+    await page.waitForURL('**/console');
+    await signInToConsole(page);
+    await page.locator(`tr[data-alert-id="${api!.seeded.alertId}"]`).waitFor();
+    await page.goto(`${api!.baseUrl}/console/shipments/${api!.seeded.shipmentId}`);
     await page.locator('.legs-table').waitFor();
     await closeCleanly(page);
 
-    const missing = await openPage(DESK, '/console/shipments/shp-no-such-shipment', api!.adminToken);
+    const missing = await openPage(DESK, '/console/shipments/shp-no-such-shipment', true);
     const problem = missing.getByRole('alert');
     await problem.waitFor();
     expect(await problem.innerText()).toContain('没有找到运单 shp-no-such-shipment');
     await closeCleanly(missing);
   });
 
-  it("never put the token in an address (the console's own live stream aside: EventSource cannot send headers)", () => {
+  it('never put a credential in an address, the live stream included', () => {
     expect(requestedUrls.filter((url) => url.includes('/console/shipments/')).length).toBeGreaterThan(4);
-    expect(requestedUrls.filter((url) => url.includes(api!.adminToken) && new URL(url).pathname !== '/api/v1/alerts/stream')).toEqual([]);
+    expect(requestedUrls.some((url) => new URL(url).pathname === '/api/v1/alerts/stream')).toBe(true);
+    expect(requestedUrls.filter((url) => url.includes(api!.adminToken) || url.includes(PASSWORD) || /[?&](token|access_token|session)=/i.test(url))).toEqual([]);
   });
 });
