@@ -44,8 +44,10 @@ export function createLoginThrottle(now: () => number, options: LoginThrottleOpt
     },
     fail(login: string, address: string): void {
       for (const key of [`l:${login.toLowerCase()}`, `a:${address}`]) {
+        const times = [...recent(key), now()];
+        // Re-inserted: the map's order is the order of last failure, oldest dropped first.
         failures.delete(key);
-        failures.set(key, [...recent(key), now()]);
+        failures.set(key, times);
       }
       while (failures.size > maxEntries) failures.delete(failures.keys().next().value!);
     },
