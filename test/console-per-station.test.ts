@@ -288,16 +288,18 @@ describe.skipIf(isSkipped)('console per station in a browser', () => {
       await alertRow(page, liveOurs.id).waitFor();
       expect(await alertRow(page, liveOthers.id).count()).toBe(0);
 
-      // An alert row opens the shipment: where the goods are now.
-      await alertRow(page, api!.seeded.warning.alertId).locator('a[data-role="dispute-link"]').click();
-      await page.waitForURL(`**/console/shipments/${api!.seeded.warning.shipmentId}`);
+      // An alert row opens the shipment: where the goods are now, at a station with a very long name.
+      await alertRow(page, overdueAlert.id).locator('a[data-role="dispute-link"]').click();
+      await page.waitForURL(`**/console/shipments/${longShipmentId}`);
       const goodsNow = page.locator('[data-role="goods-now"]');
       await goodsNow.waitFor();
       expect(await goodsNow.innerText()).toContain(`枢纽仓 · ${SEED_ORGS.hub.name}`);
-      expect(await goodsNow.innerText()).toContain('海口南港冷库');
+      expect(await goodsNow.innerText()).toContain(LONG_STATION);
       // This shipment has no readings yet: the curve's card says so.
       await page.locator('[data-section="curve"]').getByText('还没有温度数据。').waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      const goodsBox = (await goodsNow.boundingBox())!;
+      expect(goodsBox.x + goodsBox.width).toBeLessThanOrEqual(width);
       await page.goBack();
       await page.locator('[data-role="who"]').waitFor();
 
@@ -392,6 +394,27 @@ describe.skipIf(isSkipped)('console per station in a browser', () => {
     await page.locator('#notice').filter({ hasText: '无权执行此操作' }).waitFor();
     expect(await page.locator('#notice').innerText()).not.toMatch(/forbidden|organisation/i);
     expect((await api!.ops.getAlert(moved.id))!.status).toBe('open');
+    expectNoScriptErrors(page);
+    await page.close();
+  });
+
+  it("reads in English after the switch: the user's role and organisation, the claims' title and the system's words", async () => {
+    const page = await openConsole(DESK);
+    await signIn(page, HUB_USER.login);
+    await page.locator('[data-role="who"]').waitFor();
+    await page.locator('#show-resolved').check();
+    await page.locator('#lang-toggle').click();
+    await expect.poll(() => page.locator('[data-role="who"]').innerText()).toContain(`${SEED_ORGS.hub.nameEn} (warehouse)`);
+    expect(await page.locator('[data-role="who"]').innerText()).toContain('operator');
+    expect(await page.locator('#claims-title').innerText()).toBe('Claims against us');
+    const alertsText = await page.locator('#alerts').innerText();
+    expect(alertsText).toContain('Note: the trend no longer reaches the limit');
+    expect(alertsText).toContain('Note: the logger reports again');
+    expect(alertsText).toMatch(/resolved by the system at /);
+    expect(alertsText).not.toContain('说明：');
+    expect(alertsText).not.toContain('系统于');
+    await page.locator('#lang-toggle').click();
+    await expect.poll(() => page.locator('#claims-title').innerText()).toBe('针对我方的理赔');
     expectNoScriptErrors(page);
     await page.close();
   });
