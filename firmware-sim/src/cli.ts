@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createApiClient } from './api-client.ts';
@@ -15,8 +16,8 @@ const USAGE = `coldchain-sim: simulated loggers for a running coldchain service
   npm run sim -- demo [--speed 720] [--shipments 20]
                                              run the demo fleet in accelerated time until Ctrl-C
 
-Options: --api URL (default http://127.0.0.1:8080), --mqtt URL (default mqtt://127.0.0.1:1883),
-         --token T (default $COLDCHAIN_ADMIN_TOKEN, else ./data/admin-token)`;
+Options: --api URL (default http://127.0.0.1:$PORT, 8080), --mqtt URL (default mqtt://127.0.0.1:$MQTT_PORT, 1883),
+         --token T (default $COLDCHAIN_ADMIN_TOKEN, else $DATA_DIR/admin-token, DATA_DIR default ./data)`;
 
 function fail(message: string): never {
   process.stderr.write(`coldchain-sim: ${message}\n\n${USAGE}\n`);
@@ -26,8 +27,8 @@ function fail(message: string): never {
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    api: { type: 'string', default: 'http://127.0.0.1:8080' },
-    mqtt: { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+    api: { type: 'string', default: `http://127.0.0.1:${process.env.PORT ?? '8080'}` },
+    mqtt: { type: 'string', default: `mqtt://127.0.0.1:${process.env.MQTT_PORT ?? '1883'}` },
     token: { type: 'string' },
     speed: { type: 'string', default: '720' },
     shipments: { type: 'string', default: '20' },
@@ -43,8 +44,10 @@ if (values.help || positionals.length === 0) {
   process.exit(0);
 }
 
-const token = values.token ?? process.env.COLDCHAIN_ADMIN_TOKEN ?? (existsSync('data/admin-token') ? readFileSync('data/admin-token', 'utf8').trim() : undefined);
-if (!token) fail('no admin token: pass --token, set COLDCHAIN_ADMIN_TOKEN, or run from the folder holding data/admin-token');
+// The same settings as the service: DATA_DIR (default ./data) holds the admin token.
+const tokenFile = join(process.env.DATA_DIR ?? './data', 'admin-token');
+const token = values.token ?? process.env.COLDCHAIN_ADMIN_TOKEN ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+if (!token) fail(`no admin token: pass --token, set COLDCHAIN_ADMIN_TOKEN, or run where ${tokenFile} is readable`);
 const api = createApiClient(values.api, token);
 const [command, ...rest] = positionals;
 
