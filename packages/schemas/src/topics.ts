@@ -33,6 +33,12 @@ export const HEADS_TOPIC = `${TOPIC_PREFIX}/custody/heads`;
  * Device ids appear in topics and as MQTT usernames, so they may not hold MQTT wildcards or level
  * separators.
  */
+/**
+ * MQTT usernames of organisations' subscriber credentials start with this (`org-<orgId>-<random>`,
+ * decision 0022): the broker never checks such a username as a device, and no device id may start with it.
+ */
+export const ORG_MQTT_USER_PREFIX = 'org-';
+
 export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{2,63}$/;
 
 /** Whether a string is acceptable as a device id (3 to 64 of letters, digits, `_`, `.`, `-`). */

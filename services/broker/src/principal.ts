@@ -1,3 +1,4 @@
+import { ORG_MQTT_USER_PREFIX } from '@coldchain/schemas';
 /**
  * Who is on the other end of an MQTT connection: a device, an internal service, or an organisation's
  * subscriber (its broker credentials: it may only subscribe to its own alert and claim topics).
@@ -11,7 +12,7 @@ export const SERVICE_USER_PREFIX = '_svc_';
  * MQTT usernames of organisations' credentials start with this (`org-<orgId>-<random>`, decision 0022).
  * The broker never checks such a username as a device: a device whose id starts with it cannot connect.
  */
-export const ORG_USER_PREFIX = 'org-';
+export const ORG_USER_PREFIX = ORG_MQTT_USER_PREFIX;
 
 /** What the broker knows of a CONNECT when it asks who this is. */
 export type ConnectRequest = { username: string; password: string; clientId: string; remoteAddress: string };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { generateSecret, hashSecret } from '@coldchain/auth';
-import { DEVICE_ID_PATTERN, parseEd25519PublicKey } from '@coldchain/schemas';
+import { DEVICE_ID_PATTERN, ORG_MQTT_USER_PREFIX, parseEd25519PublicKey } from '@coldchain/schemas';
 import type { RouteContext } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { principal, SECURITY } from '../auth/authenticate.ts';
@@ -20,7 +20,7 @@ const deviceId = z
   // (decision 0008): such a device could never connect.
   .refine((id) => !id.toLowerCase().startsWith('coldchain-'), 'must not start with "coldchain-" (reserved to the services\' MQTT client ids)')
   // Organisations' broker credentials are named org-… (decision 0022): a device must not take such a name.
-  .refine((id) => !id.toLowerCase().startsWith('org-'), 'must not start with "org-" (reserved to organisations\' broker credentials)');
+  .refine((id) => !id.toLowerCase().startsWith(ORG_MQTT_USER_PREFIX), `must not start with "${ORG_MQTT_USER_PREFIX}" (reserved to organisations' broker credentials)`);
 
 /** Device provisioning and readings. */
 export function registerDeviceRoutes({ app, ops, reads, clock, auth, audit }: RouteContext): void {

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { generateSecret, hashSecret } from '@coldchain/auth';
-import { alertsTopic, claimsTopic } from '@coldchain/schemas';
+import { alertsTopic, claimsTopic, ORG_MQTT_USER_PREFIX } from '@coldchain/schemas';
 import type { OrgMqttCredential } from '@coldchain/storage';
 import { z } from 'zod';
 import type { RouteContext } from '../app.ts';
@@ -11,7 +11,7 @@ import { ApiError } from '../errors.ts';
  * Usernames of organisations' broker credentials start with this; the broker checks any username with
  * it as an organisation's, never as a device id (services/broker ORG_USER_PREFIX, decision 0022).
  */
-export const ORG_MQTT_USER_PREFIX = 'org-';
+export { ORG_MQTT_USER_PREFIX };
 
 /** Lowercase letters and digits: the random tail of a username. */
 const TAIL_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
