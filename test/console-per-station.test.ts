@@ -31,7 +31,8 @@ if (isSkipped) console.warn(`test/console-per-station.test.ts SKIPPED: chromium 
 const HOUR = 3_600_000;
 const DESK: BrowserContextOptions = { viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' };
-const HUB_USER = { login: 'hub-wang', name: '王建国', role: 'operator' } as const;
+// A name as long as a duty roster writes it: the acknowledgement line under an alert carries it.
+const HUB_USER = { login: 'hub-wang', name: '海口南港冷库枢纽三号库夜班值班主管王建国', role: 'operator' } as const;
 const COOP_USER = { login: 'coop-li', name: '李秀梅', role: 'operator' } as const;
 const LONG_NOTE = `3 号冷库压缩机过载跳闸，已复位并更换启动电容；${'逐箱抽检果温 4.1–4.6 °C，果皮无褐变，'.repeat(6)}货物可继续发运。`;
 
