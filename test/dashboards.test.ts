@@ -326,12 +326,12 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
 
       const seededAlert = (await api!.ops.getAlert(api!.seeded.alertId))!;
       const now = Date.now();
-      const raised = (routedTo: string[], shipmentId: string, attributedTo: string): Alert => ({
+      const raised = (routedTo: string[], shipmentId: string, attributedTo: string, legIndex: number): Alert => ({
         ...seededAlert,
         id: randomUUID(),
         shipmentId,
         ruleId: `${seededAlert.ruleId}.live.${attributedTo}`,
-        attribution: { ...seededAlert.attribution, orgId: attributedTo },
+        attribution: { status: 'attributed', orgId: attributedTo, legIndex, reason: seededAlert.attribution.reason },
         status: 'open',
         conditionState: 'firing',
         peakTempC: 17.2,
@@ -350,8 +350,8 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
         updatedAt: now,
       });
       // The first shipment is with the courier now: its new alert is the courier's, not the hub's.
-      const elsewhere = raised([SEED_ORGS.lastMile.id, SEED_ORGS.shipper.id, 'platform'], api!.seeded.shipmentId, SEED_ORGS.lastMile.id);
-      const ours = raised([SEED_ORGS.hub.id, SEED_ORGS.shipper.id, 'platform'], api!.seeded.warning.shipmentId, SEED_ORGS.hub.id);
+      const elsewhere = raised([SEED_ORGS.lastMile.id, SEED_ORGS.shipper.id, 'platform'], api!.seeded.shipmentId, SEED_ORGS.lastMile.id, 4);
+      const ours = raised([SEED_ORGS.hub.id, SEED_ORGS.shipper.id, 'platform'], api!.seeded.warning.shipmentId, SEED_ORGS.hub.id, 1);
       await api!.ops.insertAlert(elsewhere);
       await api!.ops.insertAlert(ours);
       await publishAlertEvent(bus!, { type: 'alert.opened', at: now, alert: elsewhere });
@@ -390,7 +390,7 @@ describe.skipIf(isSkipped)('dashboards in a browser', () => {
         firedAt: now - 40 * 60_000,
         clearedAt: now - 5 * 60_000,
         ruleId: `${seededAlert.ruleId}.cleared`,
-        attribution: { ...seededAlert.attribution, orgId: SEED_ORGS.hub.id },
+        attribution: { status: 'attributed', orgId: SEED_ORGS.hub.id, legIndex: 1, reason: seededAlert.attribution.reason },
         routedTo: [SEED_ORGS.hub.id, SEED_ORGS.shipper.id, 'platform'],
         respondBy: now + 20 * 60_000,
         acknowledgedAt: null,
