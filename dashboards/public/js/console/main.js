@@ -6,9 +6,10 @@
  * Operators acknowledge, resolve with a note and silence; the API names the signed-in user as the actor.
  */
 import { byId, replaceContent } from '../dom.js';
-import { currentLang, onLangChange, t } from '../i18n.js';
+import { onLangChange, t } from '../i18n.js';
 import { mountLangToggle } from '../lang-toggle.js';
 import { ApiFailure, createApiClient } from './api-client.js';
+import { createAlertActions } from './alert-actions.js';
 import { createAlertBoard } from './alert-board.js';
 import { connectAlertStream } from './alert-stream.js';
 import { renderAlertsTable } from './alerts-table.js';
@@ -16,9 +17,9 @@ import { renderClaimsTable } from './claims-table.js';
 import { settings } from './console-settings.js';
 import { startDeadlineTicker } from './deadline.js';
 import { renderHeldShipments } from './held-shipments.js';
-import { createOrgNames, orgDisplayName } from './org-names.js';
+import { createOrgNames } from './org-names.js';
 import { createSignIn } from './sign-in.js';
-import { SILENCE_MS } from './silences.js';
+import { renderIdentity, renderSummary } from './workspace-header.js';
 
 /** @typedef {import('./api-client.js').Alert} Alert */
 /** @typedef {import('./api-client.js').Session} Session */
@@ -27,8 +28,6 @@ import { SILENCE_MS } from './silences.js';
 /** @typedef {import('./alerts-table.js').ActionRight} ActionRight */
 
 const FRESH_MS = 8000;
-// Stored with the silence; the console shows it in the reader's language (system-texts.js).
-const SILENCE_REASON = '站点静默';
 const ACTING_ROLES = new Set(['operator', 'admin']);
 
 const loading = byId('loading');
@@ -41,7 +40,6 @@ const alertsBox = byId('alerts');
 const alertsCount = byId('alerts-count');
 const heldBox = byId('held');
 const claimsBox = byId('claims');
-const claimsTitle = byId('claims-title');
 
 const api = createApiClient({ onUnauthorized: () => endSession('ended') });
 const signIn = createSignIn({ api, onSignedIn: () => begin() });
@@ -53,11 +51,7 @@ let session;
 let held = [];
 /** @type {Map<string, Shipment>} */
 let shipments = new Map();
-/** @type {Set<string>} */
-const busyIds = new Set();
-/** Resolve forms open, by alert id: the note being written survives the redraws live events cause. */
-/** @type {Map<string, import('./alerts-table.js').ResolveDraft>} */
-const resolving = new Map();
+const actions = createAlertActions({ api, board, alertsBox, render: () => session && renderBoard(), showNotice });
 /** @type {(() => void) | undefined} */
 let closeStream;
 /** @type {StreamState} */
@@ -88,30 +82,6 @@ function actionRight(alert) {
   return 'not-ours';
 }
 
-function renderIdentity() {
-  if (!session) return;
-  byId('who-name').textContent = session.name;
-  const org = { id: session.orgId, name: session.orgName, nameEn: session.orgNameEn };
-  const kind = t(`console.orgKind.${session.orgKind}`);
-  byId('who-org').textContent = currentLang() === 'zh' ? `${orgDisplayName(org)}（${kind}）` : `${orgDisplayName(org)} (${kind})`;
-  byId('who-role').textContent = t(`console.role.${session.role}`);
-  // A shipper's claims are filed for it; a custodian's are against it; the platform sees them all.
-  claimsTitle.textContent = session.orgKind === 'platform' ? t('console.claims.title') : session.orgKind === 'shipper' ? t('console.claims.title.for') : t('console.claims.title.against');
-}
-
-/** The counts at the top; the overdue count moves with the clock, so it is redrawn every few seconds too. */
-function renderSummary() {
-  const now = Date.now();
-  const open = board.alerts(false).filter((a) => a.status === 'open');
-  byId('count-open').textContent = String(open.length);
-  const overdue = open.filter((a) => a.respondBy < now).length;
-  byId('count-overdue').textContent = String(overdue);
-  byId('count-overdue').parentElement?.classList.toggle('is-overdue', overdue > 0);
-  byId('count-held').textContent = String(held.length);
-  byId('count-claims').textContent = String(board.claims().length);
-  document.title = `${open.length ? `(${open.length}) ` : ''}${t('console.title')}`;
-}
-
 function renderBoard() {
   const now = Date.now();
   const alerts = board.alerts(settings.showResolved);
@@ -125,23 +95,17 @@ function renderBoard() {
       now,
       orgName: (id) => orgs.name(id),
       shipments,
-      busyIds,
+      busyIds: actions.busyIds,
       isFresh: (id) => board.isFresh(id, now, FRESH_MS),
       silenceOf: (alert) => board.silenceOf(alert, now),
       actionRight,
-      onAcknowledge: (alert) => acknowledge(alert),
-      onResolve: (alert) => openResolve(alert),
-      onSilence: (alert) => silence(alert),
-      resolving,
-      onNoteInput: (alert, note) => {
-        const draft = resolving.get(alert.id);
-        if (draft) draft.note = note;
-      },
-      onConfirmResolve: (alert) => resolve(alert),
-      onCancelResolve: (alert) => {
-        resolving.delete(alert.id);
-        renderBoard();
-      },
+      onAcknowledge: (alert) => actions.acknowledge(alert),
+      onResolve: (alert) => actions.openResolve(alert),
+      onSilence: (alert) => actions.silence(alert),
+      resolving: actions.resolving,
+      onNoteInput: (alert, note) => actions.editNote(alert, note),
+      onConfirmResolve: (alert) => actions.resolve(alert),
+      onCancelResolve: (alert) => actions.cancelResolve(alert),
     }),
   );
   if (typingIn) {
@@ -158,84 +122,16 @@ function renderBoard() {
   alertsCount.textContent = String(alerts.length);
   replaceContent(heldBox, renderHeldShipments(held));
   replaceContent(claimsBox, renderClaimsTable(board.claims(), { now, orgName: (id) => orgs.name(id) }));
-  renderSummary();
+  showSummary();
+}
+
+function showSummary() {
+  renderSummary({ alerts: board.alerts(false), heldCount: held.length, claimCount: board.claims().length, now: Date.now() });
 }
 
 function renderLiveStatus() {
   liveStatus.dataset.state = streamState;
   liveStatus.textContent = t(`console.live.${streamState}`);
-}
-
-/** @param {unknown} error */
-function failureText(error) {
-  if (error instanceof ApiFailure && error.isForbidden) return t('console.action.forbidden');
-  return t('console.action.failed', { message: error instanceof Error ? error.message : String(error) });
-}
-
-/**
- * Runs an action on an alert: the alert shows as busy meanwhile, and a refusal is shown in words.
- * @param {Alert} alert
- * @param {() => Promise<unknown>} work
- */
-async function whileBusy(alert, work) {
-  busyIds.add(alert.id);
-  renderBoard();
-  try {
-    await work();
-    showNotice('');
-  } catch (error) {
-    // A lost session has already sent the user back to the sign-in form.
-    if (!(error instanceof ApiFailure && error.isUnauthorized)) showNotice(failureText(error));
-  } finally {
-    busyIds.delete(alert.id);
-    if (session) renderBoard();
-  }
-}
-
-/** @param {Alert} alert */
-async function acknowledge(alert) {
-  await whileBusy(alert, async () => board.upsertAlert(await api.acknowledge(alert.id)));
-}
-
-/**
- * Opens the alert's resolve form: resolving by hand needs a note (what was done or found).
- * @param {Alert} alert
- */
-function openResolve(alert) {
-  if (!resolving.has(alert.id)) resolving.set(alert.id, { note: '', isRefused: false });
-  renderBoard();
-  const field = alertsBox.querySelector(`textarea[data-alert-id="${CSS.escape(alert.id)}"]`);
-  if (field instanceof HTMLTextAreaElement) field.focus();
-}
-
-/**
- * Resolves with the note written; an empty note is refused here, as the API would refuse it.
- * @param {Alert} alert
- */
-async function resolve(alert) {
-  const draft = resolving.get(alert.id);
-  if (!draft) return;
-  const note = draft.note.trim();
-  if (!note) {
-    draft.isRefused = true;
-    renderBoard();
-    const field = alertsBox.querySelector(`textarea[data-alert-id="${CSS.escape(alert.id)}"]`);
-    if (field instanceof HTMLTextAreaElement) field.focus();
-    return;
-  }
-  draft.isRefused = false;
-  await whileBusy(alert, async () => {
-    board.upsertAlert(await api.resolve(alert.id, note));
-    resolving.delete(alert.id);
-  });
-}
-
-/**
- * Silences the alert's rule on its shipment for two hours (no reminders, escalation or notifications).
- * @param {Alert} alert
- */
-async function silence(alert) {
-  await whileBusy(alert, async () => board.addSilence(await api.createSilence({ shipmentId: alert.shipmentId, ruleId: alert.ruleId, endsAt: Date.now() + SILENCE_MS, reason: SILENCE_REASON })));
 }
 
 /** Loads the organisation's alerts, claims, shipments held and silences: at sign-in and after a lost stream. */
@@ -272,6 +168,15 @@ function listen() {
       renderLiveStatus();
       // Events sent while the stream was down are lost to it; the stored state is not.
       if (isReconnect) reload();
+      // EventSource does not say why it failed: a session that ended (idle, signed out elsewhere) sends the user to sign in.
+      if (state === 'lost') {
+        api.currentSession().then(
+          (current) => {
+            if (!current) endSession('ended');
+          },
+          () => {}, // the network, not the session: the stream keeps retrying
+        );
+      }
     },
     onEvent: (event) => {
       // The API sends only what the organisation may see.
@@ -307,7 +212,7 @@ async function begin() {
     },
     () => {},
   );
-  renderIdentity();
+  renderIdentity(session);
   workspace.hidden = false;
   signOutButton.hidden = false;
   liveStatus.hidden = false;
@@ -329,8 +234,7 @@ function endSession(why) {
   shipments = new Map();
   board.reset([], []);
   board.resetSilences([]);
-  resolving.clear();
-  busyIds.clear();
+  actions.clear();
   showNotice('');
   // Nothing of the organisation's stays in the page for the next person at this screen.
   replaceContent(alertsBox);
@@ -365,12 +269,12 @@ onLangChange(() => {
   signIn.relabel();
   renderLiveStatus();
   if (!session) return;
-  renderIdentity();
+  renderIdentity(session);
   renderBoard();
 });
 startDeadlineTicker(document);
 setInterval(() => {
-  if (session) renderSummary();
+  if (session) showSummary();
 }, 5000);
 
 begin();
