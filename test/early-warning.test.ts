@@ -45,8 +45,9 @@ describe('early warnings come before the excursion (firmware-sim scenarios throu
     expect(rules['high.trend']!.message?.zh).toMatch(/预计约 \d+ 分钟后高于 15 °C/);
     expect(rules['high.trend']!.message?.en).toMatch(/will be above 15 °C in about \d+ minutes/);
     expect(rules['high.trend']!.activeAt).toBeLessThan(rules.high!.activeAt);
-    // Superseded by the excursion, which then carries on alone.
-    expect(rules['high.trend']!.status).toBe('resolved');
+    // Superseded by the excursion, which then carries on alone: resolved by the system, with a code every
+    // reader words in its own language (not English in resolvedBy).
+    expect(rules['high.trend']).toMatchObject({ status: 'resolved', resolvedBy: 'system', resolutionNote: 'system.limit_crossed' });
     // Cooling back steeply after the repair is no forecast of chilling: no false low-limit warning.
     expect(rules['low.trend']).toBeUndefined();
   });
