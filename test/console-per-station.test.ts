@@ -82,6 +82,11 @@ describe.skipIf(isSkipped)('console per station in a browser', () => {
   async function openConsole(options: BrowserContextOptions): Promise<Page> {
     const context = await browser!.newContext(options);
     contexts.push(context);
+    // What the console before issue 12 kept in this browser: the new one clears it on load.
+    await context.addInitScript(() => {
+      localStorage.setItem('coldchain.console.token', 'an-admin-token-kept-by-the-old-console');
+      localStorage.setItem('coldchain.console.operator', '南港值班');
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const errors: string[] = [];
@@ -131,7 +136,7 @@ describe.skipIf(isSkipped)('console per station in a browser', () => {
   async function expectNoCredentialInBrowser(page: Page): Promise<void> {
     const stored = await page.evaluate(() => Object.entries(localStorage).map(([k, v]) => `${k}=${v}`).join('\n'));
     expect(stored).not.toContain(PASSWORD);
-    expect(stored).not.toMatch(/token|session|csrf/i);
+    expect(stored).not.toMatch(/token|session|csrf|operator/i);
     expect(await page.evaluate(() => document.cookie)).not.toContain('cc_session');
   }
 

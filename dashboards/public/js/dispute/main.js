@@ -11,6 +11,8 @@ import { byId, h, replaceContent } from '../dom.js';
 import { onLangChange, t } from '../i18n.js';
 import { mountLangToggle } from '../lang-toggle.js';
 import { ApiFailure, createApiClient } from '../console/api-client.js';
+// Clears what earlier versions kept in this browser (the admin token), when this page is the first one opened.
+import '../console/console-settings.js';
 import { createOrgNames } from '../console/org-names.js';
 import { startDeadlineTicker } from '../console/deadline.js';
 import { renderChartKey } from '../consumer/chart-key-view.js';
