@@ -24,7 +24,7 @@ describe('the embedded broker at the door: identity bound, input bounded', () =>
   const url = () => service.info.mqttUrl;
   const readings = async (deviceId: string) => (await api.call<{ readings: { sampledAt: number; tempC: number }[] }>('GET', `/api/v1/devices/${deviceId}/readings`)).readings;
   const deadLetters = async (deviceId: string) => (await api.call<{ deadLetters: DeadLetter[] }>('GET', `/api/v1/dead-letters?deviceId=${deviceId}`)).deadLetters;
-  const metric = async (pattern: RegExp) => Number(pattern.exec(await (await fetch(`${service.info.apiUrl}/metrics`)).text())?.[1] ?? 0);
+  const metric = async (pattern: RegExp) => Number(pattern.exec(await (await fetch(`${service.info.apiUrl}/metrics`, { headers: { authorization: `Bearer ${service.info.adminToken}` } })).text())?.[1] ?? 0);
   const device = (id: string, options: mqtt.IClientOptions = {}) =>
     mqtt.connectAsync(url(), { clientId: id, username: id, password: secrets[id], reconnectPeriod: 0, connectTimeout: 5000, ...options });
 

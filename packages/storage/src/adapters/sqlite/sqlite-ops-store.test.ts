@@ -28,6 +28,7 @@ function shipment(id: string, deviceId: string, startedAt: number): Shipment {
     startedAt,
     deliveredAt: null,
     createdAt: startedAt,
+    publicView: null,
   };
 }
 
@@ -137,7 +138,7 @@ describe('SqliteOpsStore', () => {
   describe('devices', () => {
     it('refuses a duplicate id without overwriting the stored secret', async () => {
       expect(await ops.createDevice({ id: 'logger-01', secretHash: 'scrypt$new$hash', publicKey: null, createdAt: T0 + HOUR })).toBe(false);
-      expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', publicKey: null, createdAt: T0 });
+      expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', publicKey: null, createdAt: T0, ownerOrgId: null });
     });
 
     it('rotates the secret of a known device only', async () => {
@@ -450,7 +451,7 @@ describe('SqliteOpsStore', () => {
 
     ops = new SqliteOpsStore(path);
     expect(await ops.getOrganisation('org-hub')).toEqual(org('org-hub', 'warehouse'));
-    expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', publicKey: null, createdAt: T0 });
+    expect(await ops.getDevice('logger-01')).toEqual({ id: 'logger-01', secretHash: 'scrypt$a$b', publicKey: null, createdAt: T0, ownerOrgId: null });
     expect(await ops.getShipment('shp-1')).toEqual(s);
     expect((await ops.listCustodyEvents('shp-1')).at(-1)).toEqual(event);
     expect(await ops.getAlert(a.id)).toEqual(a);
