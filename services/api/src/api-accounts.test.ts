@@ -167,11 +167,20 @@ describe('accounts: users, sessions, API keys (issue 12, item 1)', () => {
 
   it('refuses a credential in a URL on every kind of route, even a valid one', async () => {
     const key = await api.apiKey('hub', 'viewer');
-    for (const path of [`/api/v1/alerts?token=${api.adminToken}`, `/api/v1/alerts?access_token=${key}`, `/api/v1/alerts/stream?token=${key}`, '/api/v1/profiles?api_key=x', '/console?token=abc']) {
+    for (const path of [`/api/v1/alerts?token=${api.adminToken}`, `/api/v1/alerts?access_token=${key}`, `/api/v1/alerts/stream?token=${key}`, '/api/v1/profiles?api_key=x', '/console?token=abc', `/api/v1/alerts?TOKEN=${key}`, `/api/v1/alerts?accessToken=${key}`, '/api/v1/alerts?cc_session=x', '/api/v1/alerts?Api-Key=x']) {
       const response = await http(api, 'GET', path, {});
       expect(response.status, path).toBe(400);
       expect(response.body.error.code, path).toBe('auth.token_in_url');
     }
+  });
+
+  it('asks for a credential before it judges the body: no schema is told to a caller without one', async () => {
+    const anonymous = await http(api, 'POST', '/api/v1/silences', {}, {});
+    expect(anonymous).toMatchObject({ status: 401, body: { error: { code: 'auth.required' } } });
+    await createUser('hub', 'csrf.order');
+    const session = await signIn(api, 'csrf.order', PASSWORD);
+    const noToken = await http(api, 'POST', '/api/v1/silences', { cookie: session.cookie }, {});
+    expect(noToken).toMatchObject({ status: 403, body: { error: { code: 'auth.csrf' } } });
   });
 
   it('streams live events only to those who may see them: the carrier does not hear of the hub\'s alert after it handed over', async () => {
@@ -234,3 +243,31 @@ async function openStream(api: TestApi, key: string) {
     },
   };
 }
+
+describe('the live stream ends with its credential (issue 12, review)', () => {
+  const api = useTestApi(seed);
+
+  it('delivers nothing after the key is revoked, and closes the stream', async () => {
+    const created = await api.call('POST', '/api/v1/organisations/hub/api-keys', { name: 'wallboard', role: 'viewer' });
+    const controller = new AbortController();
+    const response = await fetch(`${api.baseUrl}/api/v1/alerts/stream`, { headers: { authorization: `Bearer ${created.body.key}` }, signal: controller.signal });
+    const reader = response.body!.getReader();
+    let text = '';
+    const done = (async () => {
+      for (;;) {
+        const { value, done: isDone } = await reader.read();
+        if (isDone) return true;
+        text += new TextDecoder().decode(value);
+      }
+    })();
+    expect((await api.call('DELETE', `/api/v1/api-keys/${created.body.id}`)).status).toBe(200);
+    const alert = await insertAlert(api, T0 + 6 * HOUR);
+    const hub = await api.signIn('hub', 'operator');
+    expect((await hub.call('POST', `/api/v1/alerts/${alert.id}/ack`)).status).toBe(200);
+    // The event finds the key revoked: the stream ends with session.ended, without the event.
+    expect(await Promise.race([done, new Promise((resolve) => setTimeout(() => resolve(false), 5_000))])).toBe(true);
+    expect(text).toContain('event: session.ended');
+    expect(text).not.toContain(alert.id);
+    controller.abort();
+  });
+});

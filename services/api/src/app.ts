@@ -109,8 +109,6 @@ export type RouteContext = {
   /** The product profiles in force (built-in, with the platform's edits). */
   profiles: ProfileCatalog;
   clock: Clock;
-  /** preHandler that lets only the platform's administrators through (the bootstrap token among them). */
-  requireAdmin: (request: FastifyRequest) => Promise<void>;
   /** preHandlers by role (viewer, operator, admin, platform), and who is calling (auth/authenticate.ts). */
   auth: Authenticator;
   /** What the caller's organisation may see and act on (auth/scope.ts). */
@@ -130,8 +128,8 @@ export type RouteContext = {
   keys: ServiceKeys;
 };
 
-/** Query parameters that would carry a credential: refused on every route. */
-const CREDENTIAL_PARAMS = ['token', 'access_token', 'api_key', 'apiKey', 'key', 'password', 'session'];
+/** Query parameters that would carry a credential, compared without case, "_" or "-": refused on every route. */
+const CREDENTIAL_PARAMS = new Set(['token', 'accesstoken', 'apikey', 'key', 'password', 'passwd', 'pwd', 'session', 'ccsession', 'secret', 'auth', 'authorization', 'bearer', 'csrftoken', 'xcsrftoken', 'sessionid']);
 
 /** Builds the HTTP API and dashboards (fastify); `start` listens, `stop` closes. */
 export function buildApi(deps: ApiDeps) {
@@ -173,9 +171,8 @@ export function buildApi(deps: ApiDeps) {
   app.addHook('onRequest', async (request) => {
     const query = request.url.indexOf('?');
     if (query < 0) return;
-    const params = new URLSearchParams(request.url.slice(query + 1));
-    for (const name of CREDENTIAL_PARAMS) {
-      if (params.has(name)) {
+    for (const name of new URLSearchParams(request.url.slice(query + 1)).keys()) {
+      if (CREDENTIAL_PARAMS.has(name.toLowerCase().replace(/[-_]/g, ''))) {
         throw new ApiError('auth.token_in_url', `${name}: credentials are refused in URLs; send Authorization: Bearer <API key>, or sign in and use the session cookie`);
       }
     }
@@ -185,7 +182,6 @@ export function buildApi(deps: ApiDeps) {
   );
 
   const auth = createAuthenticator({ ops: deps.ops, adminToken: deps.adminToken, now: () => deps.clock.now() });
-  const requireAdmin = auth.platform;
   const scope = createScope(deps.ops);
   const audit = createAudit(deps.ops.accounts, () => deps.clock.now());
   const loginThrottle = createLoginThrottle(() => deps.clock.now(), deps.loginThrottle);
@@ -219,7 +215,6 @@ export function buildApi(deps: ApiDeps) {
       feed,
       profiles,
       clock: deps.clock,
-      requireAdmin,
       auth,
       scope,
       audit,

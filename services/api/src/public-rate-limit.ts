@@ -1,5 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, preHandlerHookHandler, preValidationHookHandler, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 
 /** How the public routes are limited. */
@@ -20,11 +20,11 @@ const UNLIMITED_PREFIXES = ['/healthz', '/metrics'];
 // is forgotten and starts a fresh window: a generous miss, never a wrong 429.
 const TRACKED_ADDRESSES = 50_000;
 
-type RouteHook = onRequestHookHandler | preHandlerHookHandler;
+type RouteHook = onRequestHookHandler | preValidationHookHandler | preHandlerHookHandler;
 
 /** Whether a route's own hooks demand a credential (the admin token). */
 function isAuthenticated(route: RouteOptions, authHooks: PublicRateLimitOptions['authHooks']): boolean {
-  const hooks = [route.onRequest, route.preHandler].flat().filter((hook): hook is RouteHook => typeof hook === 'function');
+  const hooks = [route.onRequest, route.preValidation, route.preHandler].flat().filter((hook): hook is RouteHook => typeof hook === 'function');
   return hooks.some((hook) => authHooks.includes(hook as unknown as PublicRateLimitOptions['authHooks'][number]));
 }
 

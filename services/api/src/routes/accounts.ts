@@ -38,7 +38,7 @@ export function registerAccountRoutes({ app, ops, auth, scope, audit, clock, pas
 
   app.post(
     '/api/v1/organisations/:id/users',
-    { preHandler: auth.admin, schema: { summary: "Create a user of an organisation (its administrators; the password is hashed with scrypt and never shown again)", tags: ['accounts'], security, params: orgParams, body: newUserBody } },
+    { preValidation: auth.admin, schema: { summary: "Create a user of an organisation (its administrators; the password is hashed with scrypt and never shown again)", tags: ['accounts'], security, params: orgParams, body: newUserBody } },
     async (request, reply) => {
       const org = await requireOrg(request, request.params.id);
       const { login, name, password, role } = request.body;
@@ -62,7 +62,7 @@ export function registerAccountRoutes({ app, ops, auth, scope, audit, clock, pas
 
   app.get(
     '/api/v1/organisations/:id/users',
-    { preHandler: auth.admin, schema: { summary: "An organisation's users", tags: ['accounts'], security, params: orgParams } },
+    { preValidation: auth.admin, schema: { summary: "An organisation's users", tags: ['accounts'], security, params: orgParams } },
     async (request) => {
       const org = await requireOrg(request, request.params.id);
       return { users: (await accounts.listUsers(org.id)).map(userView) };
@@ -71,7 +71,7 @@ export function registerAccountRoutes({ app, ops, auth, scope, audit, clock, pas
 
   app.delete(
     '/api/v1/users/:id',
-    { preHandler: auth.admin, schema: { summary: 'Disable a user (kept for the audit trail); their sessions end', tags: ['accounts'], security, params: z.object({ id: z.string() }) } },
+    { preValidation: auth.admin, schema: { summary: 'Disable a user (kept for the audit trail); their sessions end', tags: ['accounts'], security, params: z.object({ id: z.string() }) } },
     async (request) => {
       const user = await accounts.getUser(request.params.id);
       const caller = principal(request);
@@ -86,7 +86,7 @@ export function registerAccountRoutes({ app, ops, auth, scope, audit, clock, pas
   app.post(
     '/api/v1/organisations/:id/api-keys',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: { summary: 'Create an API key for a machine of the organisation: the key is answered once (send it as Authorization: Bearer <key>); only its hash is kept', tags: ['accounts'], security, params: orgParams, body: newKeyBody },
     },
     async (request, reply) => {
@@ -112,7 +112,7 @@ export function registerAccountRoutes({ app, ops, auth, scope, audit, clock, pas
 
   app.get(
     '/api/v1/organisations/:id/api-keys',
-    { preHandler: auth.admin, schema: { summary: "An organisation's API keys (never the keys themselves), with when each was last used", tags: ['accounts'], security, params: orgParams } },
+    { preValidation: auth.admin, schema: { summary: "An organisation's API keys (never the keys themselves), with when each was last used", tags: ['accounts'], security, params: orgParams } },
     async (request) => {
       const org = await requireOrg(request, request.params.id);
       return { apiKeys: (await accounts.listApiKeys(org.id)).map(keyView) };
@@ -121,7 +121,7 @@ export function registerAccountRoutes({ app, ops, auth, scope, audit, clock, pas
 
   app.delete(
     '/api/v1/api-keys/:id',
-    { preHandler: auth.admin, schema: { summary: 'Revoke an API key: it stops working at once; kept for the audit trail', tags: ['accounts'], security, params: z.object({ id: z.string() }) } },
+    { preValidation: auth.admin, schema: { summary: 'Revoke an API key: it stops working at once; kept for the audit trail', tags: ['accounts'], security, params: z.object({ id: z.string() }) } },
     async (request) => {
       const key = await accounts.getApiKey(request.params.id);
       const caller = principal(request);
@@ -136,7 +136,7 @@ export function registerAccountRoutes({ app, ops, auth, scope, audit, clock, pas
   app.get(
     '/api/v1/audit',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: {
         summary: "The audit trail, newest first: who (as authenticated) did what to what; an organisation's administrators see their organisation's",
         tags: ['accounts'],

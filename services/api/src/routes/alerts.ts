@@ -41,7 +41,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
   app.get(
     '/api/v1/alerts',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: {
         summary: "Alerts the caller's organisation may see, newest first, a page at a time (nextCursor); orgId gives those routed to one organisation",
         tags: ['alerts'],
@@ -81,7 +81,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
   app.post(
     '/api/v1/alerts/:id/ack',
     {
-      preHandler: auth.operator,
+      preValidation: auth.operator,
       schema: { summary: 'Acknowledge an alert: someone at the station holding the goods is acting on it (recorded as the signed-in caller)', tags: ['alerts'], security, params: z.object({ id: z.string() }), body: ackBody },
     },
     async (request) =>
@@ -93,7 +93,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
   app.post(
     '/api/v1/alerts/:id/resolve',
     {
-      preHandler: auth.operator,
+      preValidation: auth.operator,
       schema: {
         summary: 'Resolve an alert by hand, with a note saying what was done (required); it counts as acknowledged too (recorded as the signed-in caller)',
         tags: ['alerts'],
@@ -137,7 +137,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
   app.get(
     '/api/v1/alerts/stream',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: {
         summary: "Live alert and claim events the caller's organisation may see, as server-sent events (signed in: the session cookie; machines: Authorization: Bearer)",
         tags: ['alerts'],
@@ -158,12 +158,29 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
         const orgs = event.type === 'claim.filed' ? null : event.alert.routedTo;
         if (orgId && orgs && !orgs.includes(orgId)) return;
         queue = queue.then(async () => {
-          if (!(await visible(event).catch(() => false)) || res.destroyed) return;
+          if (!(await isStillSignedIn()) || !(await visible(event).catch(() => false)) || res.destroyed) return;
           res.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
         });
       });
-      // A comment every 15 s keeps proxies from closing an idle stream.
-      const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+      /**
+       * The credential is checked again before every event and at each heartbeat: a revoked key, an ended
+       * session or a disabled user closes the stream at once (with a last `session.ended` event), not at
+       * the next reconnect.
+       */
+      async function isStillSignedIn(): Promise<boolean> {
+        const still = await auth.authenticate(request).then((p) => p?.id === principal(request).id, () => false);
+        if (!still && !res.destroyed) {
+          res.end('event: session.ended\ndata: {"reason":"the credential was revoked or the session ended; sign in again"}\n\n');
+        }
+        return still;
+      }
+      // The credential is looked at every 5 s; a comment every 15 s keeps proxies from closing an idle stream.
+      let ticks = 0;
+      const heartbeat = setInterval(() => {
+        queue = queue.then(async () => {
+          if ((await isStillSignedIn()) && !res.destroyed && ++ticks % 3 === 0) res.write(': keep-alive\n\n');
+        });
+      }, 5_000);
       request.raw.on('close', () => {
         clearInterval(heartbeat);
         unsubscribe();

@@ -34,7 +34,7 @@ export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, auth
   app.post(
     '/api/v1/shipments/:id/corrections',
     {
-      preHandler: auth.operator,
+      preValidation: auth.operator,
       schema: {
         summary: 'Correct a recorded handoff (the shipper, or a party to that handoff) (time, party, station, probe) with who and why; the original stays on record, attribution and claims are re-judged',
         tags: ['shipments'],
@@ -85,7 +85,7 @@ export function registerCorrectionRoutes({ app, ops, profiles, feed, clock, auth
 
   app.get(
     '/api/v1/shipments/:id/corrections',
-    { preHandler: auth.viewer, schema: { summary: "A shipment's custody as recorded, its corrections in recording order, and the custody in effect", tags: ['shipments'], security, params } },
+    { preValidation: auth.viewer, schema: { summary: "A shipment's custody as recorded, its corrections in recording order, and the custody in effect", tags: ['shipments'], security, params } },
     async (request) => {
       const shipment = await scope.shipment(principal(request), request.params.id);
       const [events, corrections, effective] = await Promise.all([ops.listCustodyEvents(shipment.id), ops.listCorrections(shipment.id), ops.listEffectiveCustodyEvents(shipment.id)]);

@@ -36,7 +36,7 @@ export function registerDeviceRoutes({ app, ops, reads, clock, auth, audit }: Ro
   app.post(
     '/api/v1/devices',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: {
         summary: "Provision a device of the caller's organisation (the platform: of any, ownerOrgId); its MQTT secret is in the answer, shown this once. With publicKey it must sign every message",
         tags: ['devices'],
@@ -72,7 +72,7 @@ export function registerDeviceRoutes({ app, ops, reads, clock, auth, audit }: Ro
   app.post(
     '/api/v1/devices/:id/secret',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: { summary: "Rotate a device's MQTT secret (its organisation's administrators); the new one is shown this once", tags: ['devices'], security, params: z.object({ id: deviceId }) },
     },
     async (request) => {
@@ -87,7 +87,7 @@ export function registerDeviceRoutes({ app, ops, reads, clock, auth, audit }: Ro
   app.get(
     '/api/v1/devices/:id/readings',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: {
         summary: "A device's readings between two device times, oldest first, a page at a time (nextCursor): its organisation's (a shipment's parties read its curve)",
         tags: ['devices'],
@@ -121,7 +121,7 @@ export function registerDeviceRoutes({ app, ops, reads, clock, auth, audit }: Ro
   app.get(
     '/api/v1/devices/:id/events',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: { summary: "A device's events other than readings: gaps in its message sequence, online/offline, no data (its organisation's)", tags: ['devices'], security, params: z.object({ id: deviceId }) },
     },
     async (request) => {

@@ -9,7 +9,7 @@ export function registerEpcisRoutes({ app, ops, telemetry, profiles, clock, auth
   app.get(
     '/api/v1/shipments/:id/epcis',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: {
         summary: 'The shipment as a GS1 EPCIS 2.0 document (JSON-LD): an ObjectEvent per handoff, hourly temperature sensor reports per leg, the excursions',
         tags: ['shipments'],

@@ -17,7 +17,7 @@ export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceSt
     };
   });
 
-  app.post('/api/v1/keys/rotate', { preHandler: auth.platform, schema: { summary: 'Makes a new signing key current (the platform); the old one stays published (retired), so heads it signed still verify', tags: ['evidence'], security } }, async (request, reply) => {
+  app.post('/api/v1/keys/rotate', { preValidation: auth.platform, schema: { summary: 'Makes a new signing key current (the platform); the old one stays published (retired), so heads it signed still verify', tags: ['evidence'], security } }, async (request, reply) => {
     const key = await keys.rotate();
     app.log.info({ keyId: key.keyId }, 'evidence.key_rotated');
     await audit(request, 'evidence.key_rotated', `service_key:${key.keyId}`, null);
@@ -26,7 +26,7 @@ export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceSt
 
   app.get(
     '/api/v1/shipments/:id/chain',
-    { preHandler: auth.viewer, schema: { summary: "The shipment's evidence chain now: its signed head, the heads handed to its parties, and whether the stored chain checks out", tags: ['evidence'], security, params: z.object({ id: z.string() }) } },
+    { preValidation: auth.viewer, schema: { summary: "The shipment's evidence chain now: its signed head, the heads handed to its parties, and whether the stored chain checks out", tags: ['evidence'], security, params: z.object({ id: z.string() }) } },
     async (request) => {
       const shipment = await scope.shipment(principal(request), request.params.id);
       const head = await chains.head(shipment.id);
@@ -49,7 +49,7 @@ export function registerEvidenceRoutes({ app, ops, telemetry, chains, evidenceSt
   app.get(
     '/api/v1/shipments/:id/evidence',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       compress: false,
       schema: { summary: "The shipment's evidence bundle (zip; for the shipper, the platform and the parties an excursion is put on): manifest, readings (CSV and signed originals), custody and corrections, the chain, signatures and keys, results. Verify offline with npm run verify", tags: ['evidence'], security, params: z.object({ id: z.string() }) },
     },

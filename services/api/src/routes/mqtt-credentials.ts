@@ -43,7 +43,7 @@ export function registerMqttCredentialRoutes({ app, ops, auth, scope, audit, clo
   app.post(
     '/api/v1/organisations/:id/mqtt-credentials',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: {
         summary:
           "Create broker credentials for the organisation's own systems: they may subscribe to coldchain/v1/alerts/{id} and coldchain/v1/claims/{id} only, with client id = username. The password is answered once; only its hash is kept",
@@ -75,7 +75,7 @@ export function registerMqttCredentialRoutes({ app, ops, auth, scope, audit, clo
 
   app.get(
     '/api/v1/organisations/:id/mqtt-credentials',
-    { preHandler: auth.admin, schema: { summary: "An organisation's broker credentials (never the passwords), revoked ones included", tags: ['accounts'], security, params: orgParams } },
+    { preValidation: auth.admin, schema: { summary: "An organisation's broker credentials (never the passwords), revoked ones included", tags: ['accounts'], security, params: orgParams } },
     async (request) => {
       scope.organisation(principal(request), request.params.id);
       const org = await ops.getOrganisation(request.params.id);
@@ -87,7 +87,7 @@ export function registerMqttCredentialRoutes({ app, ops, auth, scope, audit, clo
   app.delete(
     '/api/v1/mqtt-credentials/:username',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: {
         summary: 'Revoke broker credentials: refused at their next CONNECT, and a connected subscriber of the embedded broker is disconnected within seconds; kept for the audit trail',
         tags: ['accounts'],

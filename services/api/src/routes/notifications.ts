@@ -52,7 +52,7 @@ export function registerNotificationRoutes({ app, ops, clock, auth, scope, audit
   app.put(
     '/api/v1/organisations/:id/channels',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: {
         summary: "Set an organisation's notification channels: signed webhook, DingTalk, WeCom, Feishu robots (its administrators or the platform). The answer masks URLs and secrets; a masked URL or secret sent back keeps the stored one",
         tags: ['notifications'],
@@ -77,7 +77,7 @@ export function registerNotificationRoutes({ app, ops, clock, auth, scope, audit
   app.get(
     '/api/v1/organisations/:id/channels',
     {
-      preHandler: auth.admin,
+      preValidation: auth.admin,
       schema: { summary: "An organisation's notification channels, URLs' credentials and secrets masked (its administrators or the platform)", tags: ['notifications'], security: SECURITY, params: z.object({ id: z.string() }) },
     },
     async (request) => {
@@ -119,7 +119,7 @@ export function registerNotificationRoutes({ app, ops, clock, auth, scope, audit
   app.post(
     '/api/v1/silences',
     {
-      preHandler: auth.operator,
+      preValidation: auth.operator,
       schema: {
         summary: 'Silence alerts for a while (a planned door opening at a hub): no reminders, escalation or notifications while it lasts. For the organisation holding the shipment now (operators), recorded as the signed-in caller',
         tags: ['alerts'],
@@ -154,7 +154,7 @@ export function registerNotificationRoutes({ app, ops, clock, auth, scope, audit
 
   app.get(
     '/api/v1/silences',
-    { preHandler: auth.viewer, schema: { summary: "Silences active now or to come, on the shipments and devices the caller's organisation may see", tags: ['alerts'], security: SECURITY } },
+    { preValidation: auth.viewer, schema: { summary: "Silences active now or to come, on the shipments and devices the caller's organisation may see", tags: ['alerts'], security: SECURITY } },
     async (request) => {
       const caller = principal(request);
       const silences: Silence[] = [];
@@ -165,7 +165,7 @@ export function registerNotificationRoutes({ app, ops, clock, auth, scope, audit
 
   app.delete(
     '/api/v1/silences/:id',
-    { preHandler: auth.operator, schema: { summary: 'End a silence now (whoever may set it may end it)', tags: ['alerts'], security: SECURITY, params: z.object({ id: z.string() }) } },
+    { preValidation: auth.operator, schema: { summary: 'End a silence now (whoever may set it may end it)', tags: ['alerts'], security: SECURITY, params: z.object({ id: z.string() }) } },
     async (request) => {
       const now = clock.now();
       const silence = (await ops.listSilences(now)).find((s) => s.id === request.params.id);
@@ -182,7 +182,7 @@ export function registerNotificationRoutes({ app, ops, clock, auth, scope, audit
     app.get(
       '/api/v1/notifications',
       {
-        preHandler: auth.platform,
+        preValidation: auth.platform,
         schema: {
           summary: "Notification deliveries in the outbox, every organisation's (the platform's administrators; secrets and URLs' tokens masked)",
           tags: ['notifications'],

@@ -63,7 +63,7 @@ export function registerProfileRoutes({ app, ops, profiles, clock, auth, audit }
   app.put(
     '/api/v1/profiles/:id',
     {
-      preHandler: auth.platform,
+      preValidation: auth.platform,
       schema: {
         summary: 'Replace a product profile (the platform): validated, kept in the audit trail with who, when, before and after',
         tags: ['profiles'],
@@ -88,7 +88,7 @@ export function registerProfileRoutes({ app, ops, profiles, clock, auth, audit }
 
   app.get(
     '/api/v1/profiles/:id/audit',
-    { preHandler: auth.platform, schema: { summary: "A profile's changes: who, when, before, after", tags: ['profiles'], security, params: z.object({ id: z.string() }) } },
+    { preValidation: auth.platform, schema: { summary: "A profile's changes: who, when, before, after", tags: ['profiles'], security, params: z.object({ id: z.string() }) } },
     async (request) => ({
       changes: (await ops.listProfileChanges(request.params.id)).map((c) => ({ ...c, before: JSON.parse(c.before) as unknown, after: JSON.parse(c.after) as unknown })),
     }),
@@ -97,7 +97,7 @@ export function registerProfileRoutes({ app, ops, profiles, clock, auth, audit }
   app.put(
     '/api/v1/organisations/:id/response-times',
     {
-      preHandler: auth.platform,
+      preValidation: auth.platform,
       schema: {
         summary: "An organisation's response deadlines per tier (ms), over the profile's and the defaults (1 h / 4 h / 24 h): set by the platform",
         tags: ['organisations'],

@@ -50,14 +50,14 @@ export function registerPublicViewRoutes({ app, ops, auth, scope, audit, clock }
 
   app.get(
     '/api/v1/shipments/:id/public-view',
-    { preHandler: auth.viewer, schema: { summary: "What the shipment's public page (the QR on the box) shows: the shipper's choice and its effect", tags: ['shipments'], security, params } },
+    { preValidation: auth.viewer, schema: { summary: "What the shipment's public page (the QR on the box) shows: the shipper's choice and its effect", tags: ['shipments'], security, params } },
     async (request) => publicViewAnswer(await scope.shipment(principal(request), request.params.id)),
   );
 
   app.put(
     '/api/v1/shipments/:id/public-view',
     {
-      preHandler: auth.operator,
+      preValidation: auth.operator,
       schema: {
         summary: "Choose what the public page shows: city-level origin and destination, custodians by name or only by kind (the shipper's operators and administrators); personal data is refused with 422 public.personal_data",
         tags: ['shipments'],

@@ -20,7 +20,7 @@ export function registerRecordRoutes({ app, ops, clock, auth, audit }: RouteCont
   app.post(
     '/api/v1/organisations',
     {
-      preHandler: auth.platform,
+      preValidation: auth.platform,
       schema: {
         summary: 'Create or update an organisation (shipper, carrier, warehouse, courier): the platform',
         tags: ['organisations'],
@@ -44,14 +44,14 @@ export function registerRecordRoutes({ app, ops, clock, auth, audit }: RouteCont
 
   // The directory of organisations (names and kinds, as the public page shows them): a station scanning a
   // handoff names the party it hands to.
-  app.get('/api/v1/organisations', { preHandler: auth.viewer, schema: { summary: 'The directory of organisations: id, names and kind', tags: ['organisations'], security } }, async () => ({
+  app.get('/api/v1/organisations', { preValidation: auth.viewer, schema: { summary: 'The directory of organisations: id, names and kind', tags: ['organisations'], security } }, async () => ({
     organisations: await ops.listOrganisations(),
   }));
 
   app.get(
     '/api/v1/claims',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: {
         summary: "Claims against the caller's organisation or filed for it (the platform: all), newest first, a page at a time (nextCursor): filed, or withdrawn (when and why) after late data put the excursion on another party; orgId: against one party",
         tags: ['claims'],
@@ -73,7 +73,7 @@ export function registerRecordRoutes({ app, ops, clock, auth, audit }: RouteCont
   app.get(
     '/api/v1/dead-letters',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: {
         summary: "Messages refused by ingest, with the reason, newest first, a page at a time (nextCursor): the platform's, or one device's of the caller's organisation (deviceId)",
         tags: ['telemetry'],

@@ -35,11 +35,11 @@ export function registerReportRoutes({ app, ops, profiles, reads, evidence, cloc
       .send(pdf);
   }
 
-  app.get('/api/v1/shipments/:id/report.pdf', { preHandler: auth.viewer, schema: { ...reportSchema, summary: "A shipment's trip report (PDF, A4): legs and handoffs, the temperature curve, excursions and their attribution, measures, claims, the evidence chain head and how to verify it" } }, (request, reply) =>
+  app.get('/api/v1/shipments/:id/report.pdf', { preValidation: auth.viewer, schema: { ...reportSchema, summary: "A shipment's trip report (PDF, A4): legs and handoffs, the temperature curve, excursions and their attribution, measures, claims, the evidence chain head and how to verify it" } }, (request, reply) =>
     sendReport(request, reply, request.params.id, request.query.lang),
   );
   // The same answer where issue 11 found a 404.
-  app.get('/api/v1/shipments/:id/report', { preHandler: auth.viewer, schema: { ...reportSchema, summary: 'The trip report PDF, as at report.pdf' } }, (request, reply) =>
+  app.get('/api/v1/shipments/:id/report', { preValidation: auth.viewer, schema: { ...reportSchema, summary: 'The trip report PDF, as at report.pdf' } }, (request, reply) =>
     sendReport(request, reply, request.params.id, request.query.lang),
   );
 }

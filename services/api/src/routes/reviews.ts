@@ -43,7 +43,7 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, auth, au
   app.get(
     '/api/v1/reviews',
     {
-      preHandler: auth.platform,
+      preValidation: auth.platform,
       schema: {
         summary: 'Excursions whose liability the data could not decide, newest first, with their shipment, alert, reason and decision',
         tags: ['reviews'],
@@ -61,7 +61,7 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, auth, au
   app.post(
     '/api/v1/reviews/:id/decision',
     {
-      preHandler: auth.platform,
+      preValidation: auth.platform,
       schema: {
         summary: 'Decide a review: who is liable (an organisation that held the shipment, or null for nobody) and why; files the claim if one is due',
         tags: ['reviews'],

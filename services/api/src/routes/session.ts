@@ -54,7 +54,7 @@ export function registerSessionRoutes({ app, ops, auth, audit, clock, loginThrot
 
   app.get(
     '/api/v1/session',
-    { preHandler: auth.viewer, schema: { summary: 'Who is calling: the signed-in user (with the CSRF token) or the API key', tags: ['accounts'], security: SECURITY } },
+    { preValidation: auth.viewer, schema: { summary: 'Who is calling: the signed-in user (with the CSRF token) or the API key', tags: ['accounts'], security: SECURITY } },
     async (request) => {
       const caller = principal(request);
       const org = await ops.getOrganisation(caller.orgId);
@@ -80,7 +80,7 @@ export function registerSessionRoutes({ app, ops, auth, audit, clock, loginThrot
 
   app.delete(
     '/api/v1/session',
-    { preHandler: auth.viewer, schema: { summary: 'Sign out: ends the session and clears the cookie (needs X-CSRF-Token)', tags: ['accounts'], security: [{ session: [] as string[] }] } },
+    { preValidation: auth.viewer, schema: { summary: 'Sign out: ends the session and clears the cookie (needs X-CSRF-Token)', tags: ['accounts'], security: [{ session: [] as string[] }] } },
     async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE];
       if (principal(request).kind !== 'user' || !cookie) throw new ApiError('request.invalid', 'there is no session to end: API keys are revoked with DELETE /api/v1/api-keys/{id}');

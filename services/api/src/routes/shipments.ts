@@ -60,7 +60,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     return org;
   }
 
-  app.post('/api/v1/shipments', { preHandler: auth.operator, schema: { summary: "Create a shipment of the caller's organisation (a shipper; the platform: of any); its first leg is the packhouse, held by the shipper", tags: ['shipments'], security, body: createShipmentBody } }, async (request, reply) => {
+  app.post('/api/v1/shipments', { preValidation: auth.operator, schema: { summary: "Create a shipment of the caller's organisation (a shipper; the platform: of any); its first leg is the packhouse, held by the shipper", tags: ['shipments'], security, body: createShipmentBody } }, async (request, reply) => {
     const body = request.body;
     const caller = principal(request);
     if (!caller.isPlatform && body.shipperOrgId !== caller.orgId) {
@@ -103,7 +103,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
   app.get(
     '/api/v1/shipments',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       schema: {
         summary: "Shipments the caller's organisation ships, holds or held (the platform: all), newest first, a page at a time (nextCursor); held=now: those it holds now",
         tags: ['shipments'],
@@ -138,7 +138,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     }
   }
 
-  app.get('/api/v1/shipments/:id', { preHandler: auth.viewer, schema: { summary: 'A shipment with its legs, alerts, claims and verdict (the alerts and claims the caller may see)', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
+  app.get('/api/v1/shipments/:id', { preValidation: auth.viewer, schema: { summary: 'A shipment with its legs, alerts, claims and verdict (the alerts and claims the caller may see)', tags: ['shipments'], security, params: z.object({ id: z.string() }) } }, async (request) => {
     const caller = principal(request);
     const shipment = await scope.shipment(caller, request.params.id);
     const full = await loadShipmentContext({ ops, profiles }, shipment);
@@ -153,7 +153,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
   app.get(
     '/api/v1/shipments/:id/curve',
     {
-      preHandler: auth.viewer,
+      preValidation: auth.viewer,
       // Answers are compressed once, when cached (answer-cache.ts), not per request.
       compress: false,
       schema: {
@@ -197,7 +197,7 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
   app.post(
     '/api/v1/shipments/:id/handoffs',
     {
-      preHandler: auth.operator,
+      preValidation: auth.operator,
       schema: { summary: 'Record a handoff (a scan at a station) by the party holding the goods: closes the current leg, opens the next', tags: ['shipments'], security, params: z.object({ id: z.string() }), body: handoffBody },
     },
     async (request, reply) => {
