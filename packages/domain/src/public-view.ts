@@ -17,7 +17,7 @@ export type PublicView = {
 };
 
 /** The kinds of personal data refused in public fields. */
-export type PersonalDataKind = 'phone' | 'id_number' | 'street_address' | 'email';
+export type PersonalDataKind = 'phone' | 'id_number' | 'street_address' | 'email' | 'hidden_characters';
 
 /** Personal data found in a text: its kind and the text that looked like it. */
 export type PersonalDataMatch = { kind: PersonalDataKind; match: string };
@@ -89,14 +89,22 @@ export function isResidentIdNumber(value: string): boolean {
  * their ASCII forms (１３８…).
  */
 export function findPersonalData(text: string): PersonalDataMatch | null {
+  // Invisible characters (zero-width spaces, soft hyphens, word joiners, direction overrides) have no place
+  // in a city name and would hide a number from the patterns below while it shows plainly on a screen.
+  const hidden = /\p{Cf}/u.exec(text);
+  if (hidden) return { kind: 'hidden_characters', match: `U+${hidden[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
   const normal = text.normalize('NFKC');
   const email = EMAIL.exec(normal);
   if (email) return { kind: 'email', match: email[0] };
-  for (const found of normal.matchAll(ID_NUMBER)) {
-    if (isResidentIdNumber(`${found[1]}${found[2]}${found[3]}`)) return { kind: 'id_number', match: found[0] };
+  // Digits kept apart by any separators (138.1234.5678, 138/1234/5678, 1 3 8 …, en dashes) are read joined too.
+  const joined = normal.replace(/(?<=\d)[\s\p{P}\p{S}]{1,3}(?=\d)/gu, '');
+  for (const form of [normal, joined]) {
+    for (const found of form.matchAll(ID_NUMBER)) {
+      if (isResidentIdNumber(`${found[1]}${found[2]}${found[3]}`)) return { kind: 'id_number', match: found[0] };
+    }
+    const phone = MOBILE.exec(form) ?? LANDLINE.exec(form);
+    if (phone) return { kind: 'phone', match: phone[0] };
   }
-  const phone = MOBILE.exec(normal) ?? LANDLINE.exec(normal);
-  if (phone) return { kind: 'phone', match: phone[0] };
   for (const pattern of STREET_ADDRESS) {
     const address = pattern.exec(normal);
     if (address) return { kind: 'street_address', match: address[0] };
@@ -109,11 +117,15 @@ const KIND_WORDS: Record<PersonalDataKind, LocalizedText> = {
   id_number: { zh: '身份证号', en: 'an ID number' },
   street_address: { zh: '详细地址（门牌、楼栋或房间）', en: 'a street address' },
   email: { zh: '电子邮箱', en: 'an e-mail address' },
+  hidden_characters: { zh: '不可见的控制字符', en: 'invisible control characters' },
 };
 
 /** Why a public field is refused, naming it, in both languages; the personal data itself is not repeated. */
 export function publicFieldReason(field: string, kind: PersonalDataKind): LocalizedText {
   const what = KIND_WORDS[kind];
+  if (kind === 'hidden_characters') {
+    return { zh: `${field}：含有${what.zh}（如零宽空格、方向控制符）；请只填城市（如 海南 海口）`, en: `${field}: holds ${what.en} (such as zero-width spaces or direction overrides); give the city only (e.g. 海南 海口)` };
+  }
   return {
     zh: `${field}：看起来是${what.zh}；公开字段任何扫码的人都能看到，只填城市（如 海南 海口）`,
     en: `${field}: looks like ${what.en}; public fields are shown to anyone with the QR code — give the city only (e.g. 海南 海口)`,
