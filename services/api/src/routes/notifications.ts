@@ -11,6 +11,7 @@ import { hasRole, isPlatformOrg } from '../auth/principal.ts';
 import { ApiError } from '../errors.ts';
 import { timeField } from '../time-param.ts';
 import { MASK, maskChannel, maskChannelUrl } from './channel-mask.ts';
+import { refusedDestination } from './channel-destination.ts';
 
 const channelSchema = z
   .object({
@@ -67,6 +68,12 @@ export function registerNotificationRoutes({ app, ops, clock, auth, scope, audit
       if (!(await ops.getOrganisation(orgId))) throw new ApiError('organisation.unknown', `no organisation ${orgId}`);
       const stored = new Map((await ops.getOrgChannels(orgId)).map((c) => [c.id, c]));
       const channels = request.body.channels.map((c, i) => keepStored(c, stored.get(c.id), i));
+      if (!principal(request).isPlatform) {
+        for (const [i, channel] of channels.entries()) {
+          const refusal = await refusedDestination(channel.url);
+          if (refusal) throw new ApiError('request.invalid', `channels.${i}.url: ${refusal}; a channel must point at a public internet destination (the platform's administrators may set internal ones)`);
+        }
+      }
       await ops.setOrgChannels(orgId, channels, clock.now());
       // What changed, never the URLs or secrets: the audit trail is read by more people than the channels.
       await audit(request, 'channels.changed', `organisation:${orgId}`, orgId, { ids: channels.map((c) => c.id), types: channels.map((c) => c.type) });
