@@ -238,6 +238,9 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
         // The carrier handed over before aW: it sees its own leg's alert and the claim against it.
         expect(ids(b.alerts)).toEqual([...(w.org === 'c-reefer' ? [ctx.aC] : [ctx.aC, ctx.aW])].sort());
         expect(ids(b.claims)).toEqual(w.org === 'w-hub' ? [] : [ctx.cC]);
+        // The carrier sees the record up to its handover: legs, figures and verdict agree with its alerts.
+        expect(b.visibleUntil).toBe(w.org === 'c-reefer' ? T0 + 5 * HOUR : null);
+        expect(b.legs.map((l: any) => l.stage)).toEqual(w.org === 'c-reefer' ? ['packhouse', 'first_mile'] : ['packhouse', 'first_mile', 'hub']);
       } },
     ],
     'GET /api/v1/shipments/{id}/curve': () => [{ url: '/api/v1/shipments/shp-b/curve', expect: (w) => (B_PARTIES.includes(w.org) ? 200 : 404) }],

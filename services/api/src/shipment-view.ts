@@ -90,12 +90,13 @@ export async function shipmentVersion(
 }
 
 /** Assembles a shipment's view: the context from the operational store, the figures from a reader thread. */
-export async function loadShipmentView(reads: Reads, context: ShipmentContext, options: { points: number; perLeg: boolean }, now: number): Promise<ShipmentView> {
+export async function loadShipmentView(reads: Reads, context: ShipmentContext, options: { points: number; perLeg: boolean; until?: number }, now: number): Promise<ShipmentView> {
   const { shipment, profile, legs, alerts } = context;
   const series = await reads.series({
     deviceId: shipment.deviceId,
     startedAt: shipment.startedAt,
-    deliveredAt: shipment.deliveredAt,
+    // A custodian that handed the goods over sees the record up to then (issue 12; auth/scope.ts).
+    deliveredAt: options.until ?? shipment.deliveredAt,
     legs: legs.map(({ stageName: _s, custodian: _c, ...leg }) => leg),
     profile,
     points: options.points,

@@ -49,6 +49,20 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
   /** Whether the caller sees every alert of the shipment (the platform, the shipper), not only those of its legs. */
   const seesAll = (caller: Principal, shipment: Shipment) => isPlatformOrg(caller) || shipment.shipperOrgId === caller.orgId;
 
+  /**
+   * Until when the caller sees the shipment's record: a custodian that handed the goods over sees it up to
+   * its handover (or the end of the last excursion put on it, if later), so its figures and its verdict
+   * agree with the alerts it sees; undefined: all of it (the platform, the shipper, the holder now).
+   */
+  function visibleUntil(caller: Principal, shipment: Shipment, alerts: Alert[], legs: Parameters<typeof scope.alertVisibleGiven>[3]): number | undefined {
+    if (seesAll(caller, shipment)) return undefined;
+    const own = legs.filter((leg) => leg.custodianOrgId === caller.orgId);
+    if (own.some((leg) => leg.endedAt === null)) return undefined;
+    const ends = own.map((leg) => leg.endedAt!);
+    for (const alert of alerts) if (alert.attribution.orgId === caller.orgId) ends.push(alert.clearedAt ?? alert.firedAt);
+    return ends.length ? Math.max(...ends) : shipment.startedAt;
+  }
+
   /** The alerts of the shipment the caller may see (auth/scope.ts). */
   function visibleAlerts(caller: Principal, shipment: Shipment, alerts: Alert[], legs: Parameters<typeof scope.alertVisibleGiven>[3]): Alert[] {
     return seesAll(caller, shipment) ? alerts : alerts.filter((alert) => scope.alertVisibleGiven(caller, alert, shipment, legs));
@@ -143,11 +157,12 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
     const shipment = await scope.shipment(caller, request.params.id);
     const full = await loadShipmentContext({ ops, profiles }, shipment);
     const context = { ...full, alerts: visibleAlerts(caller, shipment, full.alerts, full.legs) };
-    const view = await loadShipmentView(reads, context, { points: 0, perLeg: true }, clock.now());
+    const until = visibleUntil(caller, shipment, context.alerts, full.legs);
+    const view = await loadShipmentView(reads, { ...context, legs: until === undefined ? full.legs : full.legs.filter((leg) => leg.startedAt < until) }, { points: 0, perLeg: true, until }, clock.now());
     const { curve: _curve, ...rest } = view;
     const claims = await ops.listClaims({ shipmentId: shipment.id });
     const visibleClaims = seesAll(caller, shipment) ? claims : claims.filter((claim) => claim.liableOrgId === caller.orgId);
-    return { ...rest, claims: visibleClaims };
+    return { ...rest, claims: visibleClaims, visibleUntil: until ?? null };
   });
 
   app.get(
@@ -180,14 +195,17 @@ export function registerShipmentRoutes({ app, ops, telemetry, reads, answers, pr
         cacheControl: 'private, no-cache',
         compute: async () => {
           const context = await loadShipmentContext({ ops, profiles }, shipment);
-          const curve = await reads.curve({ deviceId: shipment.deviceId, from: shipment.startedAt, to: shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER, points, now });
+          const alerts = visibleAlerts(caller, shipment, context.alerts, context.legs);
+          const until = visibleUntil(caller, shipment, alerts, context.legs);
+          const curve = await reads.curve({ deviceId: shipment.deviceId, from: shipment.startedAt, to: until ?? shipment.deliveredAt ?? Number.MAX_SAFE_INTEGER, points, now });
           return {
             shipmentId: shipment.id,
             points: curve.points,
             readingCount: curve.readingCount,
             limits: profileSummary(context.profile).limits,
-            legs: context.legs,
-            excursions: excursionSpans(shipment, visibleAlerts(caller, shipment, context.alerts, context.legs)),
+            legs: until === undefined ? context.legs : context.legs.filter((leg) => leg.startedAt < until),
+            excursions: excursionSpans(shipment, alerts),
+            visibleUntil: until ?? null,
           };
         },
       });
