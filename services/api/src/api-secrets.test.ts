@@ -106,7 +106,7 @@ describe('notification channels: an organisation’s own, masked in every answer
     expect(audit.status).toBe(200);
     const changes = audit.body.entries.filter((e: { action: string }) => e.action === 'channels.changed');
     expect(changes.length).toBeGreaterThanOrEqual(2);
-    expect(changes[0]).toMatchObject({ actorName: 'API key hubAdmin', orgId: 'gz-baiyun-hub' });
+    expect(changes[0]).toMatchObject({ actorName: 'API key hubAdmin (gz-baiyun-hub)', orgId: 'gz-baiyun-hub' });
     expect(JSON.parse(changes[0].detail)).toEqual({ ids: ['ops', 'ding', 'wecom', 'feishu'], types: ['webhook', 'dingtalk', 'wecom', 'feishu'] });
     for (const secret of SECRETS) expect(JSON.stringify(audit.body)).not.toContain(secret);
   });

@@ -42,7 +42,7 @@ describe('silences per organisation', () => {
   it('lets the operators of the station holding the goods silence its shipment, recorded as their key', async () => {
     const created = await api.call('POST', '/api/v1/silences', body(), keys.hubOperator);
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body.createdBy).toBe('API key hubOperator');
+    expect(created.body.createdBy).toBe('API key hubOperator (org-hub)');
     // Seen by the shipment's parties, not by another organisation.
     expect((await api.call('GET', '/api/v1/silences', undefined, keys.coopOperator)).body.silences.map((s: { id: string }) => s.id)).toContain(created.body.id);
     expect((await api.call('GET', '/api/v1/silences', undefined, keys.otherOperator)).body.silences).toEqual([]);
@@ -51,8 +51,8 @@ describe('silences per organisation', () => {
     expect((await api.call('DELETE', `/api/v1/silences/${created.body.id}`, undefined, keys.hubOperator)).status).toBe(200);
     const audit = await api.call('GET', `/api/v1/audit?target=silence:${created.body.id}`);
     expect(audit.body.entries.map((e: { action: string; actorName: string }) => [e.action, e.actorName])).toEqual([
-      ['silence.ended', 'API key hubOperator'],
-      ['silence.created', 'API key hubOperator'],
+      ['silence.ended', 'API key hubOperator (org-hub)'],
+      ['silence.created', 'API key hubOperator (org-hub)'],
     ]);
   });
 

@@ -61,7 +61,7 @@ export function createAuthenticator(deps: { ops: OpsStore; adminToken: string; n
     if (!parts || !key || key.revokedAt !== null || !(await verifySecret(parts.secret, key.keyHash))) {
       throw new ApiError('auth.invalid', 'the bearer token is not a valid API key (revoked, mistyped or unknown)');
     }
-    const principal = await principalOf('api-key', key.id, `API key ${key.name}`, key.orgId, key.role);
+    const principal = await principalOf('api-key', key.id, `API key ${key.name} (${key.orgId})`, key.orgId, key.role);
     if (!principal) throw new ApiError('auth.invalid', 'the API key belongs to no organisation');
     void accounts.touchApiKey(key.id, deps.now());
     return principal;

@@ -128,7 +128,9 @@ export function createScope(ops: OpsStore) {
 
   /** An organisation the caller may address in a route (`/organisations/{id}/...`): its own, or any for the platform. */
   function organisation(principal: Principal, orgId: string): void {
-    if (!principal.isPlatform && principal.orgId !== orgId) throw new ApiError('organisation.unknown', `no organisation ${orgId}`);
+    if (!principal.isPlatform && principal.orgId !== orgId) {
+      throw new ApiError('organisation.unknown', `organisation ${orgId} is not yours: you act for ${principal.orgId} (the platform's administrators act for any)`);
+    }
   }
 
   return { isParty, shipment, exportableShipment, legsOf, alertVisibleGiven, alert, canActOnShipment, listAlerts, claimVisible, organisation };

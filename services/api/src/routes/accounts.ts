@@ -9,14 +9,22 @@ import { ApiError } from '../errors.ts';
 
 const PASSWORD_RULE = 'password: at least 10 characters (a passphrase is best), at most 256';
 
+/** A display name: no control or invisible characters (a direction override makes a name read as another). */
+const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .refine((name) => !/[\p{Cc}\p{Cf}]/u.test(name), 'must not hold control or invisible characters (such as direction overrides)');
+
 const newUserBody = z.object({
   login: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.@-]{2,63}$/, 'login: 3–64 letters, digits, "_", ".", "@" or "-", starting with a letter or digit'),
-  name: z.string().trim().min(1).max(100),
+  name: displayName,
   password: z.string({ error: PASSWORD_RULE }).min(10, PASSWORD_RULE).max(256, PASSWORD_RULE),
   role: z.enum(ROLES),
 });
 
-const newKeyBody = z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES) });
+const newKeyBody = z.object({ name: displayName, role: z.enum(ROLES) });
 
 /** A user as answered: never the password's hash. */
 const userView = (u: User) => ({ id: u.id, orgId: u.orgId, login: u.login, name: u.name, role: u.role, createdAt: u.createdAt, createdBy: u.createdBy, disabledAt: u.disabledAt });

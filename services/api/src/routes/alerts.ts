@@ -72,8 +72,9 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
     const next = { ...change(alert, now, principal(request).name), updatedAt: now };
     if (next.status === alert.status) return alert;
     await ops.updateAlert(next);
-    const shipment = await ops.getShipment(alert.shipmentId);
-    await audit(request, type, `alert:${id}`, shipment?.shipperOrgId ?? null, { shipmentId: alert.shipmentId, ...(next.resolutionNote !== alert.resolutionNote && { note: next.resolutionNote }) });
+    // The station's alert: filed under the organisation it was raised to first (the custodian then), so
+    // that station's administrators find who acted on it; the actor's organisation sees it too.
+    await audit(request, type, `alert:${id}`, alert.routedTo[0] ?? null, { shipmentId: alert.shipmentId, ...(next.resolutionNote !== alert.resolutionNote && { note: next.resolutionNote }) });
     await feed.publishAlert({ type, at: now, alert: next });
     return next;
   }

@@ -23,10 +23,15 @@ export function maskChannelUrl(url: string): string {
     return MASK;
   }
   const origin = `${parsed.protocol}//${parsed.host}`;
-  const path = parsed.pathname
-    .split('/')
-    .map((segment) => (/^[A-Za-z0-9_-]{16,}$/.test(segment) ? maskText(segment) : segment))
-    .join('/');
+  // A segment's matrix parameters (`;token=…`) are masked as query values; a segment of 16 or more
+  // characters with a digit is masked whatever else it holds (dots included), as are long plain ones.
+  const maskSegment = (segment: string) => {
+    const [head = '', ...params] = segment.split(';');
+    const isTokenLike = head.length >= 16 && (/^[A-Za-z0-9_-]+$/.test(head) || /\d/.test(head));
+    const shown = isTokenLike ? maskText(head) : head;
+    return [shown, ...params.map((param) => (param.includes('=') ? `${param.slice(0, param.indexOf('='))}=${maskText(param.slice(param.indexOf('=') + 1))}` : maskText(param)))].join(';');
+  };
+  const path = parsed.pathname.split('/').map(maskSegment).join('/');
   const query = [...parsed.searchParams].map(([name, value]) => `${encodeURIComponent(name)}=${maskText(value)}`).join('&');
   return `${origin}${path}${query ? `?${query}` : ''}`;
 }

@@ -86,7 +86,7 @@ export function registerSessionRoutes({ app, ops, auth, audit, clock, loginThrot
       if (principal(request).kind !== 'user' || !cookie) throw new ApiError('request.invalid', 'there is no session to end: API keys are revoked with DELETE /api/v1/api-keys/{id}');
       await accounts.deleteSession(sessionTokenHash(cookie));
       await audit(request, 'session.signed_out', `user:${principal(request).id}`, principal(request).orgId);
-      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      void reply.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: request.protocol === 'https', path: '/' });
       return reply.status(204).send();
     },
   );
