@@ -55,3 +55,20 @@ export type { Verdict, VerdictExcursion } from './verdict.ts';
 export { buildVerdict } from './verdict.ts';
 export type { Cycling, Forecast, Sample, SampleWindow, WarningSettings } from './early-warning.ts';
 export { DEFAULT_WARNINGS, detectCycling, forecastCrossing, pushToWindow, warningSettingsFor, WARNINGS_BY_PROFILE, windowOf } from './early-warning.ts';
+export type { Grade, Month, MonthCheck, OrgActivity, Scorecard, ScorecardAlert, ScorecardClaim, ScorecardExcursion, ScorecardLeg } from './scorecard.ts';
+export {
+  checkMonth,
+  computeScorecard,
+  computeScorecards,
+  GRADE_LABELS,
+  GRADE_THRESHOLDS,
+  gradeOf,
+  monthOf,
+  monthRange,
+  percentileMs,
+  previousMonth,
+  rankScorecards,
+  SCORE_WEIGHTS,
+  scoreChange,
+  scorecardsToCsv,
+} from './scorecard.ts';
