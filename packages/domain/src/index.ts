@@ -72,3 +72,48 @@ export {
   scoreChange,
   scorecardsToCsv,
 } from './scorecard.ts';
+export type {
+  ClaimAction,
+  ClaimActionContext,
+  ClaimActionKind,
+  ClaimActionResult,
+  ClaimActor,
+  ClaimHistoryEntry,
+  ClaimLifecycle,
+  ClaimParty,
+  ClaimRefusal,
+  ClaimRefusalCode,
+  ClaimStatus,
+  ClaimTransitionStep,
+} from './claim-lifecycle.ts';
+export {
+  applyClaimAction,
+  CLAIM_ACTION_KINDS,
+  CLAIM_PARTIES,
+  CLAIM_REMIND_BEFORE_MS,
+  CLAIM_STATUSES,
+  CLAIM_TRANSITIONS,
+  claimPartyOf,
+  EVIDENCE_MAX_ITEMS,
+  isResponseClockRunning,
+  isResponseOverdue,
+  nextClaimTimer,
+  nextDeadline,
+  openClaimLifecycle,
+  REASON_MAX_CHARS,
+  reminderDue,
+} from './claim-lifecycle.ts';
+export type { AfterSalesDecision, AfterSalesEvidence, CompensationDecision, CompensationInput, CompensationRemedy, CompensationThresholds } from './compensation.ts';
+export {
+  AFTER_SALES_ESCALATE_MS,
+  AFTER_SALES_REMIND_BEFORE_MS,
+  AFTER_SALES_RESPOND_MS,
+  boxesValueCents,
+  boxValueCents,
+  capAdvance,
+  compensationThresholdsFor,
+  decideAfterSales,
+  decideCompensation,
+  DEFAULT_COMPENSATION_THRESHOLDS,
+  fruitsValueCents,
+} from './compensation.ts';
