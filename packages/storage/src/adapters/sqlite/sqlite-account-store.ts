@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AccountStore, ApiKey, AuditEntry, OrgMqttCredential, Role, Session, User } from '../../account-ports.ts';
 import type { Row } from './ops-rows.ts';
+import { PreparedStatements } from './prepared-statements.ts';
 
 /** Writes of a last-use time closer than this to the one stored are skipped: a key used per second is not a write per second. */
 const TOUCH_MS = 60_000;
@@ -62,26 +63,9 @@ const rowToMqtt = (r: Row): OrgMqttCredential => ({
 });
 
 /** Accounts in the operational store's database (ops.db): same file, same connection. */
-export class SqliteAccountStore implements AccountStore {
-  private readonly statements = new Map<string, Database.Statement>();
-
-  constructor(private readonly db: Database.Database) {}
-
-  private statement(sql: string): Database.Statement {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql);
-      this.statements.set(sql, prepared);
-    }
-    return prepared;
-  }
-
-  private one(sql: string, ...params: unknown[]): Row | undefined {
-    return this.statement(sql).get(...params) as Row | undefined;
-  }
-
-  private all(sql: string, ...params: unknown[]): Row[] {
-    return this.statement(sql).all(...params) as Row[];
+export class SqliteAccountStore extends PreparedStatements implements AccountStore {
+  constructor(db: Database.Database) {
+    super(db);
   }
 
   async createUser(u: User): Promise<boolean> {

@@ -1,4 +1,3 @@
-import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { applyCorrections, validateCorrection } from '@coldchain/domain';
 import type { CustodyCorrection, CustodyEvent, LocalizedText, Tier } from '@coldchain/domain';
@@ -30,11 +29,11 @@ import type {
 import type { AccountStore } from '../../account-ports.ts';
 import type { PublicView } from '@coldchain/domain';
 import { SqliteAccountStore } from './sqlite-account-store.ts';
+import { PreparedStatements } from './prepared-statements.ts';
 import type { SqliteSync } from './open-database.ts';
 import { openDatabase } from './open-database.ts';
 import { OPS_MIGRATIONS } from './ops-migrations.ts';
 import { alertToRow, rowToAlert, rowToClaim, rowToCorrection, rowToCustodyEvent, rowToDeadLetter, rowToOrg, rowToReview, rowToShipment } from './ops-rows.ts';
-import type { Row } from './ops-rows.ts';
 
 /**
  * The shipments an organisation is a party to: it ships them, or a custody scan or a correction of one
@@ -45,35 +44,13 @@ const PARTY_SQL = `(shipper_org_id = ? OR id IN (SELECT shipment_id FROM custody
   OR id IN (SELECT shipment_id FROM custody_corrections WHERE json_extract(changes, '$.toOrgId') = ?))`;
 
 /** The embedded operational store on SQLite. */
-export class SqliteOpsStore implements OpsStore {
-  private readonly db: Database.Database;
-
+export class SqliteOpsStore extends PreparedStatements implements OpsStore {
   /** Users, API keys, sessions, the audit trail: same database, same connection. */
   readonly accounts: AccountStore;
 
   constructor(path: string, sync: SqliteSync = 'FULL') {
-    this.db = openDatabase(path, OPS_MIGRATIONS, sync);
+    super(openDatabase(path, OPS_MIGRATIONS, sync));
     this.accounts = new SqliteAccountStore(this.db);
-  }
-
-  // Statements are prepared once per SQL text: preparing took a seventh of the rules' time (BENCHMARKS.md).
-  private readonly statements = new Map<string, Database.Statement>();
-
-  private statement(sql: string): Database.Statement {
-    let prepared = this.statements.get(sql);
-    if (!prepared) {
-      prepared = this.db.prepare(sql);
-      this.statements.set(sql, prepared);
-    }
-    return prepared;
-  }
-
-  private one(sql: string, ...params: unknown[]): Row | undefined {
-    return this.statement(sql).get(...params) as Row | undefined;
-  }
-
-  private all(sql: string, ...params: unknown[]): Row[] {
-    return this.statement(sql).all(...params) as Row[];
   }
 
   async upsertOrganisation(org: Organisation): Promise<void> {
