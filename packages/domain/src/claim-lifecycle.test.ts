@@ -50,8 +50,8 @@ const MOVES: Record<string, { action: ClaimAction; now: number }> = {
   acknowledge: { action: { kind: 'acknowledge' }, now: T0 + 10 * MIN },
   accept: { action: { kind: 'accept' }, now: T0 + 40 * MIN },
   dispute: { action: { kind: 'dispute', reason: '到站时探针 4 °C', evidence: ['https://hub.example/scan/77.jpg'] }, now: T0 + 40 * MIN },
-  'decide:upheld': { action: { kind: 'decide', outcome: 'upheld', reason: 'probe at handoff was warm' }, now: T0 + 3 * HOUR },
-  'decide:overturned': { action: { kind: 'decide', outcome: 'overturned', reason: 'the hub log shows the AC off' }, now: T0 + 3 * HOUR },
+  'decide:overturned': { action: { kind: 'decide', outcome: 'overturned', reason: 'probe at handoff was warm' }, now: T0 + 3 * HOUR },
+  'decide:upheld': { action: { kind: 'decide', outcome: 'upheld', reason: 'the hub log shows the AC off' }, now: T0 + 3 * HOUR },
   settle: { action: { kind: 'settle', note: 'paid by bank transfer' }, now: T0 + 4 * HOUR },
   advance: { action: { kind: 'advance', amountCents: 50_000 }, now: T0 + 3 * HOUR },
   recover: { action: { kind: 'recover', amountCents: 50_000 }, now: T0 + 4 * HOUR },
@@ -72,14 +72,14 @@ const ALLOWED: Record<string, ClaimStatus> = {
   'filed dispute carrier': 'disputed',
   'acknowledged dispute carrier': 'disputed',
   'escalated dispute carrier': 'disputed',
-  'disputed decide:upheld platform': 'upheld',
   'disputed decide:overturned platform': 'overturned',
+  'disputed decide:upheld platform': 'upheld',
   'accepted settle platform': 'settled',
   'accepted settle shipper': 'settled',
-  'upheld settle platform': 'settled',
-  'upheld settle shipper': 'settled',
   'overturned settle platform': 'settled',
   'overturned settle shipper': 'settled',
+  'upheld settle platform': 'settled',
+  'upheld settle shipper': 'settled',
   'advanced settle platform': 'settled',
   'advanced settle shipper': 'settled',
   'recovered settle platform': 'settled',
@@ -89,19 +89,19 @@ const ALLOWED: Record<string, ClaimStatus> = {
   'disputed advance platform': 'disputed',
   'escalated advance platform': 'advanced',
   'accepted advance platform': 'advanced',
-  'overturned advance platform': 'advanced',
+  'upheld advance platform': 'advanced',
   'advanced advance platform': 'advanced',
   'recovered advance platform': 'advanced',
   'accepted recover platform': 'recovered',
-  'overturned recover platform': 'recovered',
+  'upheld recover platform': 'recovered',
   'advanced recover platform': 'recovered',
   'recovered recover platform': 'recovered',
   'filed withdraw platform': 'withdrawn',
   'acknowledged withdraw platform': 'withdrawn',
   'accepted withdraw platform': 'withdrawn',
   'disputed withdraw platform': 'withdrawn',
-  'upheld withdraw platform': 'withdrawn',
   'overturned withdraw platform': 'withdrawn',
+  'upheld withdraw platform': 'withdrawn',
   'escalated withdraw platform': 'withdrawn',
   'advanced withdraw platform': 'withdrawn',
   'recovered withdraw platform': 'withdrawn',
@@ -109,8 +109,8 @@ const ALLOWED: Record<string, ClaimStatus> = {
   'acknowledged withdraw shipper': 'withdrawn',
   'accepted withdraw shipper': 'withdrawn',
   'disputed withdraw shipper': 'withdrawn',
-  'upheld withdraw shipper': 'withdrawn',
   'overturned withdraw shipper': 'withdrawn',
+  'upheld withdraw shipper': 'withdrawn',
   'escalated withdraw shipper': 'withdrawn',
   // advanced, recovered: the platform's money is out, so the shipper may not withdraw (see below)
   'filed escalate system': 'escalated',
@@ -204,7 +204,7 @@ describe('input', () => {
     expect(result).toMatchObject({ ok: false, code: 'request.invalid', field: 'amountCents' });
   });
 
-  it('refuses an outcome that is neither upheld nor overturned', () => {
+  it('refuses an outcome that is neither overturned nor upheld', () => {
     const result = applyClaimAction(claimIn('disputed'), { kind: 'decide', outcome: 'rejected', reason: 'r' } as unknown as ClaimAction, { actor: ACTORS.platform, party: 'platform', now: T0 });
     expect(result).toMatchObject({ ok: false, code: 'request.invalid', field: 'outcome' });
   });

@@ -4,9 +4,10 @@
  * history entry to append (the store keeps the history; a withdrawn or settled claim keeps all of it).
  *
  * filed → acknowledged → accepted | disputed → (platform decides) upheld | overturned → settled.
- * - The outcome of `decide` is about the **dispute** ("the platform upholds or overturns it"): `upheld`
- *   means the dispute stands and the carrier does not pay; `overturned` means the carrier is liable as if
- *   it had accepted. Both are states so the history and the scorecard (disputes overturned) can read them.
+ * - The outcome of `decide` is about the **claim** the carrier disputed (`POST /api/v1/claims/{id}/decide`):
+ *   `upheld` means the claim stands and the carrier is liable as if it had accepted; `overturned` means the
+ *   claim falls and the carrier does not pay. Both are states so the history and the scorecard (claims
+ *   overturned: disputes the carrier won) read them the same way (docs/scorecard-formula.md).
  * - The response deadline `respondBy` runs until the carrier accepts or disputes; acknowledging does not
  *   stop it. Past it, the system escalates to the platform; the carrier may still answer late.
  * - The platform may advance money (plan: "the platform may advance the payment and recover it from the
@@ -122,12 +123,12 @@ export const CLAIM_TRANSITIONS: Readonly<Record<ClaimActionKind, Partial<Record<
   accept: steps(['filed', 'acknowledged', 'escalated'], { by: CARRIER, to: 'accepted' }),
   dispute: steps(['filed', 'acknowledged', 'escalated'], { by: CARRIER, to: 'disputed' }),
   decide: steps(['disputed'], { by: PLATFORM, to: 'by_outcome' }),
-  settle: steps(['accepted', 'upheld', 'overturned', 'advanced', 'recovered'], { by: CLAIMANTS, to: 'settled' }),
+  settle: steps(['accepted', 'overturned', 'upheld', 'advanced', 'recovered'], { by: CLAIMANTS, to: 'settled' }),
   advance: {
     ...steps(['filed', 'acknowledged', 'disputed'], { by: PLATFORM, to: 'unchanged' }),
-    ...steps(['escalated', 'accepted', 'overturned', 'advanced', 'recovered'], { by: PLATFORM, to: 'advanced' }),
+    ...steps(['escalated', 'accepted', 'upheld', 'advanced', 'recovered'], { by: PLATFORM, to: 'advanced' }),
   },
-  recover: steps(['accepted', 'overturned', 'advanced', 'recovered'], { by: PLATFORM, to: 'recovered' }),
+  recover: steps(['accepted', 'upheld', 'advanced', 'recovered'], { by: PLATFORM, to: 'recovered' }),
   withdraw: steps(OPEN, { by: CLAIMANTS, to: 'withdrawn' }),
   escalate: steps(['filed', 'acknowledged'], { by: SYSTEM, to: 'escalated' }),
   remind: steps(['filed', 'acknowledged'], { by: SYSTEM, to: 'unchanged' }),
@@ -247,7 +248,7 @@ function normalize(action: ClaimAction): ClaimAction | ClaimRefusal {
       return Array.isArray(evidence) ? { kind: 'dispute', reason, evidence } : evidence;
     }
     case 'decide': {
-      if (action.outcome !== 'upheld' && action.outcome !== 'overturned') return invalid('outcome', "'upheld' (the dispute stands) or 'overturned' (the carrier is liable)");
+      if (action.outcome !== 'overturned' && action.outcome !== 'upheld') return invalid('outcome', "'upheld' (the claim stands: the carrier is liable) or 'overturned' (the claim falls: the carrier does not pay)");
       const reason = checkText('reason', action.reason, true);
       return typeof reason === 'string' ? { kind: 'decide', outcome: action.outcome, reason } : (reason ?? invalid('reason', 'required'));
     }

@@ -206,8 +206,8 @@ describe('decideAfterSales (坏果秒赔)', () => {
       expected: { decision: 'awaiting_shipper' },
     },
     {
-      name: 'a claim whose dispute was upheld no longer stands',
-      evidence: { claims: [{ id: 'claim-1', liableOrgId: 'org-hub', status: 'upheld', filedAt: T - HOUR }], excursions: [] },
+      name: 'a claim overturned on dispute no longer stands',
+      evidence: { claims: [{ id: 'claim-1', liableOrgId: 'org-hub', status: 'overturned', filedAt: T - HOUR }], excursions: [] },
       expected: { decision: 'awaiting_shipper' },
     },
     {

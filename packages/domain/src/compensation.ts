@@ -198,11 +198,11 @@ export type AfterSalesDecision =
   | { decision: 'awaiting_shipper'; ruleId: 'after_sales.shipper_decides'; remindAt: number; decideBy: number; escalateAt: number; reason: LocalizedText };
 
 /**
- * Claims an advance can be recorded against: not withdrawn, not cleared by an upheld dispute, not closed
+ * Claims an advance can be recorded against: not withdrawn, not overturned on dispute (the claim fell), not closed
  * by settlement. A disputed claim stands: "the dispute decides who finally pays, not whether the consumer
  * waits" (issue 13, item 4).
  */
-const isStanding = (status: ClaimStatus) => status !== 'withdrawn' && status !== 'upheld' && status !== 'settled';
+const isStanding = (status: ClaimStatus) => status !== 'withdrawn' && status !== 'overturned' && status !== 'settled';
 
 /** "坏果秒赔": approve at once on an excursion attributed to a logistics provider, else the streamer decides. */
 export function decideAfterSales(evidence: AfterSalesEvidence, reportedAt: number): AfterSalesDecision {
