@@ -17,6 +17,7 @@
  * - Money is integer cents (fen) of CNY.
  */
 import { PLATFORM_ORG_ID } from './organisations.ts';
+import type { LocalizedText } from './text.ts';
 import { CLAIM_RESPONSE_MS } from './claims.ts';
 
 /** Every state a claim can be in, in the order of a typical claim's life. */
@@ -161,6 +162,29 @@ export function claimPartyOf(claim: Pick<ClaimLifecycle, 'liableOrgId' | 'shippe
   if (orgId === claim.shipperOrgId) return 'shipper';
   if (orgId === PLATFORM_ORG_ID) return 'platform';
   return null;
+}
+
+/** What each state is called, for people (Chinese first). */
+export const CLAIM_STATUS_NAMES: Record<ClaimStatus, LocalizedText> = {
+  filed: { zh: '已提出', en: 'filed' },
+  acknowledged: { zh: '承运方已确认收到', en: 'acknowledged' },
+  accepted: { zh: '承运方已接受', en: 'accepted' },
+  disputed: { zh: '承运方有异议', en: 'disputed' },
+  upheld: { zh: '平台裁定维持', en: 'upheld' },
+  overturned: { zh: '平台裁定撤销', en: 'overturned' },
+  escalated: { zh: '已升级至平台', en: 'escalated' },
+  advanced: { zh: '平台已垫付', en: 'advanced' },
+  recovered: { zh: '已向承运方追偿', en: 'recovered' },
+  settled: { zh: '已结案', en: 'settled' },
+  withdrawn: { zh: '已撤回', en: 'withdrawn' },
+};
+
+/**
+ * Whether a claim still stands against its party: not withdrawn, not overturned on dispute, not settled. A
+ * re-judgement on late data withdraws a standing claim whose excursion passed to another party.
+ */
+export function isClaimStanding(status: ClaimStatus): boolean {
+  return status !== 'withdrawn' && status !== 'overturned' && status !== 'settled';
 }
 
 /** Whether the carrier's response clock is running: filed or acknowledged, not yet accepted or disputed. */

@@ -91,10 +91,12 @@ export {
   CLAIM_ACTION_KINDS,
   CLAIM_PARTIES,
   CLAIM_REMIND_BEFORE_MS,
+  CLAIM_STATUS_NAMES,
   CLAIM_STATUSES,
   CLAIM_TRANSITIONS,
   claimPartyOf,
   EVIDENCE_MAX_ITEMS,
+  isClaimStanding,
   isResponseClockRunning,
   isResponseOverdue,
   nextClaimTimer,
@@ -117,3 +119,5 @@ export {
   DEFAULT_COMPENSATION_THRESHOLDS,
   fruitsValueCents,
 } from './compensation.ts';
+export type { ConsumerAction, ConsumerFigureTones, ConsumerReason, ConsumerSituation, ConsumerTone, ConsumerVerdict, ConsumerVerdictInput } from './consumer-verdict.ts';
+export { consumerVerdict, toneRank, UNMONITORED_HEADLINE_MS } from './consumer-verdict.ts';

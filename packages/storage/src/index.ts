@@ -9,6 +9,8 @@ export type {
   AlertStatus,
   ChangeMark,
   Claim,
+  ClaimEvent,
+  ClaimTransitionOutcome,
   DeadLetter,
   Device,
   DeviceEvent,

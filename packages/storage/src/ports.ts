@@ -1,6 +1,6 @@
 import type { EvidenceMessage } from './evidence-ports.ts';
 import type { AccountStore } from './account-ports.ts';
-import type { Attribution, CustodyCorrection, CustodyEvent, CustodyRefusal, LocalizedText, OrgKind, PublicView, Stage, TemperatureSample, Tier } from '@coldchain/domain';
+import type { Attribution, ClaimAction, ClaimActionContext, ClaimHistoryEntry, ClaimRefusal, ClaimStatus, CustodyCorrection, CustodyEvent, CustodyRefusal, LocalizedText, OrgKind, PublicView, Stage, TemperatureSample, Tier } from '@coldchain/domain';
 
 /** A reading as stored: device time, values, and when the server received it. */
 export type StoredReading = {
@@ -153,11 +153,13 @@ export type Claim = {
   freightCents: number;
   currency: 'CNY';
   /**
-   * `filed`, then `withdrawn` when a re-judgement on late data (issue 9, item 1) proves another party
-   * liable: a claim is withdrawn, never deleted. `withdrawn` is the first state beyond `filed`; issue 13
-   * brings the full lifecycle (accepted, disputed, paid).
+   * Where the claim stands in its lifecycle (issue 13; packages/domain claim-lifecycle.ts): `filed`, then
+   * acknowledged, accepted or disputed (then upheld or overturned), escalated past the response deadline,
+   * advanced and recovered by the platform, settled; or `withdrawn` (a re-judgement on late data or a
+   * custody correction put the excursion on another party, or the platform or shipper withdrew it). A
+   * claim is never deleted; its history is kept (`listClaimEvents`).
    */
-  status: 'filed' | 'withdrawn';
+  status: ClaimStatus;
   /** Why this party is liable, in both languages (the attribution's reason). */
   reason: LocalizedText;
   filedAt: number;
@@ -166,7 +168,25 @@ export type Claim = {
   withdrawnAt: number | null;
   /** Why it was withdrawn, in both languages, or null while it stands. */
   withdrawnReason: LocalizedText | null;
+  /** When the carrier accepted or disputed (its response clock stopped). */
+  answeredAt?: number | null;
+  remindedAt?: number | null;
+  escalatedAt?: number | null;
+  /** When it was settled or withdrawn. */
+  closedAt?: number | null;
+  /** Money the platform advanced, and recovered from the carrier (cents). */
+  advancedCents?: number;
+  recoveredCents?: number;
 };
+
+/** One transition in a claim's history, as stored. */
+export type ClaimEvent = ClaimHistoryEntry & { seq: number; claimId: string };
+
+/** What applying an action to a claim did: applied (the claim after it and its history line), refused with the rule, or no such claim. */
+export type ClaimTransitionOutcome =
+  | { status: 'applied'; claim: Claim; event: ClaimEvent }
+  | { status: 'refused'; refusal: ClaimRefusal }
+  | { status: 'not_found' };
 
 /** What the platform decided on a review: who is liable (null: nobody), why, who decided, and when. */
 export type ReviewDecision = {
@@ -363,8 +383,23 @@ export interface OpsStore {
    */
   listClaims(filter?: { shipmentId?: string; orgId?: string; visibleTo?: string; limit?: number; after?: { filedAt: number; id: string } }): Promise<Claim[]>;
   getClaim(id: string): Promise<Claim | undefined>;
-  /** Withdraws a filed claim (kept, with when and why); returns it, or undefined unless it was `filed`. */
+  /**
+   * Withdraws a standing claim on a re-judgement (kept, with when and why, and a history line by the
+   * system); returns it, or undefined when it was not standing (withdrawn, settled or overturned already).
+   */
   withdrawClaim(id: string, withdrawnAt: number, reason: LocalizedText): Promise<Claim | undefined>;
+  /**
+   * Applies an action to a claim (issue 13, item 1): judged by the domain's state machine against the
+   * claim as stored, and stored with its history line in the same transaction; or refused with the rule.
+   */
+  applyClaimAction(id: string, action: ClaimAction, context: ClaimActionContext): Promise<ClaimTransitionOutcome>;
+  /** A claim's history, oldest first. */
+  listClaimEvents(claimId: string): Promise<ClaimEvent[]>;
+  /**
+   * Claims whose response clock runs (filed, acknowledged) and whose reminder or deadline falls at or
+   * before `until`, in deadline order, at most `limit`: what the timers act on.
+   */
+  listClaimsAnswerDue(until: number, limit: number): Promise<Claim[]>;
 
   /** Opens the review of an alert unless it has one; returns the stored one and whether it is new. */
   openReviewOnce(review: Review): Promise<{ review: Review; isNew: boolean }>;

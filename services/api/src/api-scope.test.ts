@@ -59,6 +59,11 @@ const ownOrgAdmin = (ok: Expected, orgOf: (who: Who) => OrgId) => (who: Who) => 
   return isPlatformAdmin(who) || orgOf(who) === who.org ? ok : 404;
 };
 const ids = (items: { id: string }[]) => items.map((i) => i.id).sort();
+/** A valid body per claim action: the lifecycle's answer (200, or 403/409/422 by turn and state) is not what this test checks, the scope is. */
+const CLAIM_BODIES = {
+  acknowledge: {}, accept: {}, dispute: { reason: '到站抽检果温正常' }, decide: { outcome: 'upheld', reason: '冷库日志显示空调停机' },
+  settle: {}, advance: { amountCents: 100 }, recover: { amountCents: 100 }, withdraw: { reason: '误报' },
+};
 
 describe('every route answers per organisation and role (issue 12, item 2)', () => {
   let api: TestApi;
@@ -280,6 +285,15 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
         expect(ids(b.claims)).toEqual(expected[w.org].sort());
       } },
     ],
+    'GET /api/v1/claims/{id}': () => [
+      { url: () => `/api/v1/claims/${ctx.cC}`, expect: (w) => (isPlatform(w) || w.org === 's-coop' || w.org === 'c-reefer' ? 200 : 404), check: (w, b) => expect(b.yourParty).toBe(isPlatform(w) ? 'platform' : w.org === 'c-reefer' ? 'carrier' : 'shipper') },
+    ],
+    ...Object.fromEntries(
+      (['acknowledge', 'accept', 'dispute', 'decide', 'settle', 'advance', 'recover', 'withdraw'] as const).map((kind) => [
+        `POST /api/v1/claims/{id}/${kind}`,
+        () => [{ url: () => `/api/v1/claims/${ctx.cB}/${kind}`, body: CLAIM_BODIES[kind], expect: needs('operator', (w) => (isPlatform(w) || w.org === 's-other' || w.org === 'x-outsider' ? [200, 403, 409, 422] : 404)) }],
+      ]),
+    ),
     'GET /api/v1/dead-letters': () => [
       { name: 'all', url: '/api/v1/dead-letters', expect: (w) => (isPlatform(w) ? 200 : 400) },
       { name: 'a device', url: '/api/v1/dead-letters?deviceId=dev-a', expect: (w) => (isPlatform(w) || w.org === 's-coop' ? 200 : 404) },

@@ -47,6 +47,7 @@ import { createLoginThrottle } from './auth/login-throttle.ts';
 import type { LoginThrottle, LoginThrottleOptions } from './auth/login-throttle.ts';
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
+import { registerClaimRoutes } from './routes/claims.ts';
 import { registerMqttCredentialRoutes } from './routes/mqtt-credentials.ts';
 
 /** What the API needs. */
@@ -233,6 +234,7 @@ export function buildApi(deps: ApiDeps) {
     registerShipmentRoutes(context);
     registerAlertRoutes(context);
     registerRecordRoutes(context);
+    registerClaimRoutes(context);
     registerTraceRoutes(context);
     registerPublicViewRoutes(context);
     registerNotificationRoutes(context, deps.outbox);

@@ -8,6 +8,7 @@ import {
   correctionWithdrawalReason,
   currentLeg,
   decideClaim,
+  isClaimStanding,
   responseMsFor,
   legAt,
   filedClaimFields,
@@ -221,7 +222,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     } else if (review?.decision && review.decision.decidedBy !== LATE_DATA_DECIDER) {
       return;
     }
-    const stale = (await ops.listClaims({ shipmentId: alert.shipmentId })).filter((c) => c.alertId === alert.id && c.status === 'filed' && c.liableOrgId !== attribution.orgId);
+    const stale = (await ops.listClaims({ shipmentId: alert.shipmentId })).filter((c) => c.alertId === alert.id && isClaimStanding(c.status) && c.liableOrgId !== attribution.orgId);
     if (stale.length === 0) return;
     const leg = buildLegs(await ops.listEffectiveCustodyEvents(alert.shipmentId)).find((l) => l.index === attribution.legIndex);
     const holder = (await orgNames())[attribution.orgId] ?? { zh: attribution.orgId, en: attribution.orgId };
@@ -276,7 +277,7 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     const claimable = decideClaim({ profile, limit, outsideMs: alert.outsideMs, attribution, liableOrgKind: liable?.kind ?? null, value: shipment }).shouldFile;
     const leg = claimable ? legs.find((l) => l.index === attribution.legIndex) : undefined;
     const passesTo = leg && attribution.orgId ? { stage: STAGE_NAMES[leg.stage], holder: names[attribution.orgId] ?? { zh: attribution.orgId, en: attribution.orgId } } : null;
-    const stale = (await ops.listClaims({ shipmentId: shipment.id })).filter((c) => c.alertId === alert.id && c.status === 'filed' && c.liableOrgId !== attribution.orgId);
+    const stale = (await ops.listClaims({ shipmentId: shipment.id })).filter((c) => c.alertId === alert.id && isClaimStanding(c.status) && c.liableOrgId !== attribution.orgId);
     for (const claim of stale) {
       const withdrawn = await ops.withdrawClaim(claim.id, now, correctionWithdrawalReason(correction, passesTo));
       if (withdrawn) log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, nowLiableOrgId: attribution.orgId, correctionId: correction.id }, 'claim.withdrawn');

@@ -88,8 +88,6 @@ const LABELS = {
   claimStatus: { zh: '状态', en: 'Status' },
   claimFiled: { zh: '提出', en: 'Filed' },
   claimRespondBy: { zh: '答复期限', en: 'Respond by' },
-  statusFiled: { zh: '已提出', en: 'filed' },
-  statusWithdrawn: { zh: '已撤回', en: 'withdrawn' },
   claimReason: { zh: '理由', en: 'Reason' },
   withdrawnReason: { zh: '撤回原因', en: 'Withdrawn because' },
 

@@ -1,3 +1,4 @@
+import { CLAIM_STATUS_NAMES } from '@coldchain/domain';
 import { formatDuration, formatTempC, formatTime, formatYuan, keepUnitsTogether } from './report-format.ts';
 import { colon, label } from './report-labels.ts';
 import type { ReportLang } from './report-labels.ts';
@@ -82,7 +83,7 @@ export function drawClaims(flow: PageFlow, data: TripReportData, lang: ReportLan
       cells: [
         c.liable[lang],
         `${formatYuan(c.amountCents, lang)}\n${label(lang, 'claimBreakdown', { goods: formatYuan(c.goodsShareCents, lang), freight: formatYuan(c.freightCents, lang) })}`,
-        label(lang, c.status === 'filed' ? 'statusFiled' : 'statusWithdrawn'),
+        CLAIM_STATUS_NAMES[c.status][lang],
         formatTime(c.filedAt),
         formatTime(c.respondBy),
       ],

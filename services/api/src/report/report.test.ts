@@ -107,7 +107,7 @@ describe.skipIf(!isPopplerThere)('trip report PDF over HTTP', () => {
     const corrected = await api.call('POST', `/api/v1/shipments/${SHIPMENT_ID}/corrections`, { eventId: lastMile.id, station: '上海莘庄配送站', reason: '扫码站点选错' });
     expect(corrected.status).toBe(201);
     const text = await pdfText((await fetchReport(`/api/v1/shipments/${SHIPMENT_ID}/report.pdf`)).body);
-    expectAllIn(text, ['交接更正', '站点：上海闵行配送站 → 上海莘庄配送站', '平台 李工', '理由：扫码站点选错']);
+    expectAllIn(text, ['交接更正', '站点：上海闵行配送站 → 上海莘庄配送站', 'platform admin token 平台管理令牌', '理由：扫码站点选错']);
     // The legs follow the correction: the new station is in the legs and the correction; the old one in
     // the correction and where the head was handed over (at the scan as recorded), not in the legs.
     expect(text.replaceAll(' ', '').split('上海莘庄配送站').length - 1).toBe(2);

@@ -1,5 +1,5 @@
 import { STAGE_NAMES } from '@coldchain/domain';
-import type { CustodyEvent, LocalizedText } from '@coldchain/domain';
+import type { CustodyEvent, LocalizedText, ClaimStatus } from '@coldchain/domain';
 import type { OpsStore, ProfileCatalog, Shipment } from '@coldchain/storage';
 import type { EvidenceService } from '../evidence/evidence-types.ts';
 import type { Reads } from '../reads/read-types.ts';
@@ -44,7 +44,7 @@ export type ReportClaim = {
   amountCents: number;
   goodsShareCents: number;
   freightCents: number;
-  status: 'filed' | 'withdrawn';
+  status: ClaimStatus;
   reason: LocalizedText;
   filedAt: number;
   respondBy: number;

@@ -223,4 +223,25 @@ export const OPS_MIGRATIONS = [
    CREATE INDEX custody_to_org ON custody_events (to_org_id, shipment_id);
    CREATE INDEX shipments_shipper ON shipments (shipper_org_id, started_at DESC, id);
    CREATE INDEX claims_liable ON claims (liable_org_id, filed_at DESC, id);`,
+  // v18: the claim lifecycle (issue 13, item 1; packages/domain claim-lifecycle.ts): when the carrier
+  // answered, was reminded, was escalated, when the claim closed, money advanced and recovered; and the
+  // claim's history, append-only, one row per transition with who (as authenticated), what and why.
+  `ALTER TABLE claims ADD COLUMN answered_at INTEGER;
+   ALTER TABLE claims ADD COLUMN reminded_at INTEGER;
+   ALTER TABLE claims ADD COLUMN escalated_at INTEGER;
+   ALTER TABLE claims ADD COLUMN closed_at INTEGER;
+   ALTER TABLE claims ADD COLUMN advanced_cents INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE claims ADD COLUMN recovered_cents INTEGER NOT NULL DEFAULT 0;
+   CREATE INDEX claims_response_due ON claims (status, respond_by);
+   CREATE TABLE claim_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     claim_id TEXT NOT NULL REFERENCES claims(id),
+     at INTEGER NOT NULL, actor_name TEXT NOT NULL, actor_org_id TEXT NOT NULL, party TEXT NOT NULL,
+     action TEXT NOT NULL, from_status TEXT NOT NULL, to_status TEXT NOT NULL
+   );
+   CREATE INDEX claim_events_claim ON claim_events (claim_id, seq);
+   CREATE TRIGGER claim_events_no_update BEFORE UPDATE ON claim_events
+     BEGIN SELECT RAISE(ABORT, 'claim history is append-only'); END;
+   CREATE TRIGGER claim_events_no_delete BEFORE DELETE ON claim_events
+     BEGIN SELECT RAISE(ABORT, 'claim history is append-only'); END;`,
 ];

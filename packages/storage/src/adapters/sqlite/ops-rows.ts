@@ -151,6 +151,12 @@ export function rowToClaim(r: Row): Claim {
     respondBy: num(r.respond_by),
     withdrawnAt: numOrNull(r.withdrawn_at),
     withdrawnReason: r.withdrawn_reason === null || r.withdrawn_reason === undefined ? null : (JSON.parse(str(r.withdrawn_reason)) as LocalizedText),
+    answeredAt: numOrNull(r.answered_at),
+    remindedAt: numOrNull(r.reminded_at),
+    escalatedAt: numOrNull(r.escalated_at),
+    closedAt: numOrNull(r.closed_at),
+    advancedCents: num(r.advanced_cents ?? 0),
+    recoveredCents: num(r.recovered_cents ?? 0),
   };
 }
 

@@ -94,6 +94,12 @@ function claim(shipmentId: string, alertId: string, liableOrgId: string, overrid
     respondBy: T0 + 5 * HOUR,
     withdrawnAt: null,
     withdrawnReason: null,
+    answeredAt: null,
+    remindedAt: null,
+    escalatedAt: null,
+    closedAt: null,
+    advancedCents: 0,
+    recoveredCents: 0,
     ...overrides,
   };
 }
@@ -362,10 +368,12 @@ describe('SqliteOpsStore', () => {
       await ops.fileClaimOnce(filed);
       const why = { zh: '迟到数据显示超标始于枢纽仓', en: 'late readings show the excursion began in the hub' };
 
-      const withdrawn = { ...filed, status: 'withdrawn' as const, withdrawnAt: T0 + 6 * HOUR, withdrawnReason: why };
+      const withdrawn = { ...filed, status: 'withdrawn' as const, withdrawnAt: T0 + 6 * HOUR, withdrawnReason: why, closedAt: T0 + 6 * HOUR };
       expect(await ops.withdrawClaim(filed.id, T0 + 6 * HOUR, why)).toEqual(withdrawn);
       expect(await ops.withdrawClaim(filed.id, T0 + 7 * HOUR, why)).toBeUndefined();
       expect(await ops.listClaims({ shipmentId: 'shp-1' })).toEqual([withdrawn]);
+      // The history says the system withdrew it, from filed.
+      expect((await ops.listClaimEvents(filed.id)).map((e) => [e.party, e.action.kind, e.from, e.to, e.at])).toEqual([['system', 'withdraw', 'filed', 'withdrawn', T0 + 6 * HOUR]]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { applyCorrections, validateCorrection } from '@coldchain/domain';
-import type { CustodyCorrection, CustodyEvent, LocalizedText, Tier } from '@coldchain/domain';
+import { applyClaimAction, applyCorrections, validateCorrection } from '@coldchain/domain';
+import type { ClaimAction, ClaimActionContext, ClaimHistoryEntry, ClaimLifecycle, ClaimStatus, CustodyCorrection, CustodyEvent, LocalizedText, Tier } from '@coldchain/domain';
 import type {
   Alert,
   AlertFilter,
@@ -10,6 +10,8 @@ import type {
   AlertKind,
   AlertStatus,
   Claim,
+  ClaimEvent,
+  ClaimTransitionOutcome,
   DeadLetter,
   Device,
   DeviceEvent,
@@ -40,6 +42,9 @@ import { alertToRow, rowToAlert, rowToClaim, rowToCorrection, rowToCustodyEvent,
  * named it as a custodian (three parameters: the organisation). Finer rules (which alerts of them) are
  * the API's (auth/scope.ts).
  */
+/** Claim states that no longer stand: a re-judgement leaves them as they are. */
+const CLOSED_CLAIM_STATES = "('withdrawn', 'settled', 'overturned')";
+
 const PARTY_SQL = `(shipper_org_id = ? OR id IN (SELECT shipment_id FROM custody_events WHERE to_org_id = ?)
   OR id IN (SELECT shipment_id FROM custody_corrections WHERE json_extract(changes, '$.toOrgId') = ?))`;
 
@@ -362,11 +367,68 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
   }
 
   async withdrawClaim(id: string, withdrawnAt: number, reason: LocalizedText): Promise<Claim | undefined> {
+    return this.db.transaction(() => {
+      const before = this.one('SELECT status FROM claims WHERE id = ?', id);
+      const result = this
+        .statement(`UPDATE claims SET status = 'withdrawn', withdrawn_at = ?, withdrawn_reason = ?, closed_at = ? WHERE id = ? AND status NOT IN ${CLOSED_CLAIM_STATES}`)
+        .run(withdrawnAt, JSON.stringify(reason), withdrawnAt, id);
+      if (result.changes !== 1) return undefined;
+      this.insertClaimEvent(id, { at: withdrawnAt, actor: { name: 'system', orgId: 'platform' }, party: 'system', action: { kind: 'withdraw', reason: reason.en }, from: before!.status as ClaimStatus, to: 'withdrawn' });
+      return rowToClaim(this.one('SELECT * FROM claims WHERE id = ?', id)!);
+    })();
+  }
+
+  private insertClaimEvent(claimId: string, e: ClaimHistoryEntry): ClaimEvent {
     const result = this
-      .statement(`UPDATE claims SET status = 'withdrawn', withdrawn_at = ?, withdrawn_reason = ? WHERE id = ? AND status = 'filed'`)
-      .run(withdrawnAt, JSON.stringify(reason), id);
-    if (result.changes !== 1) return undefined;
-    return rowToClaim(this.one('SELECT * FROM claims WHERE id = ?', id)!);
+      .statement('INSERT INTO claim_events (claim_id, at, actor_name, actor_org_id, party, action, from_status, to_status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(claimId, e.at, e.actor.name, e.actor.orgId, e.party, JSON.stringify(e.action), e.from, e.to);
+    return { ...e, seq: Number(result.lastInsertRowid), claimId };
+  }
+
+  async applyClaimAction(id: string, action: ClaimAction, context: ClaimActionContext): Promise<ClaimTransitionOutcome> {
+    // Judged and stored under the write lock: two answers at once cannot both move the claim.
+    return this.db.transaction((): ClaimTransitionOutcome => {
+      const row = this.one('SELECT claims.*, shipments.shipper_org_id FROM claims JOIN shipments ON shipments.id = claims.shipment_id WHERE claims.id = ?', id);
+      if (!row) return { status: 'not_found' };
+      const claim = rowToClaim(row);
+      const state: ClaimLifecycle = {
+        status: claim.status, liableOrgId: claim.liableOrgId, shipperOrgId: row.shipper_org_id as string, amountCents: claim.amountCents,
+        goodsShareCents: claim.goodsShareCents, currency: 'CNY', filedAt: claim.filedAt, respondBy: claim.respondBy,
+        answeredAt: claim.answeredAt ?? null, remindedAt: claim.remindedAt ?? null, escalatedAt: claim.escalatedAt ?? null,
+        closedAt: claim.closedAt ?? null, advancedCents: claim.advancedCents ?? 0, recoveredCents: claim.recoveredCents ?? 0,
+      };
+      const result = applyClaimAction(state, action, context);
+      if (!result.ok) return { status: 'refused', refusal: result };
+      const n = result.next;
+      const withdrawn = n.status === 'withdrawn' && claim.status !== 'withdrawn';
+      this
+        .statement(
+          `UPDATE claims SET status = ?, answered_at = ?, reminded_at = ?, escalated_at = ?, closed_at = ?, advanced_cents = ?, recovered_cents = ?,
+             withdrawn_at = COALESCE(?, withdrawn_at), withdrawn_reason = COALESCE(?, withdrawn_reason) WHERE id = ?`,
+        )
+        .run(n.status, n.answeredAt, n.remindedAt, n.escalatedAt, n.closedAt, n.advancedCents, n.recoveredCents,
+          withdrawn ? context.now : null, withdrawn && action.kind === 'withdraw' ? JSON.stringify({ zh: action.reason, en: action.reason }) : null, id);
+      const event = this.insertClaimEvent(id, result.event);
+      return { status: 'applied', claim: rowToClaim(this.one('SELECT * FROM claims WHERE id = ?', id)!), event };
+    })();
+  }
+
+  async listClaimEvents(claimId: string): Promise<ClaimEvent[]> {
+    return this.all('SELECT * FROM claim_events WHERE claim_id = ? ORDER BY seq', claimId).map((r) => ({
+      seq: r.seq as number,
+      claimId: r.claim_id as string,
+      at: r.at as number,
+      actor: { name: r.actor_name as string, orgId: r.actor_org_id as string },
+      party: r.party as ClaimEvent['party'],
+      action: JSON.parse(r.action as string) as ClaimEvent['action'],
+      from: r.from_status as ClaimStatus,
+      to: r.to_status as ClaimStatus,
+    }));
+  }
+
+  async listClaimsAnswerDue(until: number, limit: number): Promise<Claim[]> {
+    // The reminder window is the caller's: `until` is now plus that window.
+    return this.all("SELECT * FROM claims WHERE status IN ('filed', 'acknowledged') AND respond_by <= ? ORDER BY respond_by, id LIMIT ?", until, limit).map(rowToClaim);
   }
 
   async openReviewOnce(r: Review): Promise<{ review: Review; isNew: boolean }> {
