@@ -1,12 +1,14 @@
 // @ts-check
 /**
- * The consumer's page (`/t/{traceCode}`, the QR on the box). On a weak network the verdict matters
- * most, so the trace is fetched first and shown as soon as it arrives; the chart library (the largest
- * download) follows, and the chart appears when it has loaded.
+ * The consumer's page (`/t/{traceCode}`, the QR on the box). The verdict in plain words comes first,
+ * as the server worded and coloured it (`consumerVerdict`); the page decides nothing about it. On a
+ * weak network the verdict matters most, so the trace is fetched first and shown as soon as it
+ * arrives; the chart library (the largest download) follows, and the chart appears when it has loaded.
  */
 import { byId, h, replaceContent } from '../dom.js';
 import { onLangChange, pick, t } from '../i18n.js';
 import { mountLangToggle } from '../lang-toggle.js';
+import { renderAfterSales } from './after-sales-view.js';
 import { renderChartKey } from './chart-key-view.js';
 import { renderMeasures } from './measures-view.js';
 import { renderEvidence } from './evidence-view.js';
@@ -48,8 +50,10 @@ function renderTrace(trace) {
     app,
     renderSummary(trace, now),
     h('section', { class: 'card chart-card', 'aria-labelledby': 'curve-title' }, h('h2', { id: 'curve-title' }, t('consumer.curveTitle')), readout, chartBox, renderChartKey(trace)),
-    renderMeasures(trace),
+    // The technical figures below the plain words, coloured as the verdict classifies them.
+    renderMeasures(trace, { title: 'consumer.technicalTitle' }),
     h('section', { class: 'card', 'aria-labelledby': 'timeline-title' }, h('h2', { id: 'timeline-title' }, t('consumer.timelineTitle')), renderTimeline(trace, now)),
+    renderAfterSales(trace),
     renderEvidence(trace),
     h('footer', { class: 'page-footer' }, h('p', {}, t('time.zoneNote')), h('p', { class: 'trace-code' }, t('consumer.traceCode', { code: trace.traceCode }))),
   );

@@ -1,12 +1,10 @@
 // @ts-check
-/** The top of the consumer's page: product, route, the verdict, and how fresh the record is. */
+/** The top of the consumer's page: product, route, the verdict in plain words, and how fresh the record is. */
 import { h } from '../dom.js';
 import { pick, t } from '../i18n.js';
-import { formatAgo, formatDateTime, formatDuration } from '../time-format.js';
+import { formatAgo, formatDateTime } from '../time-format.js';
 
 /** @typedef {import('./trace-api.js').Trace} Trace */
-
-const VERDICT_ICON = { ok: '✓', excursion: '!', unmonitored: '?' };
 
 /**
  * Splits the server's verdict ("温度异常：在「枢纽仓」阶段…") into a headline and the detail, at its
@@ -37,12 +35,54 @@ function renderRoute(trace) {
   );
 }
 
+/** The headline's mark, by situation (the server's classification: consumer-verdict.ts). */
+const SITUATION_ICON = { fine: '✓', fine_minor: '✓', in_transit: '→', possibly_damaged: '!', unmonitored: '?', no_readings: '?' };
+
+/**
+ * Numbers stay on one line with their unit.
+ * @param {string} text
+ */
+function glueUnits(text) {
+  return text.replace(/(\d) °C/g, '$1\u00a0°C');
+}
+
+/**
+ * The verdict in plain words, as the server decided it: the headline, what happened, a minor deviation
+ * said softly, what to do, and the way to the after-sales report when the fruit may be damaged. The
+ * colour is the server's too, so nothing below it can say otherwise.
+ * @param {Trace} trace
+ */
+function renderVerdict(trace) {
+  const v = trace.consumerVerdict;
+  return h(
+    'section',
+    {
+      class: `verdict verdict-tone-${v.tone}`,
+      role: 'status',
+      // data-status is the technical verdict's (ok, excursion, unmonitored), kept for tools that read it.
+      'data-status': trace.verdict.status,
+      'data-situation': v.situation,
+      'data-tone': v.tone,
+    },
+    h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, SITUATION_ICON[v.situation]),
+    h(
+      'div',
+      { class: 'verdict-body' },
+      h('h2', { class: 'verdict-headline' }, pick(v.headline)),
+      v.detail ? h('p', { class: 'verdict-text' }, glueUnits(pick(v.detail))) : null,
+      v.note ? h('p', { class: 'verdict-note' }, glueUnits(pick(v.note))) : null,
+      h('p', { class: 'verdict-advice' }, pick(v.advice)),
+      v.action === 'report' ? h('a', { class: 'button verdict-report', href: '#after-sales' }, t('consumer.report.button')) : null,
+      v.action === 'check' ? h('a', { class: 'verdict-check', href: '#after-sales' }, t('consumer.report.link')) : null,
+    ),
+  );
+}
+
 /**
  * @param {Trace} trace
  * @param {number} now
  */
 export function renderSummary(trace, now) {
-  const verdict = splitVerdict(pick(trace.verdict.text));
   const status = trace.deliveredAt === null ? t('consumer.inTransit') : t('consumer.delivered', { time: formatDateTime(trace.deliveredAt) });
   return [
     h(
@@ -50,14 +90,10 @@ export function renderSummary(trace, now) {
       { class: 'product', 'aria-labelledby': 'product-name' },
       h('h1', { id: 'product-name', class: 'product-name' }, pick(trace.product)),
       renderRoute(trace),
-      h('p', { class: `journey-status ${trace.deliveredAt === null ? 'is-moving' : 'is-delivered'}` }, status),
+      // Where the box is, not how the fruit is: neutral, so it never disagrees with the verdict's colour.
+      h('p', { class: `journey-status ${trace.deliveredAt === null ? 'is-moving' : 'is-arrived'}` }, status),
     ),
-    h(
-      'section',
-      { class: `verdict verdict-${trace.verdict.status}`, role: 'status', 'data-status': trace.verdict.status },
-      h('span', { class: 'verdict-icon', 'aria-hidden': 'true' }, VERDICT_ICON[trace.verdict.status]),
-      h('div', {}, h('p', { class: 'verdict-headline' }, verdict.headline), verdict.detail ? h('p', { class: 'verdict-text' }, verdict.detail) : null),
-    ),
+    renderVerdict(trace),
     h(
       'p',
       { class: 'freshness' },
@@ -65,6 +101,5 @@ export function renderSummary(trace, now) {
         ? t('consumer.noReadings')
         : t('consumer.lastUpdated', { time: formatDateTime(trace.lastReadingAt), ago: formatAgo(trace.lastReadingAt, now) }),
     ),
-    trace.unmonitoredMs > 0 ? h('p', { class: 'unmonitored' }, t('consumer.unmonitored', { duration: formatDuration(trace.unmonitoredMs) })) : null,
   ];
 }

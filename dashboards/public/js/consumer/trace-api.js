@@ -13,7 +13,23 @@
  *   maxTempC: number | null,
  *   shelfLifeConsumedPct: number | null,
  *   unmonitoredMs: number | null,
- * }} TraceMeasures the whole journey's figures; time above and below count against the optimum range
+ *   degreeMinutes?: number,
+ *   budget?: { maxOutsideMs: number, maxDegreeMinutes: number },
+ * }} TraceMeasures the whole journey's figures; time above and below count against the optimum range, as
+ * do the degree-minutes; `budget` is what the product allows outside it (the consumer's answer only)
+ * @typedef {'good' | 'neutral' | 'caution' | 'alert'} Tone
+ * @typedef {{ outside: Tone, unmonitored: Tone, shelfLife: Tone, excursions: Tone }} FigureTones
+ * @typedef {{
+ *   situation: 'fine' | 'fine_minor' | 'in_transit' | 'possibly_damaged' | 'unmonitored' | 'no_readings',
+ *   tone: Tone,
+ *   headline: LocalizedText,
+ *   detail: LocalizedText | null,
+ *   note: LocalizedText | null,
+ *   advice: LocalizedText,
+ *   action: 'report' | 'check' | null,
+ *   reasons: string[],
+ *   figures: FigureTones,
+ * }} ConsumerVerdict the plain words and every figure's colour, decided by the server (packages/domain/src/consumer-verdict.ts)
  * @typedef {{
  *   traceCode: string,
  *   product: LocalizedText,
@@ -29,6 +45,7 @@
  *   unmonitoredMs: number,
  *   excursions: TraceExcursion[],
  *   verdict: { status: 'ok' | 'excursion' | 'unmonitored', text: LocalizedText },
+ *   consumerVerdict: ConsumerVerdict,
  *   measures?: TraceMeasures,
  *   evidence?: { seq: number, hash: string, witnessedAt: number } | null,
  * }} Trace `origin` and `destination` are as the shipper chose them for the public page, null when left

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { custodianKindName, findPersonalData, resolvePublicFields } from '@coldchain/domain';
+import { consumerVerdict, custodianKindName, findPersonalData, resolvePublicFields } from '@coldchain/domain';
 import type { LocalizedText, OrgKind, PublicFields } from '@coldchain/domain';
 import type { OpsStore } from '@coldchain/storage';
 import { z } from 'zod';
@@ -81,6 +81,8 @@ function publicProductName(name: LocalizedText): LocalizedText {
 /** The public answer: no ids, no goods value, no device; people's names and free text only as chosen and checked. */
 async function traceAnswer(view: ShipmentView, fields: PublicFields, kindOf: (orgId: string) => Promise<OrgKind | undefined>) {
   const { shipment } = view;
+  const total = view.measures.total;
+  const excursions = excursionSpans(view.shipment, view.alerts);
   // Custodians in order of first appearance: the page keeps one colour per custodian by this number,
   // which tells two warehouses apart when only kinds are shown.
   const refs = new Map<string, number>();
@@ -112,9 +114,20 @@ async function traceAnswer(view: ShipmentView, fields: PublicFields, kindOf: (or
     curve: view.curve,
     lastReadingAt: view.lastReadingAt,
     unmonitoredMs: view.unmonitoredMs,
-    excursions: excursionSpans(view.shipment, view.alerts),
+    excursions,
     // Written by the system from the stage's name and figures: no typed text.
     verdict: view.verdict,
+    // The page's plain words and the colour of each figure, decided once (issue 13, item 2).
+    consumerVerdict: consumerVerdict({
+      isDelivered: shipment.deliveredAt !== null,
+      readingCount: view.readingCount,
+      verdict: view.verdict,
+      excursionCount: excursions.length,
+      outsideMs: total.timeAboveMs + total.timeBelowMs,
+      budget: view.measures.budget,
+      unmonitoredMs: view.unmonitoredMs,
+      shelfLifeConsumedPct: total.shelfLifeConsumedPct,
+    }),
     measures: {
       mktC: view.measures.total.mktC,
       timeAboveMs: view.measures.total.timeAboveMs,
@@ -123,6 +136,9 @@ async function traceAnswer(view: ShipmentView, fields: PublicFields, kindOf: (or
       maxTempC: view.measures.total.maxTempC,
       shelfLifeConsumedPct: view.measures.total.shelfLifeConsumedPct,
       unmonitoredMs: view.measures.total.unmonitoredMs,
+      // °C·min outside the optimum, and what the product's profile allows outside it (budget.ts).
+      degreeMinutes: view.measures.budget.degreeMinutes,
+      budget: { maxOutsideMs: view.measures.budget.maxOutsideMs, maxDegreeMinutes: view.measures.budget.maxDegreeMinutes },
     },
   };
 }
