@@ -66,8 +66,12 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
       await ops.updateAlert(updated);
       return updated;
     }
-    const legs = buildLegs(await ops.listEffectiveCustodyEvents(shipment.id));
     const activeAt = state.activeAt ?? state.lastReadingAt!;
+    // A replay after a restart meets an excursion whose alert it raised before (same rule, same onset):
+    // that alert is taken up, never a second one for the same excursion.
+    const same = (await ops.listAlerts({ shipmentId: shipment.id, kind: 'excursion', limit: 1000 })).find((a) => a.ruleId === limit.id && a.activeAt === activeAt && a.status !== 'resolved');
+    if (same) return same;
+    const legs = buildLegs(await ops.listEffectiveCustodyEvents(shipment.id));
     const attribution = attributeExcursion({
       legs,
       limit,
@@ -180,6 +184,11 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     let alert = update.alertId ? await ops.getAlert(update.alertId) : undefined;
     if (alert?.status === 'resolved') alert = undefined;
     alert ??= await ops.findUnresolvedAlert(shipment.id, limit.id);
+    // The same excursion (same rule, same onset) already has its alert when the state that named it was
+    // not saved before a restart: the replay takes that one up instead of raising a second.
+    alert ??= (await ops.listAlerts({ shipmentId: shipment.id, kind: 'excursion', limit: 1000 })).find(
+      (a) => a.ruleId === limit.id && a.activeAt === first.fired.activeAt && a.status !== 'resolved',
+    );
     const now = clock.now();
     if (!alert) {
       alert = await open({ ...update, state: first.fired, alertId: null }, true);
