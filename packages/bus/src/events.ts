@@ -11,6 +11,17 @@ export type AlertEvent = { type: AlertEventType; at: number; alert: Alert };
 /** A claim event as carried on `coldchain/v1/claims/{orgId}`. */
 export type ClaimEvent = { type: 'claim.filed'; at: number; claim: Claim };
 
+/** Absolute links to a claim and its shipment's evidence (bundle, report, chain, EPCIS). */
+export type ClaimLinks = { claim: string; evidence: string; report: string; chain: string; epcis: string };
+
+/**
+ * What the claim timers did (issue 13, items 1 and 7): the one reminder before the carrier's answer is
+ * due, and the escalation to the platform once it is overdue. The rules service hands these to its
+ * notifier (outbox); they are not published on the claims topics yet, since the API's live feed reads
+ * every claim event there as `claim.filed` or an alert event.
+ */
+export type ClaimTimerEvent = { type: 'claim.reminder' | 'claim.escalated'; at: number; claim: Claim; links: ClaimLinks };
+
 /** Publishes an alert event to every organisation the alert is routed to (QoS 1). */
 export async function publishAlertEvent(client: MqttClient, event: AlertEvent): Promise<void> {
   const payload = JSON.stringify(event);

@@ -12,7 +12,33 @@ export type NotifyAlertEvent = {
 };
 
 /** A claim filed against a liable party, as published on `coldchain/v1/claims/{orgId}`. */
-export type NotifyClaimEvent = { type: 'claim.filed'; at: number; claim: Claim };
+export type NotifyClaimEvent = { type: 'claim.filed'; at: number; claim: Claim; links?: NotifyClaimLinks };
+
+/** Absolute links to a claim (API) and its shipment's evidence: bundle, report, chain, EPCIS. */
+export type NotifyClaimLinks = { claim: string; evidence: string; report: string; chain: string; epcis: string };
+
+/**
+ * The claim timers (issue 13, item 1): the one reminder to the carrier before its answer is due, and
+ * the escalation (carrier, shipper, platform) once it is overdue; same shape as `ClaimTimerEvent` in
+ * `@coldchain/bus`, with the evidence links.
+ */
+export type NotifyClaimTimerEvent = { type: 'claim.reminder' | 'claim.escalated'; at: number; claim: Claim; links: NotifyClaimLinks };
+
+/**
+ * The links of a claim under the service's public base URL (the API's `GET /api/v1/claims/{id}` shows
+ * the same evidence paths, relative).
+ */
+export function claimLinks(baseUrl: string, claim: Pick<Claim, 'id' | 'shipmentId'>): NotifyClaimLinks {
+  const root = baseUrl.replace(/\/+$/, '');
+  const shipment = `${root}/api/v1/shipments/${encodeURIComponent(claim.shipmentId)}`;
+  return {
+    claim: `${root}/api/v1/claims/${encodeURIComponent(claim.id)}`,
+    evidence: `${shipment}/evidence`,
+    report: `${shipment}/report.pdf`,
+    chain: `${shipment}/chain`,
+    epcis: `${shipment}/epcis`,
+  };
+}
 
 /** A party of a handoff as its users know it. */
 export type HandoffParty = { id: string; name: string; nameEn: string };
@@ -45,12 +71,14 @@ export type NotifyHandoffEvent = {
 };
 
 /** Anything that can be notified. */
-export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent | NotifyHandoffEvent;
+export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent | NotifyClaimTimerEvent | NotifyHandoffEvent;
 
 /** The subject of an event's delivery key: the claim, the alert at its event time, or the custody scan. */
 function keySubject(event: NotifyEvent): string {
   switch (event.type) {
     case 'claim.filed':
+    case 'claim.reminder':
+    case 'claim.escalated':
       return `claim:${event.claim.id}`;
     case 'custody.handoff':
       // One head per scan: the API witnesses a scan once, so a relay heard twice is one delivery.

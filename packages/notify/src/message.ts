@@ -2,7 +2,7 @@ import { formatMinutes } from '@coldchain/domain';
 import type { LocalizedText, Tier } from '@coldchain/domain';
 import type { Alert, Claim } from '@coldchain/storage';
 import { formatBeijingTime, formatTempC, formatYuan } from './display-values.ts';
-import type { NotifyAlertEvent, NotifyClaimEvent, NotifyEvent } from './events.ts';
+import type { NotifyAlertEvent, NotifyClaimEvent, NotifyClaimTimerEvent, NotifyEvent } from './events.ts';
 import { describeHandoff } from './handoff-message.ts';
 
 /** Language of a message: Chinese by default (DESIGN.md, interfaces users see), English available. */
@@ -94,6 +94,9 @@ const LABELS = {
   amount: { zh: '索赔金额', en: 'Amount' },
   reason: { zh: '原因', en: 'Reason' },
   answerBy: { zh: '答复时限', en: 'Answer by' },
+  claimId: { zh: '理赔编号', en: 'Claim' },
+  evidence: { zh: '证据材料', en: 'Evidence' },
+  overdue: { zh: '已超时', en: 'overdue' },
   notOnRecord: { zh: '未登记', en: 'not on record' },
   openConsole: { zh: '打开控制台处理', en: 'Open the console' },
 } satisfies Record<string, LocalizedText>;
@@ -167,22 +170,35 @@ function describeAmount(claim: Claim, lang: Lang): string {
   return lang === 'zh' ? `¥${total}（货值 ¥${goods} + 运费 ¥${freight}）` : `CNY ${total} (goods ${goods} + freight ${freight})`;
 }
 
-function describeClaim(event: NotifyClaimEvent, options: MessageOptions, lang: Lang): NotifyMessage {
+const CLAIM_TITLES: Readonly<Record<(NotifyClaimEvent | NotifyClaimTimerEvent)['type'], LocalizedText>> = {
+  'claim.filed': { zh: '【理赔】冷链理赔已提交', en: '[Claim] Cold-chain claim filed' },
+  // The carrier has not accepted or disputed yet; its answer is due soon (issue 13, item 1).
+  'claim.reminder': { zh: '【理赔·待答复提醒】请在时限前接受或提出异议', en: '[Claim, reminder] Accept or dispute before the deadline' },
+  // The deadline passed unanswered: the platform takes the claim on (it may advance the payment).
+  'claim.escalated': { zh: '【理赔·超时已升级】承运方未在时限内答复，已升级至平台', en: '[Claim, escalated] No answer by the deadline: escalated to the platform' },
+};
+
+function describeClaim(event: NotifyClaimEvent | NotifyClaimTimerEvent, options: MessageOptions, lang: Lang): NotifyMessage {
   const { claim } = event;
   const label = (key: keyof typeof LABELS) => LABELS[key][lang];
   const liable = options.orgNames?.[claim.liableOrgId]?.[lang] ?? claim.liableOrgId;
+  const deadline = beijing(claim.respondBy, lang);
+  const fields: MessageField[] = [
+    { label: label('shipment'), value: options.shipmentLabel ?? claim.shipmentId },
+    ...(event.type === 'claim.filed' ? [] : [{ label: label('claimId'), value: claim.id }]),
+    { label: label('liable'), value: liable },
+    { label: label('amount'), value: describeAmount(claim, lang) },
+    { label: label('reason'), value: clip(claim.reason[lang]), isLong: true },
+    // The carrier must accept or dispute within the deadline (2 h default; DESIGN.md, claims).
+    { label: label('answerBy'), value: event.type === 'claim.escalated' ? (lang === 'zh' ? `${deadline}，${label('overdue')}` : `${deadline}, ${label('overdue')}`) : deadline },
+  ];
+  if (event.type === 'claim.escalated') fields.push({ label: label('escalatedAt'), value: beijing(claim.escalatedAt ?? event.at, lang) });
+  if (event.links) fields.push({ label: label('evidence'), value: [event.links.report, event.links.evidence].join(' '), isLong: true });
   return {
     lang,
-    title: lang === 'zh' ? '【理赔】冷链理赔已提交' : '[Claim] Cold-chain claim filed',
+    title: CLAIM_TITLES[event.type][lang],
     severity: 'claim',
-    fields: [
-      { label: label('shipment'), value: options.shipmentLabel ?? claim.shipmentId },
-      { label: label('liable'), value: liable },
-      { label: label('amount'), value: describeAmount(claim, lang) },
-      { label: label('reason'), value: clip(claim.reason[lang]), isLong: true },
-      // The carrier must accept or dispute within the deadline (2 h default; DESIGN.md, claims).
-      { label: label('answerBy'), value: beijing(claim.respondBy, lang) },
-    ],
+    fields,
     link: { label: label('openConsole'), url: consoleUrl(options.baseUrl) },
   };
 }
@@ -192,6 +208,8 @@ export function describeEvent(event: NotifyEvent, options: MessageOptions): Noti
   const lang = options.lang ?? 'zh';
   switch (event.type) {
     case 'claim.filed':
+    case 'claim.reminder':
+    case 'claim.escalated':
       return describeClaim(event, options, lang);
     case 'custody.handoff':
       return describeHandoff(event, options, lang);

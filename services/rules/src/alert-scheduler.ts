@@ -6,6 +6,7 @@ import type { EventSink } from './event-sink.ts';
 import { isSilencing } from '@coldchain/storage';
 import type { Alert, OpsStore, ProfileCatalog, Shipment, Silence } from '@coldchain/storage';
 import type { WarningRecorder } from './warning-recorder.ts';
+import type { ClaimTickReport, ClaimTimers } from './claim-timers.ts';
 
 const MIN = 60_000;
 
@@ -35,7 +36,7 @@ async function* pagesOf<T extends { id: string }>(read: (afterId: string | null)
 }
 
 /** What the timers do on one tick, for logs and tests. */
-export type TickReport = { reminded: string[]; escalated: string[]; noData: string[]; dataBack: string[] };
+export type TickReport = { reminded: string[]; escalated: string[]; noData: string[]; dataBack: string[]; claims?: ClaimTickReport };
 
 /**
  * Timers that fire without new data: reminders until an alert is acknowledged, escalation to the
@@ -62,6 +63,8 @@ export function createAlertScheduler(deps: {
   reminderMs?: Readonly<Record<Tier, number>>;
   /** Rows per page of the scans (default `DEFAULT_SCAN_PAGE`): what a tick holds in memory at once. */
   scanPageSize?: number;
+  /** The claims' answer deadlines (claim-timers.ts), run on the same tick after the alerts' timers. */
+  claims?: ClaimTimers;
 }) {
   const { ops, clock, log } = deps;
   const reminderMs = deps.reminderMs ?? DEFAULT_REMINDER_MS;
@@ -171,6 +174,7 @@ export function createAlertScheduler(deps: {
         await remindOrEscalate(alert, now, report, custody);
       }
     }
+    if (deps.claims) report.claims = await deps.claims.tick();
     return report;
   }
 

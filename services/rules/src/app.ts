@@ -12,6 +12,7 @@ import type { EvidenceStore, OpsStore, Shipment, TelemetryStore } from '@coldcha
 import { createExcursionRecorder } from './excursion-recorder.ts';
 import { createAlertScheduler } from './alert-scheduler.ts';
 import { createClaimRelay } from './claim-relay.ts';
+import { createClaimTimers } from './claim-timers.ts';
 import { createCorrectionRejudge } from './correction-rejudge.ts';
 import { createHeadRelay } from './head-relay.ts';
 import { createEventSink } from './event-sink.ts';
@@ -92,7 +93,9 @@ export function buildRules(deps: RulesDeps) {
   const events = createEventSink({ bus: () => publisher, notify, log });
   const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
-  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, canJudgeSilence: () => catchUpsRunning === 0, reminderMs: deps.reminderMs });
+  // The claims' answer deadlines: a reminder to the carrier, then escalation, from the store on each tick.
+  const claimTimers = createClaimTimers({ ops, clock: deps.clock, log, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', notify });
+  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, canJudgeSilence: () => catchUpsRunning === 0, reminderMs: deps.reminderMs, claims: claimTimers });
 
   function recordFor(deviceId: string): DeviceRecord {
     let record = devices.get(deviceId);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { buildLegs, currentLeg, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { LocalizedText } from '@coldchain/domain';
-import type { AlertEvent, ClaimEvent } from '@coldchain/bus';
+import type { AlertEvent, ClaimEvent, ClaimTimerEvent } from '@coldchain/bus';
 import { deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage } from '@coldchain/notify';
 import type { MessageOptions, NotifyEvent, NotifyHandoffEvent, Outbox } from '@coldchain/notify';
 import { isSilencing } from '@coldchain/storage';
@@ -9,7 +9,7 @@ import type { NotificationChannel, OpsStore, ProfileCatalog } from '@coldchain/s
 import { formatGroup, GROUP_INTERVAL_MS, isUrgent } from './notification-groups.ts';
 
 /** Events that reach people's phones; acknowledgements and resolutions stay on the dashboards. */
-const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder', 'alert.escalated', 'alert.cleared', 'claim.filed']);
+const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder', 'alert.escalated', 'alert.cleared', 'claim.filed', 'claim.reminder', 'claim.escalated']);
 
 /**
  * Turns alert and claim events into deliveries in the durable outbox, one per channel of each
@@ -76,10 +76,10 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
     }
   }
 
-  const notify = async (event: AlertEvent | ClaimEvent): Promise<void> => {
+  const notify = async (event: AlertEvent | ClaimEvent | ClaimTimerEvent): Promise<void> => {
     if (!NOTIFIED.has(event.type)) return;
-    const shipmentId = event.type === 'claim.filed' ? event.claim.shipmentId : event.alert.shipmentId;
-    if (event.type !== 'claim.filed') {
+    const shipmentId = 'claim' in event ? event.claim.shipmentId : event.alert.shipmentId;
+    if (!('claim' in event)) {
       const silences = await ops.listSilences(deps.now());
       if (silences.some((s) => isSilencing(s, event.alert, deps.now()))) return;
       // A logger gone silent: the no-data alert says so; its temperature alerts would only repeat stale data.
@@ -97,7 +97,9 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
       shipmentLabel: shipment ? `${shipment.id}（${shipment.origin} → ${shipment.destination}）` : shipmentId,
       ...(profile ? { productName: profile.name } : {}),
     };
-    const targets = event.type === 'claim.filed' ? [event.claim.liableOrgId, shipment?.shipperOrgId, PLATFORM_ORG_ID] : event.alert.routedTo;
+    // A claim's reminder is the carrier's alone; a new or escalated claim goes to the carrier, the shipper and the platform.
+    const targets =
+      event.type === 'claim.reminder' ? [event.claim.liableOrgId] : 'claim' in event ? [event.claim.liableOrgId, shipment?.shipperOrgId, PLATFORM_ORG_ID] : event.alert.routedTo;
     for (const orgId of new Set(targets.filter((id): id is string => Boolean(id)))) {
       for (const channel of await ops.getOrgChannels(orgId)) await route(orgId, channel, event as NotifyEvent, options, shipmentId);
     }
