@@ -1,14 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBroker, createAuthenticator } from '@coldchain/broker';
 import { DEMO_ORGS } from '@coldchain/firmware-sim';
 import { Outbox, verifyWebhookSignature, WEBHOOK_HEADERS } from '@coldchain/notify';
 import { buildRules } from '@coldchain/rules';
+import { claimsTopic } from '@coldchain/schemas';
 import { SqliteOpsStore } from '@coldchain/storage';
 import type { Alert, Claim } from '@coldchain/storage';
+import { eventually } from './helpers/all-in-one.ts';
 import { startReceiver } from './helpers/webhook-receiver.ts';
 import type { Received } from './helpers/webhook-receiver.ts';
 
@@ -158,5 +161,45 @@ describe('claim timers: reminder, escalation by timer across a restart, notified
     expect(await history()).toEqual(['remind', 'escalate', 'accept']);
     now += 60 * MIN;
     expect((await rules.tick()).claims).toEqual({ reminded: [], escalated: [] });
+  });
+
+  /**
+   * What the API is to publish after each step it applies (`claim.updated` on the platform's claims
+   * topic, as it publishes `claim.filed`): the rules read the step back from the store and tell the
+   * parties who did not take it. Published here by hand, as the API's bus client would.
+   */
+  it("tells the other parties of each step taken through the API: the platform's advance reaches the carrier, signed", async () => {
+    const outcome = await ops.applyClaimAction(CLAIM_ID, { kind: 'advance', amountCents: 50_000, note: '先行垫付给消费者' }, { actor: { name: '平台客服', orgId: 'platform' }, party: 'platform', now });
+    if (outcome.status !== 'applied') throw new Error(`advance refused: ${JSON.stringify(outcome)}`);
+    const client = await mqtt.connectAsync(url, { clientId: 'coldchain-claim-timer-api', username: '_svc_api', password: SECRET, reconnectPeriod: 0 });
+    const payload = JSON.stringify({ type: 'claim.updated', at: now, claim: outcome.claim, step: outcome.event });
+    // Heard twice (QoS 1 redelivery, several topics): one delivery per party.
+    await client.publishAsync(claimsTopic('platform'), payload, { qos: 1 });
+    await client.publishAsync(claimsTopic('platform'), payload, { qos: 1 });
+    await client.endAsync();
+    const delivered = await eventually('the step delivered to the carrier and the shipper', async () => {
+      await outbox.deliverDue();
+      const found = receiver.received.filter((r) => r.body.includes('claim.updated') || r.body.includes('平台已垫付'));
+      return found.length >= 2 ? found : undefined;
+    });
+    await rules.settled();
+    await outbox.deliverDue();
+    const all = receiver.received.filter((r) => r.body.includes('claim.updated') || r.body.includes('平台已垫付'));
+    // Not the platform, which took the step.
+    expect(all.map((r) => r.path).sort()).toEqual(['/hn-lychee-coop/ding', '/nanbei-reefer']);
+    const carrier = delivered.find((r) => r.path === '/nanbei-reefer')!;
+    expect(verifyWebhookSignature(HOOK_SECRET, carrier.headers['x-coldchain-timestamp'] as string, carrier.body, carrier.headers['x-coldchain-signature'] as string, now).ok).toBe(true);
+    expect(carrier.headers['x-coldchain-delivery']).toBe(`claim.updated:claim:${CLAIM_ID}:${outcome.event.seq}@nanbei-reefer/hook`);
+    expect(JSON.parse(carrier.body)).toMatchObject({
+      type: 'claim.updated',
+      claim: { id: CLAIM_ID, advancedCents: 50_000 },
+      step: { seq: outcome.event.seq, party: 'platform', action: { kind: 'advance', amountCents: 50_000 } },
+      links: { evidence: `${PUBLIC_URL}/api/v1/shipments/LZ-C1/evidence` },
+    });
+    const ding = JSON.parse(delivered.find((r) => r.path.startsWith('/hn-lychee-coop'))!.body) as { markdown: { text: string } };
+    expect(outcome.claim.status).toBe('advanced');
+    expect(ding.markdown.text).toContain('【理赔·平台已垫付】平台已垫付 ¥500.00');
+    expect(ding.markdown.text).toContain('承运方已接受 → 平台已垫付');
+    expect(ding.markdown.text).toContain('先行垫付给消费者');
   });
 });

@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { alertsTopic, claimsTopic } from '@coldchain/schemas';
-import type { Alert, Claim } from '@coldchain/storage';
+import type { Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
 
 /** What happened to an alert; published on each routed organisation's alert topic. */
 export type AlertEventType = 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved' | 'alert.reminder' | 'alert.escalated' | 'alert.silenced';
@@ -21,6 +21,14 @@ export type ClaimLinks = { claim: string; evidence: string; report: string; chai
  * every claim event there as `claim.filed` or an alert event.
  */
 export type ClaimTimerEvent = { type: 'claim.reminder' | 'claim.escalated'; at: number; claim: Claim; links: ClaimLinks };
+
+/**
+ * A step of a claim's lifecycle taken through the API (acknowledge … withdraw; issue 13, item 7): what
+ * the API is to publish on the platform's claims topic after `applyClaimAction` applied, as it does for
+ * `claim.filed`. The rules service reads the claim and the step (`step.seq`) back from the store before
+ * it notifies the other parties: the message only says which step to look at.
+ */
+export type ClaimUpdateEvent = { type: 'claim.updated'; at: number; claim: Claim; step: ClaimHistoryLine };
 
 /** Publishes an alert event to every organisation the alert is routed to (QoS 1). */
 export async function publishAlertEvent(client: MqttClient, event: AlertEvent): Promise<void> {

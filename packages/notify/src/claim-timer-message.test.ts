@@ -47,6 +47,29 @@ describe('claim reminder and escalation texts (issue 13, items 1 and 7)', () => 
     expect(T0).toBeLessThan(timerEvent('claim.escalated').at);
   });
 
+  it("tells the other parties of a step taken through the API: the platform's decision on a dispute, in Chinese", () => {
+    const { claim } = sampleClaimEvent();
+    const step = {
+      seq: 4, claimId: claim.id, at: claim.respondBy + 60 * 60_000, actor: { name: '平台仲裁', orgId: 'platform' }, party: 'platform' as const,
+      action: { kind: 'decide' as const, outcome: 'upheld' as const, reason: '记录仪数据显示超标发生在干线段' }, from: 'disputed' as const, to: 'upheld' as const,
+    };
+    const event = { type: 'claim.updated' as const, at: step.at, claim: { ...claim, status: 'upheld' as const }, step, links: claimLinks(BASE.baseUrl, claim) };
+    expect(renderPlainText(describeEvent(event, { ...BASE, orgNames: { ...BASE.orgNames, platform: { zh: '平台运营', en: 'Platform' } } }))).toBe(
+      [
+        '【理赔·平台裁定维持】平台裁定维持理赔，由承运方承担',
+        '运单：LZ-8842 海口 → 上海',
+        '理赔编号：cl-1',
+        '操作方：平台运营 · 平台仲裁 · 2024-06-01 18:00（北京时间）',
+        '状态：承运方有异议 → 平台裁定维持',
+        '索赔金额：¥12,345.67（货值 ¥12,000.00 + 运费 ¥345.67）',
+        '原因：记录仪数据显示超标发生在干线段',
+        '证据材料：https://cc.example.cn/api/v1/shipments/sh-1/report.pdf https://cc.example.cn/api/v1/shipments/sh-1/evidence',
+        '打开控制台处理：https://cc.example.cn/console',
+      ].join('\n'),
+    );
+    expect(deliveryKey(event, 'd')).toBe('claim.updated:claim:cl-1:4@d');
+  });
+
   it('keys each step once per claim and destination', () => {
     expect(deliveryKey(timerEvent('claim.reminder'), 'd')).toBe('claim.reminder:claim:cl-1@d');
     expect(deliveryKey(timerEvent('claim.escalated'), 'd')).toBe('claim.escalated:claim:cl-1@d');

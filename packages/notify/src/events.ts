@@ -1,5 +1,5 @@
 import type { Stage } from '@coldchain/domain';
-import type { Alert, Claim } from '@coldchain/storage';
+import type { Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
 
 /**
  * The events this package formats. Same shapes as `AlertEvent` and `ClaimEvent` in `@coldchain/bus`
@@ -23,6 +23,12 @@ export type NotifyClaimLinks = { claim: string; evidence: string; report: string
  * `@coldchain/bus`, with the evidence links.
  */
 export type NotifyClaimTimerEvent = { type: 'claim.reminder' | 'claim.escalated'; at: number; claim: Claim; links: NotifyClaimLinks };
+
+/**
+ * A step of a claim taken by one party through the API (issue 13, item 7), for the other parties: the
+ * claim as it stands and the history line of the step (who, which action with its input, from, to).
+ */
+export type NotifyClaimUpdateEvent = { type: 'claim.updated'; at: number; claim: Claim; step: ClaimHistoryLine; links: NotifyClaimLinks };
 
 /**
  * The links of a claim under the service's public base URL (the API's `GET /api/v1/claims/{id}` shows
@@ -71,7 +77,7 @@ export type NotifyHandoffEvent = {
 };
 
 /** Anything that can be notified. */
-export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent | NotifyClaimTimerEvent | NotifyHandoffEvent;
+export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent | NotifyClaimTimerEvent | NotifyClaimUpdateEvent | NotifyHandoffEvent;
 
 /** The subject of an event's delivery key: the claim, the alert at its event time, or the custody scan. */
 function keySubject(event: NotifyEvent): string {
@@ -80,6 +86,9 @@ function keySubject(event: NotifyEvent): string {
     case 'claim.reminder':
     case 'claim.escalated':
       return `claim:${event.claim.id}`;
+    case 'claim.updated':
+      // One delivery per step of the history.
+      return `claim:${event.claim.id}:${event.step.seq}`;
     case 'custody.handoff':
       // One head per scan: the API witnesses a scan once, so a relay heard twice is one delivery.
       return `custody:${event.custody.id}`;

@@ -4,7 +4,7 @@
  * a durable SQLite outbox delivers them, signed per attempt, retried with backoff, in order per
  * destination, never lost silently.
  */
-export type { HandoffParty, NotifyAlertEvent, NotifyClaimEvent, NotifyClaimLinks, NotifyClaimTimerEvent, NotifyEvent, NotifyHandoffEvent, WitnessedHead } from './events.ts';
+export type { HandoffParty, NotifyAlertEvent, NotifyClaimEvent, NotifyClaimLinks, NotifyClaimTimerEvent, NotifyClaimUpdateEvent, NotifyEvent, NotifyHandoffEvent, WitnessedHead } from './events.ts';
 export { claimLinks, deliveryKey } from './events.ts';
 export type { Lang, MessageField, MessageOptions, NotifyMessage, Severity } from './message.ts';
 export { describeEvent, describeRule, renderPlainText } from './message.ts';

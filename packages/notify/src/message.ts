@@ -1,8 +1,8 @@
-import { formatMinutes } from '@coldchain/domain';
-import type { LocalizedText, Tier } from '@coldchain/domain';
+import { CLAIM_STATUS_NAMES, formatMinutes } from '@coldchain/domain';
+import type { ClaimAction, LocalizedText, Tier } from '@coldchain/domain';
 import type { Alert, Claim } from '@coldchain/storage';
 import { formatBeijingTime, formatTempC, formatYuan } from './display-values.ts';
-import type { NotifyAlertEvent, NotifyClaimEvent, NotifyClaimTimerEvent, NotifyEvent } from './events.ts';
+import type { NotifyAlertEvent, NotifyClaimEvent, NotifyClaimTimerEvent, NotifyClaimUpdateEvent, NotifyEvent } from './events.ts';
 import { describeHandoff } from './handoff-message.ts';
 
 /** Language of a message: Chinese by default (DESIGN.md, interfaces users see), English available. */
@@ -97,6 +97,12 @@ const LABELS = {
   claimId: { zh: '理赔编号', en: 'Claim' },
   evidence: { zh: '证据材料', en: 'Evidence' },
   overdue: { zh: '已超时', en: 'overdue' },
+  actedBy: { zh: '操作方', en: 'By' },
+  status: { zh: '状态', en: 'Status' },
+  note: { zh: '说明', en: 'Note' },
+  money: { zh: '本次金额', en: 'This amount' },
+  advanced: { zh: '已垫付 / 已追偿', en: 'Advanced / recovered' },
+  disputeEvidence: { zh: '异议证据', en: 'Dispute evidence' },
   notOnRecord: { zh: '未登记', en: 'not on record' },
   openConsole: { zh: '打开控制台处理', en: 'Open the console' },
 } satisfies Record<string, LocalizedText>;
@@ -203,6 +209,61 @@ function describeClaim(event: NotifyClaimEvent | NotifyClaimTimerEvent, options:
   };
 }
 
+/** What a step of a claim says in its title, by action (and, for `decide`, by outcome). */
+function stepHeadline(action: ClaimAction, lang: Lang): string {
+  const money = 'amountCents' in action ? (lang === 'zh' ? ` ¥${formatYuan(action.amountCents)}` : ` CNY ${formatYuan(action.amountCents)}`) : '';
+  const zh: Record<ClaimAction['kind'], string> = {
+    acknowledge: '承运方已确认收到理赔',
+    accept: '承运方已接受理赔',
+    dispute: '承运方对理赔提出异议，待平台裁定',
+    decide: action.kind === 'decide' && action.outcome === 'upheld' ? '平台裁定维持理赔，由承运方承担' : '平台裁定撤销理赔，承运方不承担',
+    settle: '理赔已结案',
+    advance: `平台已垫付${money}`,
+    recover: `已向承运方追偿${money}`,
+    withdraw: '理赔已撤回',
+    escalate: '承运方未在时限内答复，已升级至平台',
+    remind: '请在时限前接受或提出异议',
+  };
+  const en: Record<ClaimAction['kind'], string> = {
+    acknowledge: 'The carrier acknowledged the claim',
+    accept: 'The carrier accepted the claim',
+    dispute: 'The carrier disputes the claim; the platform decides',
+    decide: action.kind === 'decide' && action.outcome === 'upheld' ? 'The platform upheld the claim: the carrier pays' : 'The platform overturned the claim: the carrier does not pay',
+    settle: 'The claim is settled',
+    advance: `The platform advanced${money}`,
+    recover: `Recovered${money} from the carrier`,
+    withdraw: 'The claim was withdrawn',
+    escalate: 'No answer by the deadline: escalated to the platform',
+    remind: 'Accept or dispute before the deadline',
+  };
+  return (lang === 'zh' ? zh : en)[action.kind];
+}
+
+function describeClaimUpdate(event: NotifyClaimUpdateEvent, options: MessageOptions, lang: Lang): NotifyMessage {
+  const { claim, step } = event;
+  const { action } = step;
+  const label = (key: keyof typeof LABELS) => LABELS[key][lang];
+  const org = options.orgNames?.[step.actor.orgId]?.[lang] ?? step.actor.orgId;
+  const fields: MessageField[] = [
+    { label: label('shipment'), value: options.shipmentLabel ?? claim.shipmentId },
+    { label: label('claimId'), value: claim.id },
+    { label: label('actedBy'), value: `${org} · ${step.actor.name} · ${beijing(step.at, lang)}` },
+    { label: label('status'), value: `${CLAIM_STATUS_NAMES[step.from][lang]} → ${CLAIM_STATUS_NAMES[step.to][lang]}` },
+    { label: label('amount'), value: describeAmount(claim, lang) },
+  ];
+  if ('reason' in action) fields.push({ label: label('reason'), value: clip(action.reason), isLong: true });
+  if ('note' in action && action.note) fields.push({ label: label('note'), value: clip(action.note), isLong: true });
+  if (action.kind === 'dispute' && action.evidence?.length) fields.push({ label: label('disputeEvidence'), value: clip(action.evidence.join(' ')), isLong: true });
+  if ((claim.advancedCents ?? 0) > 0 || (claim.recoveredCents ?? 0) > 0) {
+    fields.push({ label: label('advanced'), value: `¥${formatYuan(claim.advancedCents ?? 0)} / ¥${formatYuan(claim.recoveredCents ?? 0)}` });
+  }
+  // While the carrier's answer is still due (an acknowledgement does not stop the clock).
+  if (step.to === 'filed' || step.to === 'acknowledged') fields.push({ label: label('answerBy'), value: beijing(claim.respondBy, lang) });
+  fields.push({ label: label('evidence'), value: [event.links.report, event.links.evidence].join(' '), isLong: true });
+  const tag = lang === 'zh' ? `【理赔·${CLAIM_STATUS_NAMES[step.to].zh}】` : `[Claim, ${CLAIM_STATUS_NAMES[step.to].en}] `;
+  return { lang, title: `${tag}${stepHeadline(action, lang)}`, severity: 'claim', fields, link: { label: label('openConsole'), url: consoleUrl(options.baseUrl) } };
+}
+
 /** Builds the channel-neutral message for an event (pure: no clock, no I/O). */
 export function describeEvent(event: NotifyEvent, options: MessageOptions): NotifyMessage {
   const lang = options.lang ?? 'zh';
@@ -211,6 +272,8 @@ export function describeEvent(event: NotifyEvent, options: MessageOptions): Noti
     case 'claim.reminder':
     case 'claim.escalated':
       return describeClaim(event, options, lang);
+    case 'claim.updated':
+      return describeClaimUpdate(event, options, lang);
     case 'custody.handoff':
       return describeHandoff(event, options, lang);
     default:

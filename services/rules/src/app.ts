@@ -182,7 +182,7 @@ export function buildRules(deps: RulesDeps) {
   const replay = deps.telemetry
     ? createStoreReplay({ telemetry: deps.telemetry, ops, profiles, recorder, persistence, log, serial, stats, evaluate, recordFor, stateKey })
     : undefined;
-  const relayClaim = notify ? createClaimRelay({ ops, notify, log }) : undefined;
+  const relayClaim = notify ? createClaimRelay({ ops, notify, log, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080' }) : undefined;
   const relayHead = notify && deps.evidence ? createHeadRelay({ ops, evidence: deps.evidence, notify: notify.handoff, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', log }) : undefined;
   const corrections = deps.telemetry ? createCorrectionRejudge({ ops, telemetry: deps.telemetry, profiles, recorder, log, now: () => deps.clock.now() }) : undefined;
 

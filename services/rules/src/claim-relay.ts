@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
-import type { ClaimEvent } from '@coldchain/bus';
+import type { ClaimEvent, ClaimUpdateEvent } from '@coldchain/bus';
+import { claimLinks } from '@coldchain/notify';
+import type { NotifyClaimUpdateEvent } from '@coldchain/notify';
 import type { OpsStore } from '@coldchain/storage';
 
 /** Claim ids relayed by this process, kept to skip a message the broker delivers again (QoS 1). */
@@ -14,17 +16,47 @@ const MAX_REMEMBERED = 10_000;
  * delivery as for the claims rules file themselves (`deliveryKey`: claim id and destination); the outbox
  * inserts a key once, so a message heard twice is one delivery. Rules' own claims come back on the same
  * topic and are skipped here: the notifier had them when they were filed.
+ *
+ * The steps of a claim taken through the API (`claim.updated`, issue 13, item 7) come the same way: the
+ * claim and the step (by its `seq`) are read back from the store, and the parties who did not take the
+ * step are told, once per step (the delivery key names the step). Steps of the system (the timers) are
+ * notified by the timers themselves.
  */
-export function createClaimRelay(deps: { ops: Pick<OpsStore, 'listReviews' | 'listClaims'>; notify: (event: ClaimEvent) => Promise<void>; log: Logger }) {
+export function createClaimRelay(deps: {
+  ops: Pick<OpsStore, 'listReviews' | 'listClaims' | 'getClaim' | 'listClaimEvents'>;
+  notify: (event: ClaimEvent | NotifyClaimUpdateEvent) => Promise<void>;
+  log: Logger;
+  /** The service's public base URL, for the evidence links. */
+  baseUrl: string;
+}) {
   const relayed = new Set<string>();
+  const remember = (key: string) => {
+    if (relayed.size >= MAX_REMEMBERED) relayed.delete(relayed.values().next().value!);
+    relayed.add(key);
+  };
+
+  async function relayUpdate(heard: Partial<ClaimUpdateEvent>): Promise<void> {
+    const claimId = heard.claim?.id;
+    const seq = heard.step?.seq;
+    if (typeof claimId !== 'string' || typeof seq !== 'number' || relayed.has(`${claimId}#${seq}`)) return;
+    // The store, not the message, says what happened, by whom.
+    const claim = await deps.ops.getClaim(claimId);
+    const step = claim ? (await deps.ops.listClaimEvents(claimId)).find((e) => e.seq === seq) : undefined;
+    if (!claim || !step || step.party === 'system') return;
+    await deps.notify({ type: 'claim.updated', at: step.at, claim, step, links: claimLinks(deps.baseUrl, claim) });
+    remember(`${claimId}#${seq}`);
+    deps.log.info({ claimId, seq, action: step.action.kind, party: step.party, to: step.to }, 'rules.claim_step_notified');
+  }
+
   return async function relayClaim(payload: Buffer): Promise<void> {
-    let heard: Partial<ClaimEvent>;
+    let heard: Partial<ClaimEvent> | Partial<ClaimUpdateEvent>;
     try {
-      heard = JSON.parse(payload.toString('utf8')) as Partial<ClaimEvent>;
+      heard = JSON.parse(payload.toString('utf8')) as Partial<ClaimEvent> | Partial<ClaimUpdateEvent>;
     } catch (error) {
       deps.log.warn({ err: error }, 'rules.claim_event_unreadable');
       return;
     }
+    if (heard.type === 'claim.updated') return relayUpdate(heard as Partial<ClaimUpdateEvent>);
     const claimId = heard.claim?.id;
     const shipmentId = heard.claim?.shipmentId;
     if (heard.type !== 'claim.filed' || typeof claimId !== 'string' || typeof shipmentId !== 'string' || relayed.has(claimId)) return;
@@ -34,8 +66,7 @@ export function createClaimRelay(deps: { ops: Pick<OpsStore, 'listReviews' | 'li
     const claim = (await deps.ops.listClaims({ shipmentId })).find((c) => c.id === claimId);
     if (!claim) return;
     await deps.notify({ type: 'claim.filed', at: typeof heard.at === 'number' ? heard.at : claim.filedAt, claim });
-    if (relayed.size >= MAX_REMEMBERED) relayed.delete(relayed.values().next().value!);
-    relayed.add(claimId);
+    remember(claimId);
     deps.log.info({ claimId, shipmentId, liableOrgId: claim.liableOrgId }, 'rules.review_claim_notified');
   };
 }

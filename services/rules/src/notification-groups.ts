@@ -10,7 +10,7 @@ export const GROUP_INTERVAL_MS = 5 * 60_000;
 
 /** Events that never wait for a group: the most severe news, and claims (the carrier has 2 h), go out at once. */
 export function isUrgent(event: NotifyEvent): boolean {
-  if (event.type === 'claim.filed' || event.type === 'claim.reminder' || event.type === 'claim.escalated') return true;
+  if (event.type === 'claim.filed' || event.type === 'claim.reminder' || event.type === 'claim.escalated' || event.type === 'claim.updated') return true;
   return event.type === 'alert.escalated' || (event.type === 'alert.opened' && event.alert.tier === 1);
 }
 

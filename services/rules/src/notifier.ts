@@ -3,13 +3,13 @@ import { buildLegs, currentLeg, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { LocalizedText } from '@coldchain/domain';
 import type { AlertEvent, ClaimEvent, ClaimTimerEvent } from '@coldchain/bus';
 import { deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage } from '@coldchain/notify';
-import type { MessageOptions, NotifyEvent, NotifyHandoffEvent, Outbox } from '@coldchain/notify';
+import type { MessageOptions, NotifyClaimUpdateEvent, NotifyEvent, NotifyHandoffEvent, Outbox } from '@coldchain/notify';
 import { isSilencing } from '@coldchain/storage';
 import type { NotificationChannel, OpsStore, ProfileCatalog } from '@coldchain/storage';
 import { formatGroup, GROUP_INTERVAL_MS, isUrgent } from './notification-groups.ts';
 
 /** Events that reach people's phones; acknowledgements and resolutions stay on the dashboards. */
-const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder', 'alert.escalated', 'alert.cleared', 'claim.filed', 'claim.reminder', 'claim.escalated']);
+const NOTIFIED: ReadonlySet<string> = new Set(['alert.opened', 'alert.reminder', 'alert.escalated', 'alert.cleared', 'claim.filed', 'claim.reminder', 'claim.escalated', 'claim.updated']);
 
 /**
  * Turns alert and claim events into deliveries in the durable outbox, one per channel of each
@@ -76,7 +76,7 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
     }
   }
 
-  const notify = async (event: AlertEvent | ClaimEvent | ClaimTimerEvent): Promise<void> => {
+  const notify = async (event: AlertEvent | ClaimEvent | ClaimTimerEvent | NotifyClaimUpdateEvent): Promise<void> => {
     if (!NOTIFIED.has(event.type)) return;
     const shipmentId = 'claim' in event ? event.claim.shipmentId : event.alert.shipmentId;
     if (!('claim' in event)) {
@@ -97,9 +97,17 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
       shipmentLabel: shipment ? `${shipment.id}（${shipment.origin} → ${shipment.destination}）` : shipmentId,
       ...(profile ? { productName: profile.name } : {}),
     };
-    // A claim's reminder is the carrier's alone; a new or escalated claim goes to the carrier, the shipper and the platform.
+    // A claim's reminder is the carrier's alone; a new or escalated claim goes to the carrier, the shipper
+    // and the platform; a step taken through the API goes to those of them who did not take it.
+    const claimParties = 'claim' in event ? [event.claim.liableOrgId, shipment?.shipperOrgId, PLATFORM_ORG_ID] : [];
     const targets =
-      event.type === 'claim.reminder' ? [event.claim.liableOrgId] : 'claim' in event ? [event.claim.liableOrgId, shipment?.shipperOrgId, PLATFORM_ORG_ID] : event.alert.routedTo;
+      event.type === 'claim.reminder'
+        ? [event.claim.liableOrgId]
+        : event.type === 'claim.updated'
+          ? claimParties.filter((id) => id !== event.step.actor.orgId)
+          : 'claim' in event
+            ? claimParties
+            : event.alert.routedTo;
     for (const orgId of new Set(targets.filter((id): id is string => Boolean(id)))) {
       for (const channel of await ops.getOrgChannels(orgId)) await route(orgId, channel, event as NotifyEvent, options, shipmentId);
     }
