@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { buildLegs, currentLeg, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { LocalizedText } from '@coldchain/domain';
 import type { AlertEvent, ClaimEvent, ClaimTimerEvent } from '@coldchain/bus';
-import { deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage } from '@coldchain/notify';
+import { claimLinks, deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage } from '@coldchain/notify';
 import type { MessageOptions, NotifyClaimUpdateEvent, NotifyEvent, NotifyHandoffEvent, Outbox } from '@coldchain/notify';
 import { isSilencing } from '@coldchain/storage';
 import type { NotificationChannel, OpsStore, ProfileCatalog } from '@coldchain/storage';
@@ -108,8 +108,10 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
           : 'claim' in event
             ? claimParties
             : event.alert.routedTo;
+    // Every claim message carries the claim's evidence links (issue 13, item 1), absolute under the public URL.
+    const notified = event.type === 'claim.filed' ? { ...event, links: claimLinks(deps.baseUrl, event.claim) } : event;
     for (const orgId of new Set(targets.filter((id): id is string => Boolean(id)))) {
-      for (const channel of await ops.getOrgChannels(orgId)) await route(orgId, channel, event as NotifyEvent, options, shipmentId);
+      for (const channel of await ops.getOrgChannels(orgId)) await route(orgId, channel, notified as NotifyEvent, options, shipmentId);
     }
   };
   return Object.assign(notify, {
