@@ -161,7 +161,7 @@ describe('alerts, claims and dead letters API', () => {
     await api.ops.insertAlert(a);
     const claim = {
       id: randomUUID(), shipmentId: 'shp-1', alertId: a.id, liableOrgId: 'org-hub', amountCents: 340_000, goodsShareCents: 300_000,
-      freightCents: 40_000, currency: 'CNY' as const, status: 'filed' as const, reason: { zh: '枢纽仓空调故障', en: 'hub air-conditioning failure' }, filedAt: T0 + 3 * HOUR, respondBy: T0 + 5 * HOUR, withdrawnAt: null, withdrawnReason: null,
+      freightCents: 40_000, currency: 'CNY' as const, status: 'filed' as const, reason: { zh: '枢纽仓空调故障', en: 'hub air-conditioning failure' }, filedAt: T0 + 3 * HOUR, respondBy: T0 + 5 * HOUR, withdrawnAt: null, withdrawnReason: null, answeredAt: null, remindedAt: null, escalatedAt: null, closedAt: null, advancedCents: 0, recoveredCents: 0,
     };
     await api.ops.fileClaimOnce(claim);
 

@@ -208,7 +208,7 @@ describe('paged claims', () => {
       const filedAt = T0 + HOUR + Math.floor(i / 2) * MIN;
       const c: Claim = {
         id: randomUUID(), shipmentId: s.id, alertId: a.id, liableOrgId: i % 3 === 0 ? 'org-hub' : 'org-coop', amountCents: 100, goodsShareCents: 90, freightCents: 10,
-        currency: 'CNY', status: 'filed', reason: { zh: '原因', en: 'reason' }, filedAt, respondBy: filedAt + 2 * HOUR, withdrawnAt: null, withdrawnReason: null,
+        currency: 'CNY', status: 'filed', reason: { zh: '原因', en: 'reason' }, filedAt, respondBy: filedAt + 2 * HOUR, withdrawnAt: null, withdrawnReason: null, answeredAt: null, remindedAt: null, escalatedAt: null, closedAt: null, advancedCents: 0, recoveredCents: 0,
       };
       expect((await api.ops.fileClaimOnce(c)).isNew).toBe(true);
       claims.push(c);
