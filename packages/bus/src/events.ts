@@ -37,7 +37,7 @@ export async function publishAlertEvent(client: MqttClient, event: AlertEvent): 
 }
 
 /** Publishes a claim event to the liable organisation and the others named (QoS 1). */
-export async function publishClaimEvent(client: MqttClient, event: ClaimEvent, orgIds: readonly string[]): Promise<void> {
+export async function publishClaimEvent(client: MqttClient, event: ClaimEvent | ClaimUpdateEvent, orgIds: readonly string[]): Promise<void> {
   const payload = JSON.stringify(event);
   await Promise.all([...new Set(orgIds)].map((orgId) => client.publishAsync(claimsTopic(orgId), payload, { qos: 1 })));
 }

@@ -1,13 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { AlertEvent, ClaimEvent, MqttConnectionOptions } from '@coldchain/bus';
+import type { AlertEvent, ClaimEvent, ClaimUpdateEvent, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
 import { ALERTS_FILTER, CLAIMS_FILTER, CORRECTIONS_TOPIC, HEADS_TOPIC } from '@coldchain/schemas';
 import type { SignedHead } from './evidence/evidence-types.ts';
 
 /** An event for the live dashboards. */
-export type FeedEvent = AlertEvent | ClaimEvent;
+export type FeedEvent = AlertEvent | ClaimEvent | ClaimUpdateEvent;
 
 /**
  * The live stream behind the dashboards: alert and claim events from the bus, whichever service raised
@@ -22,7 +22,12 @@ export function createLiveFeed(deps: { mqtt?: MqttConnectionOptions; log: Logger
 
   function deliver(event: FeedEvent) {
     // One alert event reaches several organisation topics; deliver it to the dashboards once.
-    const id = event.type === 'claim.filed' ? `${event.type}:${event.claim.id}` : `${event.type}:${event.alert.id}:${event.alert.updatedAt}`;
+    const id =
+      'alert' in event
+        ? `${event.type}:${event.alert.id}:${event.alert.updatedAt}`
+        : `${event.type}:${event.claim.id}${'step' in event ? `:${event.step.seq}` : ''}`;
+    // Events of kinds this API does not know (a newer rules service) are not the dashboards' concern.
+    if (!('alert' in event) && !('claim' in event)) return;
     if (seen.has(id)) return;
     seen.set(id, event.at);
     if (seen.size > 5000) seen.delete(seen.keys().next().value!);
@@ -48,7 +53,7 @@ export function createLiveFeed(deps: { mqtt?: MqttConnectionOptions; log: Logger
       else deliver(event);
     },
     /** A claim the API filed (a review's decision), on each named organisation's claims topic. */
-    async publishClaim(event: ClaimEvent, orgIds: readonly string[]): Promise<void> {
+    async publishClaim(event: ClaimEvent | ClaimUpdateEvent, orgIds: readonly string[]): Promise<void> {
       if (client) await publishClaimEvent(client, event, orgIds);
       else deliver(event);
     },

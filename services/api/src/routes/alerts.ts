@@ -128,7 +128,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
     }
     return async (event: FeedEvent): Promise<boolean> => {
       if (isPlatformOrg(caller)) return true;
-      if (event.type === 'claim.filed') return scope.claimVisible(caller, event.claim);
+      if (!('alert' in event)) return scope.claimVisible(caller, event.claim);
       // Read afresh each time: a handoff since the last event changes who sees what.
       const rules = await shipmentRules(event.alert.shipmentId);
       return rules.isParty && rules.shipment !== undefined && scope.alertVisibleGiven(caller, event.alert, rules.shipment, rules.legs);
@@ -156,7 +156,7 @@ export function registerAlertRoutes({ app, ops, feed, clock, auth, scope, audit 
       // Events are written in the order they came, each once its visibility is known.
       let queue = Promise.resolve();
       const unsubscribe = feed.subscribe((event) => {
-        const orgs = event.type === 'claim.filed' ? null : event.alert.routedTo;
+        const orgs = 'alert' in event ? event.alert.routedTo : null;
         if (orgId && orgs && !orgs.includes(orgId)) return;
         queue = queue.then(async () => {
           if (!(await isStillSignedIn()) || !(await visible(event).catch(() => false)) || res.destroyed) return;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { claimPartyOf, CLAIM_STATUS_NAMES, EVIDENCE_MAX_ITEMS, REASON_MAX_CHARS } from '@coldchain/domain';
+import { claimPartyOf, CLAIM_STATUS_NAMES, EVIDENCE_MAX_ITEMS, PLATFORM_ORG_ID, REASON_MAX_CHARS } from '@coldchain/domain';
 import type { ClaimAction, ClaimParty } from '@coldchain/domain';
 import type { Claim } from '@coldchain/storage';
 import type { FastifyRequest } from 'fastify';
@@ -50,7 +50,7 @@ const REFUSAL_STATUS: Record<string, ErrorCode> = {
  * advances and recovers, the platform or the shipper settles or withdraws). Judged and stored in one
  * transaction by the store, with the domain's state machine.
  */
-export function registerClaimRoutes({ app, ops, clock, auth, scope, audit }: RouteContext): void {
+export function registerClaimRoutes({ app, ops, clock, auth, scope, audit, feed }: RouteContext): void {
   const params = z.object({ id: z.string() });
 
   /** The claim if the caller may see it, and the caller's party to it; 404 as for one that does not exist. */
@@ -85,7 +85,7 @@ export function registerClaimRoutes({ app, ops, clock, auth, scope, audit }: Rou
       `/api/v1/claims/:id/${kind}`,
       { preValidation: auth.operator, schema: { summary: SUMMARIES[kind], tags: ['claims'], security: SECURITY, params, body: BODIES[kind] } },
       async (request) => {
-        const { claim, party } = await visibleClaim(request, request.params.id);
+        const { claim, party, shipperOrgId } = await visibleClaim(request, request.params.id);
         if (!party) throw new ApiError('claim.not_found', `no claim ${claim.id}`);
         const caller = principal(request);
         const action = { kind, ...((request.body as object | null | undefined) ?? {}) } as ClaimAction;
@@ -96,6 +96,11 @@ export function registerClaimRoutes({ app, ops, clock, auth, scope, audit }: Rou
           throw new ApiError(REFUSAL_STATUS[refusal.code] ?? 'request.invalid', refusal.field ? `body.${refusal.field}: ${refusal.message}` : refusal.message);
         }
         await audit(request, `claim.${kind}`, `claim:${claim.id}`, claim.liableOrgId, { from: outcome.event.from, to: outcome.event.to, ...((request.body as object | null) ?? {}) });
+        // The other parties hear of the step through the rules' outbox (they read it back from the store);
+        // the step is stored whatever happens to this message.
+        await feed
+          .publishClaim({ type: 'claim.updated', at: outcome.event.at, claim: outcome.claim, step: outcome.event }, [claim.liableOrgId, shipperOrgId, PLATFORM_ORG_ID])
+          .catch((error: unknown) => request.log.warn({ err: error, claimId: claim.id }, 'claim.update_publish_failed'));
         return { claim: view(outcome.claim), event: outcome.event };
       },
     );
