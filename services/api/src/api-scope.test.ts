@@ -294,6 +294,14 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
         () => [{ url: () => `/api/v1/claims/${ctx.cB}/${kind}`, body: CLAIM_BODIES[kind], expect: needs('operator', (w) => (isPlatform(w) || w.org === 's-other' || w.org === 'x-outsider' ? [200, 403, 409, 422] : 404)) }],
       ]),
     ),
+    // The platform and shippers see the ranking; a logistics provider its own card.
+    'GET /api/v1/scorecards': () => [
+      { url: '/api/v1/scorecards', expect: () => 200, check: (w, b) => {
+        const orgs = b.scorecards.map((c: any) => c.orgId);
+        if (isPlatform(w) || w.org.startsWith('s-')) expect(orgs.length).toBeGreaterThanOrEqual(4);
+        else expect(orgs).toEqual([w.org]);
+      } },
+    ],
     'GET /api/v1/dead-letters': () => [
       { name: 'all', url: '/api/v1/dead-letters', expect: (w) => (isPlatform(w) ? 200 : 400) },
       { name: 'a device', url: '/api/v1/dead-letters?deviceId=dev-a', expect: (w) => (isPlatform(w) || w.org === 's-coop' ? 200 : 404) },

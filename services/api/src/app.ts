@@ -48,6 +48,7 @@ import type { LoginThrottle, LoginThrottleOptions } from './auth/login-throttle.
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerClaimRoutes } from './routes/claims.ts';
+import { registerScorecardRoutes } from './routes/scorecards.ts';
 import { registerMqttCredentialRoutes } from './routes/mqtt-credentials.ts';
 
 /** What the API needs. */
@@ -235,6 +236,7 @@ export function buildApi(deps: ApiDeps) {
     registerAlertRoutes(context);
     registerRecordRoutes(context);
     registerClaimRoutes(context);
+    registerScorecardRoutes(context);
     registerTraceRoutes(context);
     registerPublicViewRoutes(context);
     registerNotificationRoutes(context, deps.outbox);
