@@ -33,6 +33,20 @@ export type {
 export { isSilencing, ROLLUP_RESOLUTIONS_MS } from './ports.ts';
 export type { AccountStore, ActorKind, ApiKey, AuditEntry, OrgMqttCredential, Role, Session, User } from './account-ports.ts';
 export { ROLES } from './account-ports.ts';
+export type {
+  AfterSalesEvent,
+  AfterSalesEvidenceRef,
+  AfterSalesPhoto,
+  AfterSalesRequest,
+  AfterSalesState,
+  AfterSalesStore,
+  AfterSalesTransition,
+  AfterSalesTransitionOutcome,
+  NewAfterSalesEvent,
+  Payout,
+} from './after-sales-ports.ts';
+export { AFTER_SALES_STATES } from './after-sales-ports.ts';
+export type { ScorecardMonth, ScorecardStore, ScorecardTrigger } from './scorecard-ports.ts';
 export { bucketsFromReadings } from './rollups/buckets-from-readings.ts';
 export { SqliteTelemetryStore } from './adapters/sqlite/sqlite-telemetry-store.ts';
 export { SqliteOpsStore } from './adapters/sqlite/sqlite-ops-store.ts';

@@ -1,5 +1,7 @@
 import type { EvidenceMessage } from './evidence-ports.ts';
 import type { AccountStore } from './account-ports.ts';
+import type { AfterSalesStore } from './after-sales-ports.ts';
+import type { ScorecardStore } from './scorecard-ports.ts';
 import type { Attribution, ClaimAction, ClaimActionContext, ClaimHistoryEntry, ClaimRefusal, ClaimStatus, CustodyCorrection, CustodyEvent, CustodyRefusal, LocalizedText, OrgKind, PublicView, Stage, TemperatureSample, Tier } from '@coldchain/domain';
 
 /** A reading as stored: device time, values, and when the server received it. */
@@ -293,6 +295,10 @@ export type AlertFilter = {
 export interface OpsStore {
   /** Users, API keys, sessions, the audit trail, broker credentials of organisations. */
   readonly accounts: AccountStore;
+  /** Consumers' after-sales requests, photos, history, payouts and compensation settings (issue 13). */
+  readonly afterSales: AfterSalesStore<ClaimTransitionOutcome>;
+  /** Monthly scorecards as computed (issue 13, item 6). */
+  readonly scorecards: ScorecardStore;
 
   upsertOrganisation(org: Organisation): Promise<void>;
   getOrganisation(id: string): Promise<Organisation | undefined>;
@@ -436,6 +442,9 @@ export interface OpsStore {
   saveProfile(change: Omit<ProfileChange, 'seq'>): Promise<ProfileChange>;
   listProfileChanges(profileId: string): Promise<ProfileChange[]>;
   setOrgResponseTimes(orgId: string, responseMs: Partial<Record<Tier, number>>): Promise<void>;
+  /** How long the organisation has to answer a claim against it (issue 13: per organisation); null: the 2 h default. */
+  setOrgClaimResponseMs(orgId: string, responseMs: number | null): Promise<void>;
+  getOrgClaimResponseMs(orgId: string): Promise<number | null>;
   getOrgResponseTimes(orgId: string): Promise<Partial<Record<Tier, number>> | undefined>;
 
   recordDeviceEvent(event: Omit<DeviceEvent, 'id'>): Promise<DeviceEvent>;

@@ -244,4 +244,67 @@ export const OPS_MIGRATIONS = [
      BEGIN SELECT RAISE(ABORT, 'claim history is append-only'); END;
    CREATE TRIGGER claim_events_no_delete BEFORE DELETE ON claim_events
      BEGIN SELECT RAISE(ABORT, 'claim history is append-only'); END;`,
+  // v19: after-sales (issue 13, items 3-6): consumers' bad-fruit requests with their photos (metadata
+  // stripped before they are stored) and an append-only history; payouts as recorded by the payout port;
+  // compensation thresholds per shipper and product; each organisation's claim answer time; scorecards
+  // kept per month as computed.
+  `ALTER TABLE organisations ADD COLUMN claim_response_ms INTEGER;
+   CREATE TABLE compensation_settings (
+     shipper_org_id TEXT NOT NULL REFERENCES organisations(id),
+     profile_id TEXT NOT NULL,
+     full_refund_above_bp INTEGER NOT NULL, resend_from_bp INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL,
+     PRIMARY KEY (shipper_org_id, profile_id)
+   );
+   CREATE TABLE after_sales_requests (
+     id TEXT PRIMARY KEY,
+     shipment_id TEXT NOT NULL REFERENCES shipments(id),
+     shipper_org_id TEXT NOT NULL REFERENCES organisations(id),
+     bad_count INTEGER NOT NULL, total_count INTEGER NOT NULL, boxes INTEGER NOT NULL,
+     order_ref TEXT,
+     state TEXT NOT NULL,
+     remedy TEXT NOT NULL, remedy_rule_id TEXT NOT NULL, value_cents INTEGER NOT NULL, resend TEXT,
+     decision_rule_id TEXT NOT NULL, decision_reason TEXT NOT NULL, evidence TEXT NOT NULL,
+     claim_id TEXT REFERENCES claims(id), liable_org_id TEXT, advanced_cents INTEGER NOT NULL DEFAULT 0,
+     reported_at INTEGER NOT NULL, remind_at INTEGER, decide_by INTEGER, escalate_at INTEGER,
+     reminded_at INTEGER, escalated_at INTEGER, decided_at INTEGER, paid_at INTEGER,
+     photo_count INTEGER NOT NULL DEFAULT 0
+   );
+   CREATE INDEX after_sales_shipment ON after_sales_requests (shipment_id, reported_at);
+   CREATE INDEX after_sales_shipper ON after_sales_requests (shipper_org_id, state, reported_at);
+   CREATE INDEX after_sales_due ON after_sales_requests (state, escalate_at);
+   CREATE TABLE after_sales_photos (
+     request_id TEXT NOT NULL REFERENCES after_sales_requests(id),
+     idx INTEGER NOT NULL, content_type TEXT NOT NULL, bytes BLOB NOT NULL, sha256 TEXT NOT NULL,
+     PRIMARY KEY (request_id, idx)
+   );
+   CREATE TABLE after_sales_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     request_id TEXT NOT NULL REFERENCES after_sales_requests(id),
+     at INTEGER NOT NULL, actor_name TEXT NOT NULL, actor_org_id TEXT, action TEXT NOT NULL,
+     from_state TEXT, to_state TEXT NOT NULL, rule_id TEXT NOT NULL, reason TEXT NOT NULL, detail TEXT
+   );
+   CREATE INDEX after_sales_events_request ON after_sales_events (request_id, seq);
+   CREATE TRIGGER after_sales_events_no_update BEFORE UPDATE ON after_sales_events
+     BEGIN SELECT RAISE(ABORT, 'after-sales history is append-only'); END;
+   CREATE TRIGGER after_sales_events_no_delete BEFORE DELETE ON after_sales_events
+     BEGIN SELECT RAISE(ABORT, 'after-sales history is append-only'); END;
+   CREATE TABLE payouts (
+     id TEXT PRIMARY KEY,
+     request_id TEXT NOT NULL UNIQUE REFERENCES after_sales_requests(id),
+     claim_id TEXT REFERENCES claims(id),
+     amount_cents INTEGER NOT NULL, currency TEXT NOT NULL, kind TEXT NOT NULL,
+     payer TEXT NOT NULL, provider TEXT NOT NULL, provider_ref TEXT, status TEXT NOT NULL,
+     recorded_at INTEGER NOT NULL
+   );
+   CREATE TRIGGER payouts_no_delete BEFORE DELETE ON payouts
+     BEGIN SELECT RAISE(ABORT, 'payouts are kept'); END;
+   CREATE TABLE scorecard_months (
+     month TEXT NOT NULL, org_id TEXT NOT NULL,
+     computed_at INTEGER NOT NULL, trigger TEXT NOT NULL, card TEXT NOT NULL,
+     PRIMARY KEY (month, org_id)
+   );
+   CREATE TABLE scorecard_runs (
+     month TEXT PRIMARY KEY, computed_at INTEGER NOT NULL, trigger TEXT NOT NULL, organisations INTEGER NOT NULL
+   );`,
 ];

@@ -30,6 +30,10 @@ import type {
 } from '../../ports.ts';
 import type { AccountStore } from '../../account-ports.ts';
 import type { PublicView } from '@coldchain/domain';
+import { SqliteAfterSalesStore } from './sqlite-after-sales-store.ts';
+import type { AfterSalesStore } from '../../after-sales-ports.ts';
+import type { ScorecardStore } from '../../scorecard-ports.ts';
+import { SqliteScorecardStore } from './sqlite-scorecard-store.ts';
 import { SqliteAccountStore } from './sqlite-account-store.ts';
 import { PreparedStatements } from './prepared-statements.ts';
 import type { SqliteSync } from './open-database.ts';
@@ -52,10 +56,16 @@ const PARTY_SQL = `(shipper_org_id = ? OR id IN (SELECT shipment_id FROM custody
 export class SqliteOpsStore extends PreparedStatements implements OpsStore {
   /** Users, API keys, sessions, the audit trail: same database, same connection. */
   readonly accounts: AccountStore;
+  /** Consumers' after-sales requests, photos, history, payouts and compensation settings: same connection. */
+  readonly afterSales: AfterSalesStore<ClaimTransitionOutcome>;
+  /** Monthly scorecards as computed: same connection. */
+  readonly scorecards: ScorecardStore;
 
   constructor(path: string, sync: SqliteSync = 'FULL') {
     super(openDatabase(path, OPS_MIGRATIONS, sync));
     this.accounts = new SqliteAccountStore(this.db);
+    this.scorecards = new SqliteScorecardStore(this.db);
+    this.afterSales = new SqliteAfterSalesStore(this.db, (id, action, context) => this.applyClaimActionSync(id, action, context));
   }
 
   async upsertOrganisation(org: Organisation): Promise<void> {
@@ -386,7 +396,11 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
   }
 
   async applyClaimAction(id: string, action: ClaimAction, context: ClaimActionContext): Promise<ClaimTransitionOutcome> {
-    // Judged and stored under the write lock: two answers at once cannot both move the claim.
+    return this.applyClaimActionSync(id, action, context);
+  }
+
+  /** Judged and stored under the write lock (two answers at once cannot both move the claim); nests in a caller's transaction. */
+  private applyClaimActionSync(id: string, action: ClaimAction, context: ClaimActionContext): ClaimTransitionOutcome {
     return this.db.transaction((): ClaimTransitionOutcome => {
       const row = this.one('SELECT claims.*, shipments.shipper_org_id FROM claims JOIN shipments ON shipments.id = claims.shipment_id WHERE claims.id = ?', id);
       if (!row) return { status: 'not_found' };
@@ -575,6 +589,14 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
       before: r.before as string,
       after: r.after as string,
     }));
+  }
+
+  async setOrgClaimResponseMs(orgId: string, responseMs: number | null): Promise<void> {
+    this.statement('UPDATE organisations SET claim_response_ms = ? WHERE id = ?').run(responseMs, orgId);
+  }
+
+  async getOrgClaimResponseMs(orgId: string): Promise<number | null> {
+    return (this.one('SELECT claim_response_ms FROM organisations WHERE id = ?', orgId)?.claim_response_ms as number | null | undefined) ?? null;
   }
 
   async setOrgResponseTimes(orgId: string, responseMs: Partial<Record<Tier, number>>): Promise<void> {
