@@ -5,6 +5,7 @@ import {
   CLAIM_REMIND_BEFORE_MS,
   CLAIM_STATUSES,
   claimPartyOf,
+  claimReminderLeadMs,
   isResponseOverdue,
   nextClaimTimer,
   nextDeadline,
@@ -259,17 +260,34 @@ describe('deadlines, reminders and escalation', () => {
     expect(openClaimLifecycle({ ...FILED, responseMs: 30 * MIN }).respondBy).toBe(T0 + 30 * MIN);
   });
 
-  it.each<{ name: string; now: number; remindedAt?: number; remindBeforeMs?: number; due: boolean }>([
+  it.each<{ name: string; now: number; remindedAt?: number; remindBeforeMs?: number; responseMs?: number; due: boolean }>([
     { name: 'before the window', now: respondBy - CLAIM_REMIND_BEFORE_MS - 1, due: false },
     { name: 'at the start of the window', now: respondBy - CLAIM_REMIND_BEFORE_MS, due: true },
     { name: 'at the deadline: too late, it escalates instead', now: respondBy, due: false },
     { name: 'already reminded', now: respondBy - MIN, remindedAt: respondBy - 20 * MIN, due: false },
-    { name: 'a configured hour before', now: respondBy - 50 * MIN, remindBeforeMs: HOUR, due: true },
-  ])('reminder $name', ({ now, remindedAt, remindBeforeMs, due }) => {
-    const state = { ...FILED, remindedAt: remindedAt ?? null };
+    { name: 'a configured hour before, on a day to answer', now: respondBy - 50 * MIN, remindBeforeMs: HOUR, responseMs: 24 * HOUR, due: true },
+    { name: 'a configured hour is capped at a quarter of 2 h', now: respondBy - 50 * MIN, remindBeforeMs: HOUR, due: false },
+    { name: '20 min to answer: reminded in the last 5 min', now: respondBy - 5 * MIN, responseMs: 20 * MIN, due: true },
+    { name: '20 min to answer: not 6 min before', now: respondBy - 6 * MIN, responseMs: 20 * MIN, due: false },
+    { name: "the demo's 10 s (2 h at 720×): 2.5 s before", now: respondBy - 2_500, responseMs: 10_000, remindBeforeMs: 2_500, due: true },
+  ])('reminder $name', ({ now, remindedAt, remindBeforeMs, responseMs, due }) => {
+    const state = { ...FILED, filedAt: respondBy - (responseMs ?? 2 * HOUR), remindedAt: remindedAt ?? null };
     expect(reminderDue(state, now, remindBeforeMs === undefined ? {} : { remindBeforeMs })).toBe(due);
     const result = applyClaimAction(state, { kind: 'remind' }, { actor: ACTORS.system, party: 'system', now, ...(remindBeforeMs === undefined ? {} : { remindBeforeMs }) });
     expect(result).toMatchObject(due ? { ok: true, next: { status: 'filed', remindedAt: now } } : { ok: false, code: 'claim.not_due' });
+  });
+
+  it.each<{ responseMs: number; remindBeforeMs?: number; leadMs: number }>([
+    { responseMs: 2 * HOUR, leadMs: 30 * MIN },
+    { responseMs: 24 * HOUR, leadMs: 30 * MIN },
+    { responseMs: HOUR, leadMs: 15 * MIN },
+    { responseMs: 5 * MIN, leadMs: 75_000 },
+    { responseMs: 24 * HOUR, remindBeforeMs: 2_500, leadMs: 2_500 },
+    { responseMs: 10_000, remindBeforeMs: 2_500, leadMs: 2_500 },
+  ])('reminds $leadMs ms before a $responseMs ms answer time (lead $remindBeforeMs)', ({ responseMs, remindBeforeMs, leadMs }) => {
+    expect(claimReminderLeadMs(responseMs, remindBeforeMs)).toBe(leadMs);
+    const claim = openClaimLifecycle({ ...FILED, responseMs });
+    expect(nextClaimTimer(claim, remindBeforeMs === undefined ? {} : { remindBeforeMs })).toEqual({ kind: 'remind', at: T0 + responseMs - leadMs });
   });
 
   it('escalates only once the deadline has come', () => {

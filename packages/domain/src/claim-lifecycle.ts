@@ -94,6 +94,16 @@ export type ClaimActionResult = { ok: true; next: ClaimLifecycle; event: ClaimHi
 
 /** One reminder this long before the answer is due (our default; the plan sets only the 2 h deadline). */
 export const CLAIM_REMIND_BEFORE_MS = 30 * 60_000;
+
+/**
+ * How long before the deadline a claim with this answer time is reminded: `remindBeforeMs` (30 min by
+ * default), but never more than a quarter of the answer time, so a short deadline (an organisation's
+ * 20 min, the demo's seconds) still gives three quarters of it before the reminder. At the 2 h default
+ * both are 30 min (docs/decisions/0023).
+ */
+export function claimReminderLeadMs(responseMs: number, remindBeforeMs: number = CLAIM_REMIND_BEFORE_MS): number {
+  return Math.max(0, Math.min(remindBeforeMs, Math.floor(responseMs / 4)));
+}
 /** Longest reason or note, in characters (our limit: a paragraph, not a file). */
 export const REASON_MAX_CHARS = 2000;
 /** Most evidence items (URLs or attachment ids) a dispute may carry. */
@@ -202,19 +212,22 @@ export function isResponseOverdue(claim: Pick<ClaimLifecycle, 'status' | 'respon
   return isResponseClockRunning(claim) && now >= claim.respondBy;
 }
 
-/** Whether the one reminder is due: the clock runs, none sent yet, within `remindBeforeMs` of the deadline. */
-export function reminderDue(claim: Pick<ClaimLifecycle, 'status' | 'respondBy' | 'remindedAt'>, now: number, options: { remindBeforeMs?: number } = {}): boolean {
-  const remindBeforeMs = options.remindBeforeMs ?? CLAIM_REMIND_BEFORE_MS;
-  return isResponseClockRunning(claim) && claim.remindedAt === null && now >= claim.respondBy - remindBeforeMs && now < claim.respondBy;
+/**
+ * Whether the one reminder is due: the clock runs, none sent yet, within the claim's reminder lead of the
+ * deadline (`claimReminderLeadMs` of its answer time, `respondBy - filedAt`).
+ */
+export function reminderDue(claim: Pick<ClaimLifecycle, 'status' | 'filedAt' | 'respondBy' | 'remindedAt'>, now: number, options: { remindBeforeMs?: number } = {}): boolean {
+  const leadMs = claimReminderLeadMs(claim.respondBy - claim.filedAt, options.remindBeforeMs);
+  return isResponseClockRunning(claim) && claim.remindedAt === null && now >= claim.respondBy - leadMs && now < claim.respondBy;
 }
 
 /** The next timer to set for a claim (survives restarts: it is derived from the stored state), or null. */
 export function nextClaimTimer(
-  claim: Pick<ClaimLifecycle, 'status' | 'respondBy' | 'remindedAt'>,
+  claim: Pick<ClaimLifecycle, 'status' | 'filedAt' | 'respondBy' | 'remindedAt'>,
   options: { remindBeforeMs?: number } = {},
 ): { kind: 'remind' | 'escalate'; at: number } | null {
   if (!isResponseClockRunning(claim)) return null;
-  if (claim.remindedAt === null) return { kind: 'remind', at: claim.respondBy - (options.remindBeforeMs ?? CLAIM_REMIND_BEFORE_MS) };
+  if (claim.remindedAt === null) return { kind: 'remind', at: claim.respondBy - claimReminderLeadMs(claim.respondBy - claim.filedAt, options.remindBeforeMs) };
   return { kind: 'escalate', at: claim.respondBy };
 }
 

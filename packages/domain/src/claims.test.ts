@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution } from './attribution.ts';
-import { claimAmountCents, decideClaim, type ClaimDecision, type ShipmentValue } from './claims.ts';
+import { CLAIM_RESPONSE_MS, claimAmountCents, claimResponseMsFor, decideClaim, filedClaimFields, type ClaimDecision, type ShipmentValue } from './claims.ts';
 import type { OrgKind } from './organisations.ts';
 import { LYCHEE, type ProductProfile, type TemperatureLimit } from './profiles.ts';
 
@@ -87,4 +87,27 @@ describe('decideClaim', () => {
       expect(decision).toEqual(c.expected);
     });
   }
+});
+
+describe('filedClaimFields', () => {
+  const decision = { shouldFile: true, liableOrgId: 'org-hub', amountCents: 1_046_000, goodsShareCents: 960_000, freightCents: 86_000 } as const;
+  const now = Date.UTC(2026, 5, 20, 2, 0);
+  it.each<{ name: string; responseMs?: number | null; respondBy: number }>([
+    { name: "no setting: the plan's 2 h", respondBy: now + CLAIM_RESPONSE_MS },
+    { name: 'the default (null): 2 h', responseMs: null, respondBy: now + 2 * 3_600_000 },
+    { name: "the liable organisation's 20 min", responseMs: 20 * 60_000, respondBy: now + 20 * 60_000 },
+  ])('$name', ({ responseMs, respondBy }) => {
+    expect(filedClaimFields(decision, now, responseMs)).toMatchObject({ liableOrgId: 'org-hub', status: 'filed', filedAt: now, respondBy });
+  });
+});
+
+describe('claimResponseMsFor', () => {
+  it.each<{ setting: number | null; speed?: number; ms: number }>([
+    { setting: null, ms: 2 * 3_600_000 },
+    { setting: 20 * 60_000, ms: 20 * 60_000 },
+    { setting: null, speed: 720, ms: 10_000 },
+    { setting: 20 * 60_000, speed: 20, ms: 60_000 },
+  ])('setting $setting at speed $speed: $ms ms', ({ setting, speed, ms }) => {
+    expect(claimResponseMsFor(setting, speed)).toBe(ms);
+  });
 });

@@ -53,12 +53,25 @@ export function claimWithdrawalReason(stage: LocalizedText, holder: LocalizedTex
 
 /** How long a carrier has to answer a claim. Plan document: the carrier answers within 2 hours. */
 export const CLAIM_RESPONSE_MS = 2 * 60 * 60_000;
+/** Shortest answer time the platform may set for an organisation (our limit: a person must be able to answer). */
+export const CLAIM_RESPONSE_MIN_MS = 5 * 60_000;
+/** Longest answer time the platform may set for an organisation (our limit: a week). */
+export const CLAIM_RESPONSE_MAX_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * A claim's answer time on an organisation: its setting (set by the platform), else the plan's 2 h;
+ * divided by `speed` where time runs faster than the wall clock (the all-in-one demo's DEMO_SPEED).
+ */
+export function claimResponseMsFor(orgSettingMs: number | null | undefined, speed = 1): number {
+  return Math.max(1, Math.round((orgSettingMs ?? CLAIM_RESPONSE_MS) / speed));
+}
 
 /**
  * The fields of a claim being filed now on a decision to file, whoever files it (the rules service on an
  * attributed excursion, or the platform deciding a review): amounts, the answer deadline, status `filed`.
+ * `responseMs` is the liable organisation's answer time (its setting); null or absent: the plan's 2 h.
  */
-export function filedClaimFields(decision: Extract<ClaimDecision, { shouldFile: true }>, now: number) {
+export function filedClaimFields(decision: Extract<ClaimDecision, { shouldFile: true }>, now: number, responseMs?: number | null) {
   return {
     liableOrgId: decision.liableOrgId,
     amountCents: decision.amountCents,
@@ -67,7 +80,7 @@ export function filedClaimFields(decision: Extract<ClaimDecision, { shouldFile: 
     currency: 'CNY' as const,
     status: 'filed' as const,
     filedAt: now,
-    respondBy: now + CLAIM_RESPONSE_MS,
+    respondBy: now + (responseMs ?? CLAIM_RESPONSE_MS),
     withdrawnAt: null,
     withdrawnReason: null,
   };

@@ -46,7 +46,7 @@ export type { PersonalDataKind, PersonalDataMatch, PublicFieldRefusal, PublicFie
 export { checkPublicFields, checkPublicView, custodianKindName, findPersonalData, isResidentIdNumber, publicFieldReason, resolvePublicFields } from './public-view.ts';
 export { isLogisticsProvider, ORG_KINDS, PLATFORM_ORG_ID } from './organisations.ts';
 export type { ClaimDecision, ShipmentValue } from './claims.ts';
-export { CLAIM_RESPONSE_MS, claimAmountCents, claimWithdrawalReason, decideClaim, filedClaimFields } from './claims.ts';
+export { CLAIM_RESPONSE_MAX_MS, CLAIM_RESPONSE_MIN_MS, CLAIM_RESPONSE_MS, claimAmountCents, claimResponseMsFor, claimWithdrawalReason, decideClaim, filedClaimFields } from './claims.ts';
 export { routeAlert, routeOpenAlert } from './routing.ts';
 export type { CurvePoint } from './downsample.ts';
 export { downsampleMinMax } from './downsample.ts';
@@ -95,6 +95,7 @@ export {
   CLAIM_STATUSES,
   CLAIM_TRANSITIONS,
   claimPartyOf,
+  claimReminderLeadMs,
   EVIDENCE_MAX_ITEMS,
   isClaimStanding,
   isResponseClockRunning,

@@ -13,6 +13,9 @@ import { loadOrCreateSecret, openStores } from '@coldchain/runtime';
 import { TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { AllInOneConfig } from './config.ts';
 
+/** How often the rules' timers tick in the demo (10 s otherwise): its claim reminders come seconds apart. */
+const DEMO_TIMER_TICK_MS = 1_000;
+
 /** What the all-in-one reports once started. */
 export type AllInOneInfo = {
   apiUrl: string;
@@ -93,7 +96,12 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
         outbox.start();
         stopped.unshift(async () => outbox.close());
         const publicUrl = config.PUBLIC_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
-        const rules = buildRules({ mqtt: mqtt('rules'), ops, telemetry, clock, log: log.child({ service: 'rules' }), outbox, publicUrl, evidence });
+        // The demo's device time runs DEMO_SPEED times faster: claims' answer times and their reminder
+        // lead are divided by it (2 h → 10 s at 720×), and the timers tick every second to keep up.
+        // Alert deadlines are not divided. Outside the demo, real time.
+        const isDemo = config.DEMO === '1';
+        const deadlineSpeed = isDemo ? config.DEMO_SPEED : 1;
+        const rules = buildRules({ mqtt: mqtt('rules'), ops, telemetry, clock, log: log.child({ service: 'rules' }), outbox, publicUrl, evidence, deadlineSpeed, ...(isDemo ? { timerTickMs: DEMO_TIMER_TICK_MS } : {}) });
         await rules.start();
         stopped.unshift(() => rules.stop());
 
@@ -113,6 +121,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
               mqtt: mqtt('api'),
               trustedProxies: config.TRUSTED_PROXIES,
               publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN,
+              deadlineSpeed,
               logLevel: log.level,
             },
             { log: apiLog, metrics, outbox },
@@ -123,7 +132,7 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
           const reads = createReadPool({ store: readerStoreFor(config), threads: config.READ_THREADS });
           // The evidence store and the signing keys under DATA_DIR, as the API thread opens them: the chains
           // hold what ingest stored, and the rules check witnessed heads against them (decision 0018).
-          const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, reads, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: apiLog, metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN, evidenceStore: evidence, dataDir: config.DATA_DIR });
+          const api = buildApi({ host: config.HOST, port: config.PORT, ops, telemetry, reads, adminToken: adminToken.value, mqtt: mqtt('api'), clock, log: apiLog, metrics, outbox, trustedProxies: config.TRUSTED_PROXIES, publicRateLimitPerMin: config.PUBLIC_RATE_LIMIT_PER_MIN, evidenceStore: evidence, dataDir: config.DATA_DIR, deadlineSpeed });
           ({ port: httpPort } = await api.start());
           stopped.unshift(() => api.stop());
         }

@@ -331,6 +331,15 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
     'PUT /api/v1/profiles/{id}': () => [{ url: '/api/v1/profiles/lychee', body: () => lychee, expect: platformOnly(200) }],
     'GET /api/v1/profiles/{id}/audit': () => [{ url: '/api/v1/profiles/lychee/audit', expect: platformOnly(200) }],
     'PUT /api/v1/organisations/{id}/response-times': () => [{ url: (w) => `/api/v1/organisations/${w.org}/response-times`, body: { 1: HOUR }, expect: platformOnly(200) }],
+    // The claim answer time: the organisation reads its own, the platform any; only the platform's administrators set it.
+    'GET /api/v1/organisations/{id}/claim-response': () => [
+      { name: 'own', url: (w) => `/api/v1/organisations/${w.org}/claim-response`, expect: () => 200, check: (w, b) => expect(b.orgId).toBe(w.org) },
+      { name: 'another', url: '/api/v1/organisations/s-other/claim-response', expect: (w) => (isPlatform(w) || w.org === 's-other' ? 200 : 404) },
+    ],
+    'PUT /api/v1/organisations/{id}/claim-response': () => [
+      { name: 'own', url: (w) => `/api/v1/organisations/${w.org}/claim-response`, body: { responseMinutes: null }, expect: platformOnly(200) },
+      { name: 'another', url: '/api/v1/organisations/x-outsider/claim-response', body: { responseMinutes: 120 }, expect: platformOnly(200) },
+    ],
     'GET /api/v1/reviews': () => [{ url: '/api/v1/reviews', expect: platformOnly(200) }],
     'POST /api/v1/reviews/{id}/decision': () => [{ url: '/api/v1/reviews/no-such-review/decision', body: { liableOrgId: null, reason: '无' }, expect: platformOnly(404) }],
     'GET /api/v1/keys': () => [{ url: '/api/v1/keys', expect: () => 200 }],

@@ -16,6 +16,8 @@ export type ApiThreadData = {
   mqtt?: MqttConnectionOptions;
   trustedProxies: string[];
   publicRateLimitPerMin: number;
+  /** Demo only: claim answer times divided by this (DEMO_SPEED). */
+  deadlineSpeed?: number;
   logLevel: string;
   /** Whether the process has /metrics and an outbox to list (asked of the main thread). */
   hasMetrics: boolean;

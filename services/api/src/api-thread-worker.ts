@@ -66,6 +66,7 @@ const api = buildApi({
   outbox,
   trustedProxies: data.trustedProxies,
   publicRateLimitPerMin: data.publicRateLimitPerMin,
+  deadlineSpeed: data.deadlineSpeed,
 });
 
 async function closeAll(): Promise<void> {

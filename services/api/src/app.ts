@@ -48,6 +48,7 @@ import type { LoginThrottle, LoginThrottleOptions } from './auth/login-throttle.
 import { registerSessionRoutes } from './routes/session.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerClaimRoutes } from './routes/claims.ts';
+import { registerClaimAnswerTimeRoutes } from './routes/claim-answer-times.ts';
 import { registerScorecardRoutes } from './routes/scorecards.ts';
 import { registerMqttCredentialRoutes } from './routes/mqtt-credentials.ts';
 
@@ -93,6 +94,8 @@ export type ApiDeps = {
   passwordKdf?: { N: number; r: number; p: number };
   /** Sign-in throttling (auth/login-throttle.ts). */
   loginThrottle?: LoginThrottleOptions;
+  /** Demo only (DEMO_SPEED): claim answer times are divided by this, as in the rules; 1 (the default) otherwise. */
+  deadlineSpeed?: number;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -128,6 +131,8 @@ export type RouteContext = {
   evidenceStore: EvidenceStore;
   /** The service's signing keys. */
   keys: ServiceKeys;
+  /** Demo only: claim answer times are divided by this (ApiDeps.deadlineSpeed); 1 otherwise. */
+  deadlineSpeed: number;
 };
 
 /** Query parameters that would carry a credential, compared without case, "_" or "-": refused on every route. */
@@ -226,6 +231,7 @@ export function buildApi(deps: ApiDeps) {
       chains: evidence,
       evidenceStore,
       keys,
+      deadlineSpeed: deps.deadlineSpeed ?? 1,
     };
     registerHealthRoutes(context, deps.metrics);
     registerSessionRoutes(context);
@@ -236,6 +242,7 @@ export function buildApi(deps: ApiDeps) {
     registerAlertRoutes(context);
     registerRecordRoutes(context);
     registerClaimRoutes(context);
+    registerClaimAnswerTimeRoutes(context);
     registerScorecardRoutes(context);
     registerTraceRoutes(context);
     registerPublicViewRoutes(context);

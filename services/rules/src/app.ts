@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { evaluateReading, initialRuleState, PLATFORM_ORG_ID } from '@coldchain/domain';
+import { CLAIM_REMIND_BEFORE_MS, evaluateReading, initialRuleState, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { RuleState, Tier } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
@@ -37,6 +37,11 @@ export type RulesDeps = {
   log: Logger;
   /** How often the timers (reminders, escalation, no-data) tick; 0 = only when `tick()` is called. */
   timerTickMs?: number;
+  /**
+   * Demo only (the all-in-one's DEMO_SPEED): claims' answer times and their reminder lead are divided by
+   * this, as the demo's device time runs this many times faster; 1 (the default) otherwise.
+   */
+  deadlineSpeed?: number;
   reminderMs?: Readonly<Record<Tier, number>>;
   /** How often streaming states are written for restart recovery (default 1 s). */
   stateFlushMs?: number;
@@ -91,10 +96,10 @@ export function buildRules(deps: RulesDeps) {
   };
   const notify = deps.outbox ? createNotifier({ ops, profiles, outbox: deps.outbox, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', now: () => deps.clock.now(), log, groupIntervalMs: deps.groupIntervalMs }) : undefined;
   const events = createEventSink({ bus: () => publisher, notify, log });
-  const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log });
+  const recorder = createExcursionRecorder({ ops, events, clock: deps.clock, log, deadlineSpeed: deps.deadlineSpeed });
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
   // The claims' answer deadlines: a reminder to the carrier, then escalation, from the store on each tick.
-  const claimTimers = createClaimTimers({ ops, clock: deps.clock, log, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', notify });
+  const claimTimers = createClaimTimers({ ops, clock: deps.clock, log, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', notify, remindBeforeMs: CLAIM_REMIND_BEFORE_MS / (deps.deadlineSpeed ?? 1) });
   const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, canJudgeSilence: () => catchUpsRunning === 0, reminderMs: deps.reminderMs, claims: claimTimers });
 
   function recordFor(deviceId: string): DeviceRecord {

@@ -30,6 +30,10 @@ export function createClaimTimers(deps: {
   /** The service's public base URL, for the evidence links in the messages. */
   baseUrl: string;
   notify?: (event: ClaimTimerEvent) => Promise<void>;
+  /**
+   * The reminder lead (default 30 min; the demo divides it by DEMO_SPEED). Each claim is reminded at most
+   * a quarter of its answer time before the deadline (`claimReminderLeadMs`).
+   */
   remindBeforeMs?: number;
   pageSize?: number;
 }) {
@@ -64,7 +68,7 @@ export function createClaimTimers(deps: {
       for (const claim of claims) {
         if (visited.has(claim.id)) continue;
         visited.add(claim.id);
-        const lifecycle = { status: claim.status, respondBy: claim.respondBy, remindedAt: claim.remindedAt ?? null };
+        const lifecycle = { status: claim.status, filedAt: claim.filedAt, respondBy: claim.respondBy, remindedAt: claim.remindedAt ?? null };
         if (isResponseOverdue(lifecycle, now)) await act(claim, 'escalate', now, report);
         else if (reminderDue(lifecycle, now, { remindBeforeMs })) await act(claim, 'remind', now, report);
       }

@@ -4,6 +4,7 @@ import {
   attributeByReview,
   attributeExcursion,
   buildLegs,
+  claimResponseMsFor,
   claimWithdrawalReason,
   correctionWithdrawalReason,
   currentLeg,
@@ -43,7 +44,14 @@ export type ExcursionUpdate = {
  * measures current, files the claim once the excursion crosses the profile's threshold, and marks
  * the alert's condition cleared when the excursion ends (a person resolves it). Publishes each change on the bus.
  */
-export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink; clock: Clock; log: Logger }) {
+export function createExcursionRecorder(deps: {
+  ops: OpsStore;
+  events: EventSink;
+  clock: Clock;
+  log: Logger;
+  /** Demo only: claim answer times are divided by this (DEMO_SPEED); 1 otherwise. */
+  deadlineSpeed?: number;
+}) {
   const { ops, clock, log } = deps;
 
   async function orgNames(): Promise<Record<string, LocalizedText>> {
@@ -163,7 +171,9 @@ export function createExcursionRecorder(deps: { ops: OpsStore; events: EventSink
     });
     if (!decision.shouldFile) return;
     const now = clock.now();
-    const { claim, isNew } = await ops.fileClaimOnce({ id: randomUUID(), shipmentId: update.shipment.id, alertId: alert.id, reason: attribution.reason, ...filedClaimFields(decision, now) });
+    // The liable organisation's answer time (set by the platform), else the plan's 2 h.
+    const responseMs = claimResponseMsFor(await ops.getOrgClaimResponseMs(decision.liableOrgId), deps.deadlineSpeed);
+    const { claim, isNew } = await ops.fileClaimOnce({ id: randomUUID(), shipmentId: update.shipment.id, alertId: alert.id, reason: attribution.reason, ...filedClaimFields(decision, now, responseMs) });
     if (!isNew) return;
     log.info({ claimId: claim.id, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId, amountCents: claim.amountCents }, 'claim.filed');
     await deps.events.claim({ type: 'claim.filed', at: now, claim }, [claim.liableOrgId, update.shipment.shipperOrgId, PLATFORM_ORG_ID]);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { attributeByReview, buildLegs, decideClaim, filedClaimFields, PLATFORM_ORG_ID } from '@coldchain/domain';
+import { attributeByReview, buildLegs, claimResponseMsFor, decideClaim, filedClaimFields, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { Alert, Claim, Review, Shipment } from '@coldchain/storage';
 import type { RouteContext } from '../app.ts';
 import { principal, SECURITY } from '../auth/authenticate.ts';
@@ -28,7 +28,7 @@ const decisionBody = z.object({
  * anyone, and why. The decision files the claim if one is due, computed as the automatic filing does
  * (`decideClaim`), once per shipment and liable party.
  */
-export function registerReviewRoutes({ app, ops, profiles, feed, clock, auth, audit }: RouteContext): void {
+export function registerReviewRoutes({ app, ops, profiles, feed, clock, auth, audit, deadlineSpeed }: RouteContext): void {
   const security = SECURITY;
 
   async function view(review: Review): Promise<ReviewView> {
@@ -109,6 +109,8 @@ export function registerReviewRoutes({ app, ops, profiles, feed, clock, auth, au
     if (!profile || !limit) return null;
     const decision = decideClaim({ profile, limit, outsideMs: alert.outsideMs, attribution, liableOrgKind: org.kind, value: shipment });
     if (!decision.shouldFile) return null;
-    return { id: randomUUID(), shipmentId: shipment.id, alertId: review.alertId, reason: attribution.reason, ...filedClaimFields(decision, now) };
+    // The liable organisation's answer time (set by the platform), else the plan's 2 h.
+    const responseMs = claimResponseMsFor(await ops.getOrgClaimResponseMs(decision.liableOrgId), deadlineSpeed);
+    return { id: randomUUID(), shipmentId: shipment.id, alertId: review.alertId, reason: attribution.reason, ...filedClaimFields(decision, now, responseMs) };
   }
 }
