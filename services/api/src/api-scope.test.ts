@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Claim } from '@coldchain/storage';
+import sharp from 'sharp';
 import { startTestApi } from './test-harness.ts';
 import type { TestApi } from './test-harness.ts';
 
@@ -70,6 +71,8 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
   const who: Who[] = [];
   const ctx = {} as {
     traceA: string;
+    asA: string;
+    asB: string;
     aC: string;
     aW: string;
     aB: string;
@@ -118,7 +121,7 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
     const base = { profileId: 'lychee', origin: '海南 海口', destination: '上海', boxes: 10, goodsValueCents: 300_000, freightCents: 40_000, startedAt: T0 };
     const a = await admin('POST', '/api/v1/shipments', { ...base, id: 'shp-a', shipperOrgId: 's-coop', deviceId: 'dev-a' });
     ctx.traceA = a.traceCode;
-    await admin('POST', '/api/v1/shipments', { ...base, id: 'shp-b', shipperOrgId: 's-other', deviceId: 'dev-b' });
+    const b = await admin('POST', '/api/v1/shipments', { ...base, id: 'shp-b', shipperOrgId: 's-other', deviceId: 'dev-b' });
     await admin('POST', '/api/v1/shipments/shp-a/handoffs', { at: T0 + HOUR, stage: 'first_mile', toOrgId: 'c-reefer' });
     ctx.hubEventA = (await admin('POST', '/api/v1/shipments/shp-a/handoffs', { at: T0 + 5 * HOUR, stage: 'hub', toOrgId: 'w-hub' })).id;
     await admin('POST', '/api/v1/shipments/shp-b/handoffs', { at: T0 + HOUR, stage: 'first_mile', toOrgId: 'x-outsider' });
@@ -158,6 +161,17 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
       ctx.ownUsers.set(org, users);
       ctx.ownMqtt.set(org, mqtt);
     }
+    // A consumer's report on each shipper's shipment, the first with a photo.
+    const report = async (traceCode: string, photo: boolean) => {
+      const form = new FormData();
+      form.append('badCount', '1');
+      form.append('totalCount', '40');
+      if (photo) form.append('photos', new Blob([new Uint8Array(await sharp({ create: { width: 8, height: 8, channels: 3, background: '#800' } }).png().toBuffer())]), 'p.png');
+      const answer = await fetch(`${api.baseUrl}/api/v1/trace/${traceCode}/after-sales`, { method: 'POST', body: form });
+      return ((await answer.json()) as { id: string }).id;
+    };
+    ctx.asA = await report(a.traceCode, true);
+    ctx.asB = await report(b.traceCode, false);
     ctx.silenceA = (await admin('POST', '/api/v1/silences', { shipmentId: 'shp-a', endsAt: Date.now() + HOUR, reason: 'door open for loading' })).id;
     ctx.seq = 0;
   }, 120_000);
@@ -301,6 +315,48 @@ describe('every route answers per organisation and role (issue 12, item 2)', () 
         if (isPlatform(w) || w.org.startsWith('s-')) expect(orgs.length).toBeGreaterThanOrEqual(4);
         else expect(orgs).toEqual([w.org]);
       } },
+    ],
+    // The trend, scoped like the ranking (the month the route above served is kept by then).
+    'GET /api/v1/scorecards/trend': () => [
+      { url: '/api/v1/scorecards/trend?months=2', expect: () => 200, check: (w, b) => {
+        const orgs = b.organisations.map((o: any) => o.orgId);
+        if (isPlatform(w) || w.org.startsWith('s-')) expect(orgs.length).toBeGreaterThanOrEqual(4);
+        else expect(orgs).toEqual([w.org]);
+      } },
+    ],
+    // After-sales: public to report and follow; the shipper's (and the platform's) to see and decide.
+    'POST /api/v1/trace/{traceCode}/after-sales': () => [
+      { url: () => `/api/v1/trace/${ctx.traceA}/after-sales`, body: { badCount: 1, totalCount: 400 }, expect: () => [201, 409, 429], anonymous: [201, 409, 429] },
+    ],
+    'GET /api/v1/trace/{traceCode}/after-sales/{id}': () => [
+      { url: () => `/api/v1/trace/${ctx.traceA}/after-sales/${ctx.asA}`, expect: () => 200, check: (_w, b) => expect(b).not.toHaveProperty('orderRef') },
+    ],
+    'GET /api/v1/after-sales': () => [
+      { url: '/api/v1/after-sales', expect: () => 200, check: (w, b) => {
+        const items: string[] = b.items.map((r: any) => r.id);
+        const shippers = new Set(b.items.map((r: any) => r.shipperOrgId));
+        if (isPlatform(w)) expect(items).toEqual(expect.arrayContaining([ctx.asA, ctx.asB]));
+        else if (w.org.startsWith('s-')) expect([...shippers]).toEqual([w.org]);
+        else expect(items).toEqual([]);
+      } },
+    ],
+    'GET /api/v1/after-sales/{id}': () => [
+      { url: () => `/api/v1/after-sales/${ctx.asA}`, expect: (w) => (isPlatform(w) || w.org === 's-coop' ? 200 : 404) },
+    ],
+    'GET /api/v1/after-sales/{id}/photos/{idx}': () => [
+      { url: () => `/api/v1/after-sales/${ctx.asA}/photos/0`, expect: (w) => (isPlatform(w) || w.org === 's-coop' ? 200 : 404) },
+    ],
+    'POST /api/v1/after-sales/{id}/decide': () => [
+      // Approved by rule and paid already: those who may see it hear 409, the rest 404.
+      { url: () => `/api/v1/after-sales/${ctx.asB}/decide`, body: { decision: 'approve', reason: '同意' }, expect: needs('operator', (w) => (isPlatform(w) || w.org === 's-other' ? 409 : 404)) },
+    ],
+    'GET /api/v1/organisations/{id}/compensation-settings': () => [
+      { name: 'own', url: (w) => `/api/v1/organisations/${w.org}/compensation-settings`, expect: () => 200 },
+      { name: 'another', url: '/api/v1/organisations/s-other/compensation-settings', expect: (w) => (isPlatform(w) || w.org === 's-other' ? 200 : 404) },
+    ],
+    'PUT /api/v1/organisations/{id}/compensation-settings': () => [
+      { name: 'own', url: (w) => `/api/v1/organisations/${w.org}/compensation-settings`, body: { profileId: '*', fullRefundAbovePercent: 10, resendFromPercent: 5 }, expect: (w) => (!atLeast(w, 'admin') ? 403 : w.org.startsWith('s-') ? 200 : 400) },
+      { name: 'another', url: '/api/v1/organisations/s-other/compensation-settings', body: { profileId: '*', fullRefundAbovePercent: 10, resendFromPercent: 5 }, expect: ownOrgAdmin(200, () => 's-other') },
     ],
     'GET /api/v1/dead-letters': () => [
       { name: 'all', url: '/api/v1/dead-letters', expect: (w) => (isPlatform(w) ? 200 : 400) },

@@ -49,6 +49,10 @@ import { registerSessionRoutes } from './routes/session.ts';
 import { registerAccountRoutes } from './routes/accounts.ts';
 import { registerClaimRoutes } from './routes/claims.ts';
 import { registerClaimAnswerTimeRoutes } from './routes/claim-answer-times.ts';
+import { registerAfterSalesRoutes } from './routes/after-sales.ts';
+import { createAfterSalesWorkflow, RecordingPayouts } from '@coldchain/after-sales';
+import { PLATFORM_ORG_ID } from '@coldchain/domain';
+import type { AfterSalesWorkflow, PayoutPort } from '@coldchain/after-sales';
 import { registerScorecardRoutes } from './routes/scorecards.ts';
 import { registerMqttCredentialRoutes } from './routes/mqtt-credentials.ts';
 
@@ -96,6 +100,8 @@ export type ApiDeps = {
   loginThrottle?: LoginThrottleOptions;
   /** Demo only (DEMO_SPEED): claim answer times are divided by this, as in the rules; 1 (the default) otherwise. */
   deadlineSpeed?: number;
+  /** Where approved after-sales money goes (@coldchain/after-sales); default: recorded, not paid (no provider is reachable). */
+  payouts?: PayoutPort;
 };
 
 /** The fastify instance with zod schemas for types. */
@@ -131,6 +137,8 @@ export type RouteContext = {
   evidenceStore: EvidenceStore;
   /** The service's signing keys. */
   keys: ServiceKeys;
+  /** Consumers' after-sales requests from report to payout (@coldchain/after-sales). */
+  afterSales: AfterSalesWorkflow;
   /** Demo only: claim answer times are divided by this (ApiDeps.deadlineSpeed); 1 otherwise. */
   deadlineSpeed: number;
 };
@@ -232,6 +240,15 @@ export function buildApi(deps: ApiDeps) {
       evidenceStore,
       keys,
       deadlineSpeed: deps.deadlineSpeed ?? 1,
+      afterSales: createAfterSalesWorkflow({
+        ops: deps.ops,
+        profiles,
+        payouts: deps.payouts ?? new RecordingPayouts(),
+        clock: deps.clock,
+        log: deps.log,
+        speed: deps.deadlineSpeed,
+        onClaimFiled: (claim, shipment) => feed.publishClaim({ type: 'claim.filed', at: claim.filedAt, claim }, [claim.liableOrgId, shipment.shipperOrgId, PLATFORM_ORG_ID]),
+      }),
     };
     registerHealthRoutes(context, deps.metrics);
     registerSessionRoutes(context);
@@ -244,6 +261,7 @@ export function buildApi(deps: ApiDeps) {
     registerClaimRoutes(context);
     registerClaimAnswerTimeRoutes(context);
     registerScorecardRoutes(context);
+    registerAfterSalesRoutes(context);
     registerTraceRoutes(context);
     registerPublicViewRoutes(context);
     registerNotificationRoutes(context, deps.outbox);
