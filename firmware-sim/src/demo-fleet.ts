@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createApiClient } from './api-client.ts';
 import { DEMO_ORGS, DEMO_ROLE_ORGS } from './demo-orgs.ts';
+import { runAfterSalesStory } from './demo-story.ts';
 import { JourneyRunner } from './journey-runner.ts';
 import { HUB_AC_FAILURE, planJourney } from './journey.ts';
 
@@ -18,6 +19,8 @@ export type DemoFleetOptions = {
   /** Wall-clock time source, injected for tests. */
   now?: () => number;
   log: Logger;
+  /** Runs the after-sales story on each wave's failing shipment (default true). */
+  story?: boolean;
   /** Told of each wave's shipments once they exist (for printing the consumer URLs). */
   onWave?: (wave: { number: number; shipments: { id: string; traceCode: string; hasAcFailure: boolean }[] }) => void;
 };
@@ -64,11 +67,19 @@ export function startDemoFleet(options: DemoFleetOptions): { stop(): Promise<voi
     for (const runner of runners) await runner.start();
     options.onWave?.({ number, shipments: runners.map((r, i) => ({ id: r.spec.shipmentId, traceCode: r.traceCode, hasAcFailure: i === 0 })) });
     log.info({ wave: number, shipments: runners.length, speed }, 'demo.wave_started');
+    // The after-sales story on the failing shipment, beside the journeys (issue 13, item 8).
+    let isWaveOver = false;
+    const failing = runners[0];
+    const story = failing && options.story !== false
+      ? runAfterSalesStory({ api, apiUrl: options.apiUrl, shipmentId: failing.spec.shipmentId, traceCode: failing.traceCode, hubOrgId: DEMO_ROLE_ORGS.hub, log, now, isStopping: () => isStopping || isWaveOver }).catch((error: unknown) => log.warn({ err: error }, 'demo.story_failed'))
+      : Promise.resolve();
     while (!isStopping && runners.some((r) => !r.isDone)) {
       const deviceNow = deviceStart + (now() - wallStart) * speed;
       for (const runner of runners) await runner.advanceTo(deviceNow);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    isWaveOver = true;
+    await story;
     await Promise.all(runners.map((r) => r.stop()));
   }
 
