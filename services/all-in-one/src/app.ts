@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { buildApi, createReadPool, readerStoreFor, startApiThread } from '@coldchain/api';
+import { buildApi, createReadPool, createScorecardJob, readerStoreFor, startApiThread } from '@coldchain/api';
 import { buildBroker, createAuthenticator, createPrincipalCheck } from '@coldchain/broker';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { startDemoFleet } from '@coldchain/firmware-sim';
@@ -136,6 +136,11 @@ export function buildAllInOne(config: AllInOneConfig, deps: { clock: Clock; log:
           ({ port: httpPort } = await api.start());
           stopped.unshift(() => api.stop());
         }
+        // The monthly scorecards on the main thread, whichever thread serves HTTP (decision 0025): the API
+        // thread only keeps a month someone asks for before the run; the store keeps each month once.
+        const scorecards = createScorecardJob({ ops, clock, log: log.child({ service: 'scorecards' }), timezone: config.SCORECARD_TIMEZONE });
+        await scorecards.start();
+        stopped.unshift(() => scorecards.stop());
         info.httpPort = httpPort;
         info.apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${httpPort}`;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scorecardTimezoneSchema } from '@coldchain/api';
 import { commonEnvShape } from '@coldchain/runtime';
 
 /** The all-in-one process's environment. */
@@ -12,6 +13,8 @@ export const allInOneEnvSchema = z.object({
    * rules (decision 0014); 0: on the main event loop (tools and tests that move the clock).
    */
   API_THREAD: z.enum(['0', '1'], { error: 'must be 1 (the API in its own thread) or 0 (on the main event loop)' }).default('1'),
+  /** The zone of the monthly scorecard run (00:10 on the 1st); months are Beijing months (decision 0025). */
+  SCORECARD_TIMEZONE: scorecardTimezoneSchema,
 });
 
 export type AllInOneConfig = z.infer<typeof allInOneEnvSchema>;

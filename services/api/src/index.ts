@@ -8,3 +8,6 @@ export { readerStoreFor } from './reads/reader-store.ts';
 export type { Reads, ReaderStore } from './reads/read-types.ts';
 export { startApiThread } from './api-thread.ts';
 export type { ApiThread } from './api-thread.ts';
+export { createScorecardJob, SCORECARD_SCHEDULE } from './scorecards/scorecard-job.ts';
+export type { ScorecardJob, ScorecardRun } from './scorecards/scorecard-job.ts';
+export { DEFAULT_SCORECARD_TIMEZONE, scorecardTimezoneSchema } from './scorecards/scorecard-timezone.ts';

@@ -6,6 +6,8 @@ import { parseEnv } from '@coldchain/schemas';
 import { InfluxTelemetryStore, VictoriaTelemetryStore } from '@coldchain/storage';
 import type { TelemetryStore } from '@coldchain/storage';
 import { buildApi } from './app.ts';
+import { createScorecardJob } from './scorecards/scorecard-job.ts';
+import { scorecardTimezoneSchema } from './scorecards/scorecard-timezone.ts';
 import { createReadPool } from './reads/read-pool.ts';
 import { readerStoreFor } from './reads/reader-store.ts';
 
@@ -19,6 +21,8 @@ const apiEnvSchema = z
     MQTT_URL: brokerUrlSchema('required when the API runs on its own: the broker that carries the live alert stream, e.g. mqtt://127.0.0.1:1883'),
     // Each API instance needs its own id: two clients with one id take each other's session over. [MQTT-3.1.4-2]
     MQTT_CLIENT_ID: z.string().min(1, 'must not be empty').default('coldchain-api'),
+    /** The zone of the monthly scorecard run (00:10 on the 1st); months are Beijing months (decision 0025). */
+    SCORECARD_TIMEZONE: scorecardTimezoneSchema,
   })
   .superRefine(requireTelemetryStoreSettings);
 
@@ -89,6 +93,10 @@ runService({
       if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new StartupError(`HTTP port ${config.PORT} is already in use. Set PORT to another port.`);
       throw new StartupError(`cannot start: ${(error as Error).message} (broker ${urlForLog(config.MQTT_URL)}, user _svc_api)`);
     }
+    // The monthly scorecards run here, beside the API that serves them (decision 0025): one API instance per
+    // ops.db, and a month is kept once whichever process or request keeps it first.
+    const scorecards = createScorecardJob({ ops, clock: systemClock, log, timezone: config.SCORECARD_TIMEZONE });
+    await scorecards.start();
     log.info(
       {
         host: config.HOST,
@@ -102,6 +110,7 @@ runService({
     );
     return {
       async stop() {
+        await scorecards.stop();
         await api.stop();
         await closeStores();
       },

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach } from 'vitest';
 import { systemClock } from '@coldchain/bus';
+import type { Clock } from '@coldchain/bus';
 import { SqliteEvidenceStore, SqliteOpsStore, SqliteTelemetryStore } from '@coldchain/storage';
 import type { EvidenceStore, OpsStore, TelemetryStore } from '@coldchain/storage';
 import { buildApi } from './app.ts';
@@ -68,10 +69,10 @@ export type TestApi = {
 };
 
 /** Starts a real API on 127.0.0.1 port 0 over SQLite files in a temporary folder, with a random admin token. */
-export async function startTestApi(options: { evidence?: EvidenceService; evidenceSyncMs?: number } = {}): Promise<TestApi> {
+export async function startTestApi(options: { evidence?: EvidenceService; evidenceSyncMs?: number; clock?: Clock } = {}): Promise<TestApi> {
   const stores = openTempStores();
   const adminToken = randomBytes(24).toString('base64url');
-  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: systemClock, log: pino({ level: 'silent' }), evidenceStore: stores.evidence, dataDir: stores.dir, evidence: options.evidence, evidenceSyncMs: options.evidenceSyncMs, passwordKdf: TEST_PASSWORD_KDF });
+  const api = buildApi({ host: '127.0.0.1', port: 0, ops: stores.ops, telemetry: stores.telemetry, adminToken, clock: options.clock ?? systemClock, log: pino({ level: 'silent' }), evidenceStore: stores.evidence, dataDir: stores.dir, evidence: options.evidence, evidenceSyncMs: options.evidenceSyncMs, passwordKdf: TEST_PASSWORD_KDF });
   const { port } = await api.start();
   return {
     ops: stores.ops,
