@@ -4,6 +4,7 @@
  * Chinese has (the type below checks it).
  */
 import { disputeEn, disputeZh } from './texts-dispute.js';
+import { scorecardsEn, scorecardsZh } from './texts-scorecards.js';
 
 export const zh = {
   'lang.switch': 'EN',
@@ -201,6 +202,8 @@ export const zh = {
 
   // Dispute view (texts-dispute.js)
   ...disputeZh,
+  // Carrier scorecards (texts-scorecards.js)
+  ...scorecardsZh,
 };
 
 /** @type {Record<keyof typeof zh, string>} */
@@ -396,4 +399,5 @@ export const en = {
   'index.consumer.example': 'For example:',
 
   ...disputeEn,
+  ...scorecardsEn,
 };

@@ -244,6 +244,23 @@ export function createApiClient(options = {}) {
       return call('GET', `/api/v1/shipments/${encodeURIComponent(id)}/chain`);
     },
     /**
+     * A month's scorecards, ranked (the last ended month without `month`): kept, or live for the month under way.
+     * @param {string} [month] YYYY-MM
+     * @returns {Promise<import('../scorecards/scorecard-types.js').MonthScorecards>}
+     */
+    getScorecards(month) {
+      return call('GET', `/api/v1/scorecards${query({ month: month ?? '' })}`);
+    },
+    /**
+     * Each organisation's kept score over `months` months ending with `to`.
+     * @param {string} to YYYY-MM
+     * @param {number} months
+     * @returns {Promise<import('../scorecards/scorecard-types.js').ScorecardTrend>}
+     */
+    getScorecardTrend(to, months) {
+      return call('GET', `/api/v1/scorecards/trend${query({ to, months: String(months) })}`);
+    },
+    /**
      * A file the API makes (report, bundle), as bytes, saved through a Blob URL.
      * @param {string} path
      * @returns {Promise<{ blob: Blob, filename: string | undefined }>}

@@ -24,19 +24,21 @@ function hashedPage(page: Asset, hash: string): Asset {
 
 /**
  * The dashboards: consumer page `/t/{traceCode}`, station console `/console`, a shipment's dispute view
- * `/console/shipments/{id}` (their data comes from the API as the user signed in with the session cookie), landing page `/`.
+ * `/console/shipments/{id}`, the carrier scorecards `/console/scorecards` (their data comes from the API as the user signed in
+ * with the session cookie), landing page `/`.
  */
 export async function registerDashboardRoutes({ app }: RouteContext): Promise<void> {
   // uPlot is in the hashed tree too (vendor/), so a loader asking for it relative to itself gets it immutable.
   const tree = loadAssetTree({ '': publicDir, 'vendor/': uplotDistDir });
   const page = (name: string) => hashedPage(tree.files.get(name)!, tree.hash);
-  const pages = { index: page('index.html'), console: page('console.html'), consumer: page('consumer.html'), shipment: page('shipment.html') };
+  const pages = { index: page('index.html'), console: page('console.html'), consumer: page('consumer.html'), shipment: page('shipment.html'), scorecards: page('scorecards.html') };
   app.log.info({ assetHash: tree.hash, files: tree.files.size }, 'api.assets_loaded');
 
   const routeOptions = { schema: { hide: true }, compress: false } as const;
   app.get('/', routeOptions, (request, reply) => sendAsset(request, reply, pages.index, REVALIDATE));
   app.get('/console', routeOptions, (request, reply) => sendAsset(request, reply, pages.console, REVALIDATE));
   app.get('/console/shipments/:id', routeOptions, (request, reply) => sendAsset(request, reply, pages.shipment, REVALIDATE));
+  app.get('/console/scorecards', routeOptions, (request, reply) => sendAsset(request, reply, pages.scorecards, REVALIDATE));
   app.get('/t/:traceCode', routeOptions, (request, reply) => sendAsset(request, reply, pages.consumer, REVALIDATE));
 
   const notFound = (url: string) => ({ error: { code: 'not_found', message: `no file ${url.split('?')[0]}` } });
