@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
-  capAdvance,
   claimAmountCents,
   compensationThresholdsFor,
   decideAfterSales,
@@ -198,14 +197,14 @@ export function createAfterSalesWorkflow(deps: AfterSalesWorkflowDeps) {
     }
     const claim = decision.claimId ? await ops.getClaim(decision.claimId) : await fileClaimFor(shipment, decision.alertId!, decision.liableOrgId);
     const context: ClaimActionContext = { actor: SYSTEM, party: 'platform', now };
-    const amountCents = claim ? capAdvance(request.valueCents, claim.goodsShareCents, claim.advancedCents ?? 0) : 0;
     const evidence = { claimId: claim?.id ?? null, alertId: decision.alertId ?? claim?.alertId ?? null };
     const approve = (advance: boolean) =>
       store.transition(id, {
         from: ['received'], to: 'approved',
         patch: { decisionRuleId: decision.ruleId, decisionReason: decision.reason, claimId: claim?.id ?? null, liableOrgId: decision.liableOrgId, evidence, decidedAt: now },
-        event: { at: now, actor: SYSTEM, action: 'approve', ruleId: decision.ruleId, reason: decision.reason, detail: { ...evidence, advancedCents: advance ? amountCents : 0, capCents: claim?.goodsShareCents ?? null } },
-        advance: advance && claim && amountCents > 0 ? { claimId: claim.id, amountCents, action: { kind: 'advance', amountCents, note: `after-sales ${id}` }, context } : undefined,
+        event: { at: now, actor: SYSTEM, action: 'approve', ruleId: decision.ruleId, reason: decision.reason, detail: { ...evidence } },
+        // Capped by the claim's goods share less what it has advanced, read in the store's transaction.
+        advance: advance && claim ? { claimId: claim.id, requestedCents: request.valueCents, capCents: claim.goodsShareCents, note: `after-sales ${id}`, context } : undefined,
       });
     let outcome = await approve(true);
     if (outcome.status === 'claim_refused') {

@@ -1,4 +1,4 @@
-import type { ClaimAction, ClaimActionContext, CompensationRemedy, CompensationThresholds, LocalizedText } from '@coldchain/domain';
+import type { ClaimActionContext, CompensationRemedy, CompensationThresholds, LocalizedText } from '@coldchain/domain';
 
 /**
  * Where a consumer's after-sales request stands (issue 13, item 3): `received` (stored, not yet judged),
@@ -93,8 +93,13 @@ export type AfterSalesTransition = {
   to: AfterSalesState;
   patch?: Partial<Pick<AfterSalesRequest, 'decisionRuleId' | 'decisionReason' | 'claimId' | 'liableOrgId' | 'evidence' | 'remindedAt' | 'escalatedAt' | 'decidedAt' | 'remindAt' | 'decideBy' | 'escalateAt'>>;
   event: NewAfterSalesEvent;
-  /** An advance on the claim, applied in the same transaction; a refusal aborts the whole transition. */
-  advance?: { claimId: string; amountCents: number; action: Extract<ClaimAction, { kind: 'advance' }>; context: ClaimActionContext };
+  /**
+   * An advance on the claim in the same transaction: `requestedCents`, capped by `capCents` less what
+   * the claim has advanced already, read under the write lock (two approvals at once never pass the cap).
+   * The amount advanced is the request's `advancedCents` and the event's `detail.advancedCents`. A
+   * refusal by the claim's state machine aborts the whole transition.
+   */
+  advance?: { claimId: string; requestedCents: number; capCents: number; note: string; context: ClaimActionContext };
 };
 
 /**

@@ -107,6 +107,16 @@ describe('after-sales requests (issue 13, items 3 and 4)', () => {
     expect((await carrier.call('GET', '/api/v1/after-sales')).body.items).toEqual([]);
   });
 
+  it('never advances past the goods share when reports arrive at once', async () => {
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => post(api.baseUrl, api.trace1, { badCount: '12', totalCount: '40', orderRef: `SAME-TIME-${i}` })));
+    expect(answers.map((a) => a.body.state)).toEqual(['paid', 'paid', 'paid', 'paid', 'paid']);
+    const claim = (await api.call('GET', `/api/v1/claims/${api.claimId}`)).body;
+    expect(claim.claim.advancedCents).toBe(40_000);
+    const requests = await api.ops.afterSales.list({ shipmentId: 'shp-1', limit: 10 });
+    expect(requests.reduce((sum, r) => sum + r.advancedCents, 0)).toBe(40_000);
+    expect(requests.filter((r) => r.advancedCents === 0).length).toBe(3);
+  });
+
   it('leaves a clean record to the streamer, who decides; the consumer reads the reason', async () => {
     const before = Date.now();
     const report = await post(api.baseUrl, api.trace2, { badCount: '3', totalCount: '40' });

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { capAdvance } from '@coldchain/domain';
 import type { ClaimAction, ClaimActionContext, CompensationRemedy, CompensationThresholds, LocalizedText } from '@coldchain/domain';
 import type {
   AfterSalesEvent,
@@ -170,11 +171,18 @@ export class SqliteAfterSalesStore extends PreparedStatements implements AfterSa
         if (!t.from.includes(before.state)) return { status: 'conflict', request: before };
         let claim: ClaimTransitionOutcome | null = null;
         let advanced = before.advancedCents;
-        if (t.advance && t.advance.amountCents > 0) {
-          claim = this.applyClaimActionSync(t.advance.claimId, t.advance.action, t.advance.context);
-          // Thrown to roll the request back with the claim: nothing half done.
-          if (claim.status !== 'applied') throw new ClaimRefused(claim);
-          advanced += t.advance.amountCents;
+        let event = t.event;
+        if (t.advance) {
+          const { claimId, requestedCents, capCents, note, context } = t.advance;
+          const already = (this.one('SELECT advanced_cents FROM claims WHERE id = ?', claimId)?.advanced_cents as number | undefined) ?? 0;
+          const amountCents = capAdvance(requestedCents, capCents, already);
+          if (amountCents > 0) {
+            claim = this.applyClaimActionSync(claimId, { kind: 'advance', amountCents, note }, context);
+            // Thrown to roll the request back with the claim: nothing half done.
+            if (claim.status !== 'applied') throw new ClaimRefused(claim);
+            advanced += amountCents;
+          }
+          event = { ...event, detail: { ...(event.detail ?? {}), advancedCents: amountCents, capCents, advancedBeforeCents: already } };
         }
         const sets = ['state = ?', 'advanced_cents = ?'];
         const params: unknown[] = [t.to, advanced];
@@ -184,8 +192,8 @@ export class SqliteAfterSalesStore extends PreparedStatements implements AfterSa
           params.push(encode(value));
         }
         this.db.prepare(`UPDATE after_sales_requests SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
-        const event = this.insertEvent(id, before.state, t.to, t.event);
-        return { status: 'applied', request: rowToRequest(this.one('SELECT * FROM after_sales_requests WHERE id = ?', id)!), event, claim };
+        const stored = this.insertEvent(id, before.state, t.to, event);
+        return { status: 'applied', request: rowToRequest(this.one('SELECT * FROM after_sales_requests WHERE id = ?', id)!), event: stored, claim };
       })();
     } catch (error) {
       if (error instanceof ClaimRefused) return { status: 'claim_refused', claim: error.outcome };
