@@ -44,7 +44,8 @@ export function startDemoFleet(options: DemoFleetOptions): { stop(): Promise<voi
   async function runWave(number: number): Promise<void> {
     const wallStart = now();
     const deviceStart = wallStart - WAVE_SPAN_MS;
-    const tag = new Date(wallStart).toISOString().slice(0, 16).replace(/[-:T]/g, '');
+    // To the second: a restart within the same minute must not reuse the last run's shipment ids.
+    const tag = new Date(wallStart).toISOString().slice(0, 19).replace(/[-:T]/g, '');
     runners = Array.from({ length: options.shipmentCount }, (_, i) => {
       const n = String(i + 1).padStart(2, '0');
       const plan = planJourney({ startAt: deviceStart + i * STAGGER_MS, seed: wallStart + i, acFailure: i === 0 ? HUB_AC_FAILURE : null });
