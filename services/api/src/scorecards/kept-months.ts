@@ -36,7 +36,7 @@ function asServed(kept: ScorecardMonth): MonthScorecards {
 
 /**
  * Keeps an ended month: the stored cards when it is already kept, else computes it at `now`, stores it
- * with `trigger` and answers that. Two runs at once (the monthly job in one thread, a request in
+ * with `trigger` and answers that (not kept when there is no logistics provider to score). Two runs at once (the monthly job in one thread, a request in
  * another) store it once: the store keeps the first, and the loser reads what the first stored.
  */
 export async function keepMonth(ops: OpsStore, month: Month, now: number, trigger: ScorecardTrigger): Promise<{ month: MonthScorecards; isNew: boolean }> {
@@ -44,6 +44,9 @@ export async function keepMonth(ops: OpsStore, month: Month, now: number, trigge
   const stored = await ops.scorecards.getMonth(month);
   if (stored) return { month: asServed(stored), isNew: false };
   const cards = await computeMonth(ops, month, now);
+  // No carrier, warehouse or courier at all (a new installation): nothing to keep. Keeping an empty month
+  // would leave it empty for ever, also once the organisations and their shipments are imported.
+  if (cards.length === 0) return { month: { month, kept: false, computedAt: now, trigger: null, scorecards: [] }, isNew: false };
   try {
     const saved = await ops.scorecards.saveMonthOnce({ month, computedAt: now, trigger, cards: cards.map((card) => ({ orgId: card.orgId, card: card as unknown as Record<string, unknown> })) });
     return { month: asServed(saved.month), isNew: saved.isNew };

@@ -92,6 +92,23 @@ describe('monthly scorecard job', () => {
     expect((await ops.scorecards.getMonth('2026-11'))!.trigger).toBe('catch_up');
   });
 
+  it('keeps nothing for a month without any logistics provider (a new installation), so it can be kept once they exist', async () => {
+    const emptyDir = mkdtempSync(join(tmpdir(), 'coldchain-scorecard-empty-'));
+    const empty = new SqliteOpsStore(join(emptyDir, 'ops.db'), 'NORMAL');
+    try {
+      nowMs = DEC_1_0010_BEIJING;
+      const fresh = createScorecardJob({ ops: empty, clock, log: pino({ level: 'silent' }), timezone: 'Asia/Shanghai' });
+      expect(await fresh.catchUp()).toMatchObject({ month: '2026-11', isNew: false, organisations: 0 });
+      expect(await empty.scorecards.listMonths()).toEqual([]);
+      await seedScorecardOrgs(empty, Date.UTC(2026, 0, 1));
+      await seedMonth(empty, '2026-11', { reefer: { shipments: 2, excursions: 0 } });
+      expect(await fresh.runMonthly()).toMatchObject({ month: '2026-11', isNew: true, organisations: 3 });
+    } finally {
+      await empty.close();
+      rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+
   it('schedules 00:10 on the 1st (and the 2nd) in SCORECARD_TIMEZONE, and stops with the service', async () => {
     nowMs = DEC_1_0010_BEIJING;
     const beijing = job('Asia/Shanghai');

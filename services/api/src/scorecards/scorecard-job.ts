@@ -51,6 +51,7 @@ export function createScorecardJob(deps: { ops: OpsStore; clock: Clock; log: Log
     const kept = await keepMonth(deps.ops, month, now, trigger);
     const result = { month, trigger, isNew: kept.isNew, computedAt: kept.month.computedAt, organisations: kept.month.scorecards.length };
     if (kept.isNew) log.info(result, 'scorecards.month_kept');
+    else if (!kept.month.kept) log.info(result, 'scorecards.nothing_to_keep: no carrier, warehouse or courier yet');
     else log.debug({ ...result, keptBy: kept.month.trigger }, 'scorecards.month_already_kept');
     return result;
   }
