@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
-import { alertsTopic, claimsTopic } from '@coldchain/schemas';
-import type { Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
+import { AFTER_SALES_TOPIC, alertsTopic, claimsTopic } from '@coldchain/schemas';
+import type { AfterSalesEvent as AfterSalesHistoryLine, AfterSalesRequest, Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
 
 /** What happened to an alert; published on each routed organisation's alert topic. */
 export type AlertEventType = 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved' | 'alert.reminder' | 'alert.escalated' | 'alert.silenced';
@@ -29,6 +29,29 @@ export type ClaimTimerEvent = { type: 'claim.reminder' | 'claim.escalated'; at: 
  * it notifies the other parties: the message only says which step to look at.
  */
 export type ClaimUpdateEvent = { type: 'claim.updated'; at: number; claim: Claim; step: ClaimHistoryLine };
+
+/** What happened to an after-sales request (the workflow's `AfterSalesNoticeType`). */
+export type AfterSalesStepType =
+  | 'after_sales.received'
+  | 'after_sales.approved'
+  | 'after_sales.awaiting_shipper'
+  | 'after_sales.decision_due'
+  | 'after_sales.escalated'
+  | 'after_sales.rejected'
+  | 'after_sales.paid';
+
+/**
+ * A step of an after-sales request taken in the API (issue 13, item 7), as carried on `AFTER_SALES_TOPIC`
+ * for the rules' outbox: the workflow's notice (`AfterSalesNotice` in `@coldchain/after-sales`, restated
+ * here), without the consumer's order number. The rules read the request and the step (`step.seq`) back
+ * from the store and choose whom to tell themselves: the message only says which step to look at.
+ */
+export type AfterSalesStepEvent = { type: AfterSalesStepType; at: number; request: Omit<AfterSalesRequest, 'orderRef'>; step: AfterSalesHistoryLine; orgIds: string[] };
+
+/** Publishes an after-sales step for the rules (QoS 1: a rules process down meanwhile hears it on its return). */
+export async function publishAfterSalesEvent(client: MqttClient, event: AfterSalesStepEvent): Promise<void> {
+  await client.publishAsync(AFTER_SALES_TOPIC, JSON.stringify(event), { qos: 1 });
+}
 
 /** Publishes an alert event to every organisation the alert is routed to (QoS 1). */
 export async function publishAlertEvent(client: MqttClient, event: AlertEvent): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Stage } from '@coldchain/domain';
-import type { Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
+import type { LocalizedText, Stage } from '@coldchain/domain';
+import type { AfterSalesEvent as AfterSalesHistoryLine, AfterSalesRequest, Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
 
 /**
  * The events this package formats. Same shapes as `AlertEvent` and `ClaimEvent` in `@coldchain/bus`
@@ -76,11 +76,59 @@ export type NotifyHandoffEvent = {
   links: { keys: string; consumerPage: string };
 };
 
+/** What happened to an after-sales request (same names as the workflow's and the bus's). */
+export type NotifyAfterSalesType =
+  | 'after_sales.received'
+  | 'after_sales.approved'
+  | 'after_sales.awaiting_shipper'
+  | 'after_sales.decision_due'
+  | 'after_sales.escalated'
+  | 'after_sales.rejected'
+  | 'after_sales.paid';
+
+/** Absolute links of an after-sales request: the console's queue, the shipment's dispute view, the API. */
+export type NotifyAfterSalesLinks = { console: string; shipment: string; request: string };
+
+/**
+ * A step of a consumer's after-sales request (issue 13, items 4 and 7) for the shipper and, for escalations
+ * and advances, the platform: the request as it stands without the consumer's order number (the console
+ * shows it to the shipper), the history line of the step, and the links. `text` is the message in plain
+ * words, Chinese first, then English, for receivers of the generic webhook that show it as it is.
+ */
+export type NotifyAfterSalesEvent = {
+  type: NotifyAfterSalesType;
+  at: number;
+  request: Omit<AfterSalesRequest, 'orderRef'>;
+  step: AfterSalesHistoryLine;
+  links: NotifyAfterSalesLinks;
+  text?: LocalizedText;
+};
+
+/**
+ * The links of an after-sales request under the service's public base URL. The console opens the request
+ * in its after-sales queue (`/console#after-sales/{id}`); the consumer's page is not a recipient's link.
+ */
+export function afterSalesLinks(baseUrl: string, request: Pick<AfterSalesRequest, 'id' | 'shipmentId'>): NotifyAfterSalesLinks {
+  const root = baseUrl.replace(/\/+$/, '');
+  return {
+    console: `${root}/console#after-sales/${encodeURIComponent(request.id)}`,
+    shipment: `${root}/console/shipments/${encodeURIComponent(request.shipmentId)}`,
+    request: `${root}/api/v1/after-sales/${encodeURIComponent(request.id)}`,
+  };
+}
+
+/** Whether an event is a step of an after-sales request. */
+export function isAfterSalesEvent(event: NotifyEvent): event is NotifyAfterSalesEvent {
+  return event.type.startsWith('after_sales.');
+}
+
 /** Anything that can be notified. */
-export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent | NotifyClaimTimerEvent | NotifyClaimUpdateEvent | NotifyHandoffEvent;
+export type NotifyEvent = NotifyAlertEvent | NotifyClaimEvent | NotifyClaimTimerEvent | NotifyClaimUpdateEvent | NotifyHandoffEvent | NotifyAfterSalesEvent;
 
 /** The subject of an event's delivery key: the claim, the alert at its event time, or the custody scan. */
 function keySubject(event: NotifyEvent): string {
+  // One delivery per step of the request's history.
+  if (isAfterSalesEvent(event)) return `after-sales:${event.request.id}:${event.step.seq}`;
   switch (event.type) {
     case 'claim.filed':
     case 'claim.reminder':

@@ -4,8 +4,9 @@
  * a durable SQLite outbox delivers them, signed per attempt, retried with backoff, in order per
  * destination, never lost silently.
  */
-export type { HandoffParty, NotifyAlertEvent, NotifyClaimEvent, NotifyClaimLinks, NotifyClaimTimerEvent, NotifyClaimUpdateEvent, NotifyEvent, NotifyHandoffEvent, WitnessedHead } from './events.ts';
-export { claimLinks, deliveryKey } from './events.ts';
+export type { HandoffParty, NotifyAfterSalesEvent, NotifyAfterSalesLinks, NotifyAfterSalesType, NotifyAlertEvent, NotifyClaimEvent, NotifyClaimLinks, NotifyClaimTimerEvent, NotifyClaimUpdateEvent, NotifyEvent, NotifyHandoffEvent, WitnessedHead } from './events.ts';
+export { afterSalesLinks, claimLinks, deliveryKey, isAfterSalesEvent } from './events.ts';
+export { describeAfterSales, describeRemedy } from './after-sales-message.ts';
 export type { Lang, MessageField, MessageOptions, NotifyMessage, Severity } from './message.ts';
 export { describeEvent, describeRule, renderPlainText } from './message.ts';
 export { formatBeijingTime, formatTempC, formatYuan } from './display-values.ts';

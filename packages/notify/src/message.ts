@@ -3,7 +3,9 @@ import type { ClaimAction, LocalizedText, Tier } from '@coldchain/domain';
 import type { Alert, Claim } from '@coldchain/storage';
 import { formatBeijingTime, formatTempC, formatYuan } from './display-values.ts';
 import type { NotifyAlertEvent, NotifyClaimEvent, NotifyClaimTimerEvent, NotifyClaimUpdateEvent, NotifyEvent } from './events.ts';
+import { describeAfterSales } from './after-sales-message.ts';
 import { describeHandoff } from './handoff-message.ts';
+import { isAfterSalesEvent } from './events.ts';
 
 /** Language of a message: Chinese by default (DESIGN.md, interfaces users see), English available. */
 export type Lang = 'zh' | 'en';
@@ -267,6 +269,7 @@ function describeClaimUpdate(event: NotifyClaimUpdateEvent, options: MessageOpti
 /** Builds the channel-neutral message for an event (pure: no clock, no I/O). */
 export function describeEvent(event: NotifyEvent, options: MessageOptions): NotifyMessage {
   const lang = options.lang ?? 'zh';
+  if (isAfterSalesEvent(event)) return describeAfterSales(event, options, lang);
   switch (event.type) {
     case 'claim.filed':
     case 'claim.reminder':

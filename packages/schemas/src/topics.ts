@@ -30,6 +30,13 @@ export const CORRECTIONS_TOPIC = `${TOPIC_PREFIX}/custody/corrections`;
 export const HEADS_TOPIC = `${TOPIC_PREFIX}/custody/heads`;
 
 /**
+ * Where the API tells the rules of a step of an after-sales request it took (report, judgement, decision,
+ * payout; issue 13, item 7), so that the rules notify the parties through their outbox. A nudge naming the
+ * request and the step: the rules read both back from the store, and decide who is told themselves.
+ */
+export const AFTER_SALES_TOPIC = `${TOPIC_PREFIX}/after-sales/steps`;
+
+/**
  * Device ids appear in topics and as MQTT usernames, so they may not hold MQTT wildcards or level
  * separators.
  */
