@@ -247,6 +247,8 @@ export function buildApi(deps: ApiDeps) {
         clock: deps.clock,
         log: deps.log,
         speed: deps.deadlineSpeed,
+        // Each step reaches the shipper (and the platform) through the rules' outbox, by the bus.
+        notify: (notice) => feed.publishAfterSales(notice),
         onClaimFiled: (claim, shipment) => feed.publishClaim({ type: 'claim.filed', at: claim.filedAt, claim }, [claim.liableOrgId, shipment.shipperOrgId, PLATFORM_ORG_ID]),
       }),
     };

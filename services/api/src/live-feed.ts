@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import type { AlertEvent, ClaimEvent, ClaimUpdateEvent, MqttConnectionOptions } from '@coldchain/bus';
-import { closeMqtt, connectMqtt, publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
+import type { AfterSalesStepEvent, AlertEvent, ClaimEvent, ClaimUpdateEvent, MqttConnectionOptions } from '@coldchain/bus';
+import { closeMqtt, connectMqtt, publishAfterSalesEvent, publishAlertEvent, publishClaimEvent } from '@coldchain/bus';
 import { ALERTS_FILTER, CLAIMS_FILTER, CORRECTIONS_TOPIC, HEADS_TOPIC } from '@coldchain/schemas';
 import type { SignedHead } from './evidence/evidence-types.ts';
 
@@ -70,6 +70,14 @@ export function createLiveFeed(deps: { mqtt?: MqttConnectionOptions; log: Logger
      */
     async publishHead(notice: { shipmentId: string; custodyEventId: string; chain: SignedHead }): Promise<void> {
       if (client) await client.publishAsync(HEADS_TOPIC, JSON.stringify(notice), { qos: 1 });
+    },
+    /**
+     * Hands the rules a step of an after-sales request taken here (report, judgement, decision, payout),
+     * for the parties' channels: the rules own the outbox, and read the step back from the store before
+     * they tell anyone. Without a bus there are no rules to tell.
+     */
+    async publishAfterSales(event: AfterSalesStepEvent): Promise<void> {
+      if (client) await publishAfterSalesEvent(client, event);
     },
     subscribe(listener: (event: FeedEvent) => void): () => void {
       emitter.on('event', listener);

@@ -6,6 +6,7 @@ import type { EventSink } from './event-sink.ts';
 import { isSilencing } from '@coldchain/storage';
 import type { Alert, OpsStore, ProfileCatalog, Shipment, Silence } from '@coldchain/storage';
 import type { WarningRecorder } from './warning-recorder.ts';
+import type { AfterSalesTickReport } from '@coldchain/after-sales';
 import type { ClaimTickReport, ClaimTimers } from './claim-timers.ts';
 
 const MIN = 60_000;
@@ -36,7 +37,7 @@ async function* pagesOf<T extends { id: string }>(read: (afterId: string | null)
 }
 
 /** What the timers do on one tick, for logs and tests. */
-export type TickReport = { reminded: string[]; escalated: string[]; noData: string[]; dataBack: string[]; claims?: ClaimTickReport };
+export type TickReport = { reminded: string[]; escalated: string[]; noData: string[]; dataBack: string[]; claims?: ClaimTickReport; afterSales?: AfterSalesTickReport };
 
 /**
  * Timers that fire without new data: reminders until an alert is acknowledged, escalation to the
@@ -65,6 +66,11 @@ export function createAlertScheduler(deps: {
   scanPageSize?: number;
   /** The claims' answer deadlines (claim-timers.ts), run on the same tick after the alerts' timers. */
   claims?: ClaimTimers;
+  /**
+   * The after-sales requests' timers (the streamer's reminder, escalation at 48 h, catching up what a crash
+   * left half done; `createAfterSalesWorkflow().tick`), run on the same tick after the claims'.
+   */
+  afterSales?: { tick(): Promise<AfterSalesTickReport> };
 }) {
   const { ops, clock, log } = deps;
   const reminderMs = deps.reminderMs ?? DEFAULT_REMINDER_MS;
@@ -175,6 +181,7 @@ export function createAlertScheduler(deps: {
       }
     }
     if (deps.claims) report.claims = await deps.claims.tick();
+    if (deps.afterSales) report.afterSales = await deps.afterSales.tick();
     return report;
   }
 

@@ -4,11 +4,14 @@ import { CLAIM_REMIND_BEFORE_MS, evaluateReading, initialRuleState, PLATFORM_ORG
 import type { RuleState, Tier } from '@coldchain/domain';
 import type { Clock, MqttConnectionOptions } from '@coldchain/bus';
 import { closeMqtt, connectMqtt, createDeviceKeyCache } from '@coldchain/bus';
-import { claimsTopic, CORRECTIONS_TOPIC, decodeTelemetry, HEADS_TOPIC, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
+import { AFTER_SALES_TOPIC, claimsTopic, CORRECTIONS_TOPIC, decodeTelemetry, HEADS_TOPIC, parseDeviceTopic, screenReadings, TELEMETRY_FILTER } from '@coldchain/schemas';
 import type { Reading } from '@coldchain/schemas';
 import type { Outbox } from '@coldchain/notify';
 import { createProfileCatalog } from '@coldchain/storage';
 import type { EvidenceStore, OpsStore, Shipment, TelemetryStore } from '@coldchain/storage';
+import { createAfterSalesWorkflow, RecordingPayouts } from '@coldchain/after-sales';
+import type { PayoutPort } from '@coldchain/after-sales';
+import { createAfterSalesRelay } from './after-sales-relay.ts';
 import { createExcursionRecorder } from './excursion-recorder.ts';
 import { createAlertScheduler } from './alert-scheduler.ts';
 import { createClaimRelay } from './claim-relay.ts';
@@ -57,6 +60,11 @@ export type RulesDeps = {
    * channels (head-relay.ts). Without it (or without an outbox) heads are not sent.
    */
   evidence?: Pick<EvidenceStore, 'listServiceKeys' | 'witnesses'>;
+  /**
+   * Where the money of after-sales requests the timers catch up goes (a crash left them approved, unpaid);
+   * default: recorded, not paid, as in the API. Each payout is keyed by the request, so paying twice is once.
+   */
+  payouts?: PayoutPort;
 };
 
 
@@ -100,7 +108,16 @@ export function buildRules(deps: RulesDeps) {
   const warningRecorder = createWarningRecorder({ ops, events, clock: deps.clock, log });
   // The claims' answer deadlines: a reminder to the carrier, then escalation, from the store on each tick.
   const claimTimers = createClaimTimers({ ops, clock: deps.clock, log, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', notify, remindBeforeMs: CLAIM_REMIND_BEFORE_MS / (deps.deadlineSpeed ?? 1) });
-  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, canJudgeSilence: () => catchUpsRunning === 0, reminderMs: deps.reminderMs, claims: claimTimers });
+  const relayClaim = notify ? createClaimRelay({ ops, notify, log, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080' }) : undefined;
+  // After-sales steps to the shipper and the platform: the API's by the bus, the timers' own directly.
+  const relayAfterSales = notify ? createAfterSalesRelay({ ops, notify: notify.afterSales, onClaimNamed: relayClaim?.afterSalesClaim, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', log }) : undefined;
+  // The streamer's reminder at 22 h and escalation at 48 h (divided by DEMO_SPEED like the claims'), and the
+  // requests a crash left received or approved: from the store on each tick, so they survive a restart.
+  const afterSales = createAfterSalesWorkflow({
+    ops, profiles, payouts: deps.payouts ?? new RecordingPayouts(), clock: deps.clock, log, speed: deps.deadlineSpeed,
+    ...(relayAfterSales ? { notify: (notice) => relayAfterSales.deliver(notice.request.id, notice.step.seq) } : {}),
+  });
+  const scheduler = createAlertScheduler({ ops, profiles, events, clock: deps.clock, log, warnings: warningRecorder, lastHeardAt: (id) => devices.get(id)?.lastHeardAt || undefined, canJudgeSilence: () => catchUpsRunning === 0, reminderMs: deps.reminderMs, claims: claimTimers, afterSales });
 
   function recordFor(deviceId: string): DeviceRecord {
     let record = devices.get(deviceId);
@@ -187,7 +204,6 @@ export function buildRules(deps: RulesDeps) {
   const replay = deps.telemetry
     ? createStoreReplay({ telemetry: deps.telemetry, ops, profiles, recorder, persistence, log, serial, stats, evaluate, recordFor, stateKey })
     : undefined;
-  const relayClaim = notify ? createClaimRelay({ ops, notify, log, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080' }) : undefined;
   const relayHead = notify && deps.evidence ? createHeadRelay({ ops, evidence: deps.evidence, notify: notify.handoff, baseUrl: deps.publicUrl ?? 'http://127.0.0.1:8080', log }) : undefined;
   const corrections = deps.telemetry ? createCorrectionRejudge({ ops, telemetry: deps.telemetry, profiles, recorder, log, now: () => deps.clock.now() }) : undefined;
 
@@ -236,10 +252,11 @@ export function buildRules(deps: RulesDeps) {
     }).catch((error: unknown) => log.error({ err: error, reason }, 'rules.catch_up_failed'));
   }
 
-  /** One handler per message kind: telemetry, the claims of review decisions, custody corrections, witnessed heads. */
+  /** One handler per message kind: telemetry, the claims of review decisions, custody corrections, witnessed heads, after-sales steps. */
   async function dispatch(topic: string, payload: Buffer): Promise<void> {
     if (topic === REVIEW_CLAIMS_TOPIC) return relayClaim?.(payload);
     if (topic === HEADS_TOPIC) return relayHead?.(payload);
+    if (topic === AFTER_SALES_TOPIC) return relayAfterSales?.(payload);
     // The notice only wakes the run: what was corrected is read from the store.
     if (topic === CORRECTIONS_TOPIC) return queueCorrections('notice');
     return handle(topic, payload);
@@ -314,7 +331,7 @@ export function buildRules(deps: RulesDeps) {
         queueCatchUp('reconnect');
         queueCorrections('reconnect');
       });
-      const filters = [TELEMETRY_FILTER, ...(relayClaim ? [REVIEW_CLAIMS_TOPIC] : []), ...(corrections ? [CORRECTIONS_TOPIC] : []), ...(relayHead ? [HEADS_TOPIC] : [])];
+      const filters = [TELEMETRY_FILTER, ...(relayClaim ? [REVIEW_CLAIMS_TOPIC] : []), ...(corrections ? [CORRECTIONS_TOPIC] : []), ...(relayHead ? [HEADS_TOPIC] : []), ...(relayAfterSales ? [AFTER_SALES_TOPIC] : [])];
       await consuming.subscribeAsync(filters, { qos: 1 });
       log.info({ filters }, 'rules.subscribed');
       if ((deps.timerTickMs ?? 10_000) > 0) scheduler.start(deps.timerTickMs ?? 10_000);

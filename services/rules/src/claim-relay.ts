@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ClaimEvent, ClaimUpdateEvent } from '@coldchain/bus';
 import { claimLinks } from '@coldchain/notify';
 import type { NotifyClaimUpdateEvent } from '@coldchain/notify';
-import type { OpsStore } from '@coldchain/storage';
+import type { Claim, OpsStore } from '@coldchain/storage';
 
 /** Claim ids relayed by this process, kept to skip a message the broker delivers again (QoS 1). */
 const MAX_REMEMBERED = 10_000;
@@ -21,9 +21,14 @@ const MAX_REMEMBERED = 10_000;
  * claim and the step (by its `seq`) are read back from the store, and the parties who did not take the
  * step are told, once per step (the delivery key names the step). Steps of the system (the timers) are
  * notified by the timers themselves.
+ *
+ * A claim the after-sales workflow files for a request approved by rule (issue 13, item 4) is relayed like
+ * a review's: the store must show a request naming it that was reported no later than it was filed. The
+ * API publishes `claim.filed` before it stores the approval, so the relay also takes the claim up when it
+ * hears the approval (`afterSalesClaim`, from after-sales-relay.ts); whichever comes second sends it.
  */
 export function createClaimRelay(deps: {
-  ops: Pick<OpsStore, 'listReviews' | 'listClaims' | 'getClaim' | 'listClaimEvents'>;
+  ops: Pick<OpsStore, 'listReviews' | 'listClaims' | 'getClaim' | 'listClaimEvents' | 'afterSales'>;
   notify: (event: ClaimEvent | NotifyClaimUpdateEvent) => Promise<void>;
   log: Logger;
   /** The service's public base URL, for the evidence links. */
@@ -48,7 +53,23 @@ export function createClaimRelay(deps: {
     deps.log.info({ claimId, seq, action: step.action.kind, party: step.party, to: step.to }, 'rules.claim_step_notified');
   }
 
-  return async function relayClaim(payload: Buffer): Promise<void> {
+  /** Whether an after-sales request names the claim and was reported before it was filed (filed for it). */
+  async function isFiledForAfterSales(claim: Claim): Promise<boolean> {
+    const requests = await deps.ops.afterSales.list({ shipmentId: claim.shipmentId, limit: 10_000 });
+    return requests.some((r) => r.claimId === claim.id && r.reportedAt <= claim.filedAt);
+  }
+
+  /** Sends a claim the after-sales workflow filed to the carrier's channels (and the shipper's and the platform's), once. */
+  async function afterSalesClaim(claimId: string): Promise<void> {
+    if (relayed.has(claimId)) return;
+    const claim = await deps.ops.getClaim(claimId);
+    if (!claim || !(await isFiledForAfterSales(claim))) return;
+    await deps.notify({ type: 'claim.filed', at: claim.filedAt, claim });
+    remember(claimId);
+    deps.log.info({ claimId, shipmentId: claim.shipmentId, liableOrgId: claim.liableOrgId }, 'rules.after_sales_claim_notified');
+  }
+
+  async function relayClaim(payload: Buffer): Promise<void> {
     let heard: Partial<ClaimEvent> | Partial<ClaimUpdateEvent>;
     try {
       heard = JSON.parse(payload.toString('utf8')) as Partial<ClaimEvent> | Partial<ClaimUpdateEvent>;
@@ -60,13 +81,16 @@ export function createClaimRelay(deps: {
     const claimId = heard.claim?.id;
     const shipmentId = heard.claim?.shipmentId;
     if (heard.type !== 'claim.filed' || typeof claimId !== 'string' || typeof shipmentId !== 'string' || relayed.has(claimId)) return;
-    // The store, not the message, says what was filed and by whom: only a review's decision is relayed.
+    // The store, not the message, says what was filed and by whom: only a review's decision is relayed here,
+    // or a claim filed for an after-sales request.
     const reviews = await deps.ops.listReviews({ shipmentId });
-    if (!reviews.some((review) => review.decision?.claimId === claimId)) return;
+    if (!reviews.some((review) => review.decision?.claimId === claimId)) return afterSalesClaim(claimId);
     const claim = (await deps.ops.listClaims({ shipmentId })).find((c) => c.id === claimId);
     if (!claim) return;
     await deps.notify({ type: 'claim.filed', at: typeof heard.at === 'number' ? heard.at : claim.filedAt, claim });
     remember(claimId);
     deps.log.info({ claimId, shipmentId, liableOrgId: claim.liableOrgId }, 'rules.review_claim_notified');
-  };
+  }
+
+  return Object.assign(relayClaim, { afterSalesClaim });
 }

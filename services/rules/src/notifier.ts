@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { buildLegs, currentLeg, PLATFORM_ORG_ID } from '@coldchain/domain';
 import type { LocalizedText } from '@coldchain/domain';
 import type { AlertEvent, ClaimEvent, ClaimTimerEvent } from '@coldchain/bus';
-import { claimLinks, deliveryKey, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage } from '@coldchain/notify';
-import type { MessageOptions, NotifyClaimUpdateEvent, NotifyEvent, NotifyHandoffEvent, Outbox } from '@coldchain/notify';
+import { claimLinks, deliveryKey, describeEvent, formatDingTalkMessage, formatFeishuMessage, formatWebhookPayload, formatWeComMessage, renderPlainText } from '@coldchain/notify';
+import type { MessageOptions, NotifyAfterSalesEvent, NotifyClaimUpdateEvent, NotifyEvent, NotifyHandoffEvent, Outbox } from '@coldchain/notify';
 import { isSilencing } from '@coldchain/storage';
 import type { NotificationChannel, OpsStore, ProfileCatalog } from '@coldchain/storage';
 import { formatGroup, GROUP_INTERVAL_MS, isUrgent } from './notification-groups.ts';
@@ -124,6 +124,27 @@ export function createNotifier(deps: { ops: OpsStore; profiles: ProfileCatalog; 
       const options: MessageOptions = { baseUrl: deps.baseUrl, shipmentLabel: shipment ? `${shipment.id}（${shipment.origin} → ${shipment.destination}）` : event.shipment.id };
       for (const orgId of new Set(orgIds)) {
         for (const channel of await ops.getOrgChannels(orgId)) await enqueue(deliveryKey(event, `${orgId}/${channel.id}`), channel, format(channel, event, options), orgId);
+      }
+    },
+    /**
+     * A step of an after-sales request to the organisations named (after-sales-relay.ts): each channel at
+     * once, never held for a shipment's group (the streamer's 24 h clock runs). The generic webhook's body
+     * carries the message in words too, Chinese first, then English.
+     */
+    async afterSales(event: Omit<NotifyAfterSalesEvent, 'text'>, orgIds: readonly string[]): Promise<void> {
+      const shipment = await ops.getShipment(event.request.shipmentId);
+      const orgs = await ops.listOrganisations();
+      const profile = shipment ? await deps.profiles.get(shipment.profileId) : undefined;
+      const options: MessageOptions = {
+        baseUrl: deps.baseUrl,
+        orgNames: Object.fromEntries(orgs.map((o) => [o.id, { zh: o.name, en: o.nameEn }])),
+        shipmentLabel: shipment ? `${shipment.id}（${shipment.origin} → ${shipment.destination}）` : event.request.shipmentId,
+        ...(profile ? { productName: profile.name } : {}),
+      };
+      const text = { zh: renderPlainText(describeEvent(event, { ...options, lang: 'zh' })), en: renderPlainText(describeEvent(event, { ...options, lang: 'en' })) };
+      const told: NotifyAfterSalesEvent = { ...event, text };
+      for (const orgId of new Set(orgIds)) {
+        for (const channel of await ops.getOrgChannels(orgId)) await enqueue(deliveryKey(told, `${orgId}/${channel.id}`), channel, format(channel, told, options), orgId);
       }
     },
     /** Sends what waits in groups now (at shutdown), so nothing held for a group is dropped. */
