@@ -221,8 +221,10 @@ describe.skipIf(isSkipped)('the consumer page in plain words', () => {
     await expect.poll(async () => (await afterSales.boundingBox())!.y).toBeLessThan(844);
     // Below the sticky top bar, not under it.
     expect((await afterSales.boundingBox())!.y).toBeGreaterThanOrEqual((await page.locator('.topbar').boundingBox())!.height);
-    expect(await afterSales.innerText()).toContain('如有坏果，请联系购买时的主播（直播间店铺）售后');
-    expect(await afterSales.innerText()).toContain(excursionCode);
+    // The report form itself, not a note about whom to ask.
+    expect(await afterSales.locator('h2').innerText()).toBe('坏果售后');
+    expect(await afterSales.getByLabel('坏果数量（个）').isVisible()).toBe(true);
+    expect(await afterSales.getByRole('button', { name: '提交售后申请' }).count()).toBe(1);
 
     // Figures and marks below agree with the red headline; the technical figures come after it.
     expect(await page.locator('#measures-title').innerText()).toBe('技术数据');
@@ -242,7 +244,8 @@ describe.skipIf(isSkipped)('the consumer page in plain words', () => {
     expect(await page.locator('a.verdict-report').innerText()).toBe('Bad fruit? Report it');
     expect(await page.locator('#measures-title').innerText()).toBe('Technical figures');
     expect(await page.locator('[data-measure="mkt"]').innerText()).toContain('Mean kinetic temperature (MKT)');
-    expect(await page.locator('#after-sales').innerText()).toContain("contact the seller's after-sales");
+    expect(await page.locator('#after-sales h2').innerText()).toBe('Bad fruit');
+    expect(await page.locator('#after-sales button.as-submit').innerText()).toBe('Send the report');
 
     // And the healthy journey, in English too.
     const healthy = await openPage(`/t/${healthyCode}?lang=en`);

@@ -3,6 +3,7 @@
  * Every text the dashboards show, in Chinese (the default) and English. English must have every key
  * Chinese has (the type below checks it).
  */
+import { afterSalesEn, afterSalesZh } from './texts-after-sales.js';
 import { disputeEn, disputeZh } from './texts-dispute.js';
 import { scorecardsEn, scorecardsZh } from './texts-scorecards.js';
 
@@ -29,9 +30,6 @@ export const zh = {
   'consumer.noReadings': '暂未收到温度记录',
   'consumer.report.button': '有坏果？申请售后',
   'consumer.report.link': '如有坏果，申请售后',
-  'consumer.afterSales.title': '坏果售后',
-  'consumer.afterSales.contact': '如有坏果，请联系购买时的主播（直播间店铺）售后，拍下坏果并告知本页的溯源码：{code}',
-  'consumer.afterSales.soon': '在本页直接提交售后申请的功能即将开通。',
   'consumer.technicalTitle': '技术数据',
   'consumer.curveTitle': '全程温度曲线',
   'consumer.curveHint': '手指在曲线上滑动可查看每个时刻的温度',
@@ -202,6 +200,8 @@ export const zh = {
 
   // Dispute view (texts-dispute.js)
   ...disputeZh,
+  // After-sales: the consumer's report form and the streamer's queue (texts-after-sales.js)
+  ...afterSalesZh,
   // Carrier scorecards (texts-scorecards.js)
   ...scorecardsZh,
 };
@@ -229,9 +229,6 @@ export const en = {
   'consumer.noReadings': 'No temperature readings yet',
   'consumer.report.button': 'Bad fruit? Report it',
   'consumer.report.link': 'Report bad fruit',
-  'consumer.afterSales.title': 'Bad fruit',
-  'consumer.afterSales.contact': "If any fruit is bad, contact the seller's after-sales (the live-stream shop you bought from) with a photo of it and this page's trace code: {code}",
-  'consumer.afterSales.soon': 'Reporting bad fruit on this page is coming soon.',
   'consumer.technicalTitle': 'Technical figures',
   'consumer.curveTitle': 'Temperature, farm to door',
   'consumer.curveHint': 'Slide a finger along the curve to read the temperature at any time',
@@ -399,5 +396,6 @@ export const en = {
   'index.consumer.example': 'For example:',
 
   ...disputeEn,
+  ...afterSalesEn,
   ...scorecardsEn,
 };
