@@ -10,6 +10,7 @@ import { onLangChange, t } from '../i18n.js';
 import { mountLangToggle } from '../lang-toggle.js';
 import { ApiFailure, createApiClient } from './api-client.js';
 import { createAlertActions } from './alert-actions.js';
+import { createAfterSalesQueue } from './after-sales-queue.js';
 import { createAlertBoard } from './alert-board.js';
 import { connectAlertStream } from './alert-stream.js';
 import { renderAlertsTable } from './alerts-table.js';
@@ -51,6 +52,7 @@ let session;
 let held = [];
 /** @type {Map<string, Shipment>} */
 let shipments = new Map();
+const afterSales = createAfterSalesQueue({ section: byId('after-sales-section'), box: byId('after-sales-queue'), count: byId('after-sales-count'), orgName: (id) => orgs.name(id), onUnauthorized: () => endSession('ended') });
 const actions = createAlertActions({ api, board, alertsBox, render: () => session && renderBoard(), showNotice });
 /** @type {(() => void) | undefined} */
 let closeStream;
@@ -209,6 +211,7 @@ async function begin() {
     (list) => {
       orgs.learn(list);
       if (session) renderBoard();
+      afterSales.render();
     },
     () => {},
   );
@@ -218,6 +221,7 @@ async function begin() {
   liveStatus.hidden = false;
   listen();
   renderBoard();
+  afterSales.start(session);
   await reload();
 }
 
@@ -235,6 +239,7 @@ function endSession(why) {
   board.reset([], []);
   board.resetSilences([]);
   actions.clear();
+  afterSales.stop();
   showNotice('');
   // Nothing of the organisation's stays in the page for the next person at this screen.
   replaceContent(alertsBox);
@@ -271,6 +276,7 @@ onLangChange(() => {
   if (!session) return;
   renderIdentity(session);
   renderBoard();
+  afterSales.render();
 });
 startDeadlineTicker(document);
 setInterval(() => {
