@@ -4,6 +4,7 @@
  * Chinese has (the type below checks it).
  */
 import { afterSalesEn, afterSalesZh } from './texts-after-sales.js';
+import { claimsEn, claimsZh } from './texts-claims.js';
 import { disputeEn, disputeZh } from './texts-dispute.js';
 import { scorecardsEn, scorecardsZh } from './texts-scorecards.js';
 
@@ -200,6 +201,7 @@ export const zh = {
 
   // Dispute view (texts-dispute.js)
   ...disputeZh,
+  ...claimsZh,
   // After-sales: the consumer's report form and the streamer's queue (texts-after-sales.js)
   ...afterSalesZh,
   // Carrier scorecards (texts-scorecards.js)
@@ -396,6 +398,7 @@ export const en = {
   'index.consumer.example': 'For example:',
 
   ...disputeEn,
+  ...claimsEn,
   ...afterSalesEn,
   ...scorecardsEn,
 };

@@ -14,6 +14,8 @@ import { createAfterSalesQueue } from './after-sales-queue.js';
 import { createAlertBoard } from './alert-board.js';
 import { connectAlertStream } from './alert-stream.js';
 import { renderAlertsTable } from './alerts-table.js';
+import { createClaimActions } from './claim-actions.js';
+import { createClaimCalls } from './claim-calls.js';
 import { renderClaimsTable } from './claims-table.js';
 import { settings } from './console-settings.js';
 import { startDeadlineTicker } from './deadline.js';
@@ -54,6 +56,13 @@ let held = [];
 let shipments = new Map();
 const afterSales = createAfterSalesQueue({ section: byId('after-sales-section'), box: byId('after-sales-queue'), count: byId('after-sales-count'), orgName: (id) => orgs.name(id), onUnauthorized: () => endSession('ended') });
 const actions = createAlertActions({ api, board, alertsBox, render: () => session && renderBoard(), showNotice });
+// Claims: each party's steps on its turn (claim-actions.js); the row shows the claim as the API answers.
+const claimActions = createClaimActions({
+  calls: createClaimCalls({ csrfToken: () => session?.csrfToken ?? '', onUnauthorized: () => endSession('ended') }),
+  session: () => session,
+  upsertClaim: (claim) => board.upsertClaim(claim),
+  render: () => session && renderClaims(),
+});
 /** @type {(() => void) | undefined} */
 let closeStream;
 /** @type {StreamState} */
@@ -123,8 +132,20 @@ function renderBoard() {
   if (nextChangeAt !== undefined) silenceTimer = setTimeout(renderBoard, Math.min(nextChangeAt - now + 100, 2 ** 31 - 1));
   alertsCount.textContent = String(alerts.length);
   replaceContent(heldBox, renderHeldShipments(held));
-  replaceContent(claimsBox, renderClaimsTable(board.claims(), { now, orgName: (id) => orgs.name(id) }));
+  renderClaims();
   showSummary();
+}
+
+/** The claims table; a redraw (a live event, a step done) keeps the cursor in the claim form being written. */
+function renderClaims() {
+  const typing = document.activeElement instanceof HTMLElement && claimsBox.contains(document.activeElement) ? document.activeElement : undefined;
+  const where = typing?.dataset.field ? `[data-claim-id="${CSS.escape(typing.dataset.claimId ?? '')}"][data-field="${CSS.escape(typing.dataset.field)}"]` : undefined;
+  const caret = typing instanceof HTMLInputElement || typing instanceof HTMLTextAreaElement ? [typing.selectionStart, typing.selectionEnd] : undefined;
+  replaceContent(claimsBox, renderClaimsTable(board.claims(), { now: Date.now(), orgName: (id) => orgs.name(id), actions: claimActions }));
+  const field = where ? claimsBox.querySelector(where) : null;
+  if (!(field instanceof HTMLElement)) return;
+  field.focus();
+  if (caret && (field instanceof HTMLTextAreaElement || (field instanceof HTMLInputElement && field.type === 'text'))) field.setSelectionRange(caret[0], caret[1]);
 }
 
 function showSummary() {
@@ -182,7 +203,7 @@ function listen() {
     },
     onEvent: (event) => {
       // The API sends only what the organisation may see.
-      if (event.type === 'claim.filed') board.upsertClaim(event.claim);
+      if (event.type === 'claim.filed' || event.type === 'claim.updated') board.upsertClaim(event.claim);
       else if (!board.upsertAlert(event.alert, { isLive: true, now: Date.now() })) return;
       renderBoard();
     },
@@ -239,6 +260,7 @@ function endSession(why) {
   board.reset([], []);
   board.resetSilences([]);
   actions.clear();
+  claimActions.clear();
   afterSales.stop();
   showNotice('');
   // Nothing of the organisation's stays in the page for the next person at this screen.
