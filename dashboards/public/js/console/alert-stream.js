@@ -11,11 +11,12 @@
 /** @typedef {import('./api-client.js').Claim} Claim */
 /**
  * @typedef {{ type: 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved' | 'alert.reminder' | 'alert.escalated', at: number, alert: Alert }
- *   | { type: 'claim.filed', at: number, claim: Claim }} FeedEvent
+ *   | { type: 'claim.filed', at: number, claim: Claim }
+ *   | { type: 'claim.updated', at: number, claim: Claim, step: import('./claim-calls.js').ClaimStep }} FeedEvent a step on a claim, by any party or the timer
  * @typedef {'connecting' | 'live' | 'lost'} StreamState
  */
 
-const EVENT_TYPES = /** @type {const} */ (['alert.opened', 'alert.cleared', 'alert.acknowledged', 'alert.resolved', 'alert.reminder', 'alert.escalated', 'claim.filed']);
+const EVENT_TYPES = /** @type {const} */ (['alert.opened', 'alert.cleared', 'alert.acknowledged', 'alert.resolved', 'alert.reminder', 'alert.escalated', 'claim.filed', 'claim.updated']);
 const RETRY_MS = 5000;
 
 /**
