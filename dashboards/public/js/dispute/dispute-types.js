@@ -7,7 +7,7 @@
 /**
  * @typedef {{ zh: string, en: string }} LocalizedText
  * @typedef {import('../console/api-client.js').Alert} Alert
- * @typedef {Omit<import('../console/api-client.js').Claim, 'status'> & { status: 'filed' | 'withdrawn', withdrawnAt: number | null, withdrawnReason: LocalizedText | null }} Claim
+ * @typedef {import('../console/claim-calls.js').LifecycleClaim & { withdrawnAt: number | null, withdrawnReason: LocalizedText | null }} Claim a claim and where it stands in its lifecycle
  * @typedef {{
  *   id: string, traceCode: string, profileId: string, shipperOrgId: string, deviceId: string,
  *   origin: string, destination: string, boxes: number, goodsValueCents: number, freightCents: number,

@@ -2,7 +2,8 @@
 /**
  * The streamer's dispute view (`/console/shipments/{id}`): everything that shows who was liable for a
  * shipment, on one page: the curve, the legs with their handoff probes and stations, the excursions and
- * their attribution, the claims, the evidence chain's status, and the report and bundle to hand over.
+ * their attribution, the claims with their history, the evidence chain's status, and the report and
+ * bundle to hand over.
  * It is read as the signed-in user (the console's session cookie): a party to the shipment sees it, anyone
  * else is told it does not exist. The chain is read on its own so that the record shows even when the
  * chain cannot be read.
@@ -13,6 +14,7 @@ import { mountLangToggle } from '../lang-toggle.js';
 import { ApiFailure, createApiClient } from '../console/api-client.js';
 // Clears what earlier versions kept in this browser (the admin token), when this page is the first one opened.
 import '../console/console-settings.js';
+import { createClaimCalls } from '../console/claim-calls.js';
 import { createOrgNames } from '../console/org-names.js';
 import { startDeadlineTicker } from '../console/deadline.js';
 import { renderChartKey } from '../consumer/chart-key-view.js';
@@ -31,6 +33,8 @@ import { renderLegs } from './legs-view.js';
 /** @typedef {import('./dispute-types.js').ShipmentDetail} ShipmentDetail */
 /** @typedef {import('./dispute-types.js').ShipmentCurve} ShipmentCurve */
 /** @typedef {import('./chain-view.js').ChainState} ChainState */
+/** @typedef {import('./dispute-types.js').Claim} Claim */
+/** @typedef {import('./claim-history-view.js').ClaimHistoryState} ClaimHistoryState */
 /** @typedef {import('../consumer/trace-api.js').Trace} Trace */
 /**
  * @typedef {{ kind: 'loading' } | { kind: 'sign-in', hasEnded: boolean } | { kind: 'not_found' } | { kind: 'error', message: string }
@@ -53,6 +57,15 @@ const api = createApiClient({
   },
 });
 const orgs = createOrgNames();
+// Each claim read on its own (`GET /api/v1/claims/{id}`) for its history; this page only reads.
+const claimCalls = createClaimCalls({ csrfToken: () => '' });
+/** @type {Map<string, ClaimHistoryState>} */
+let claimHistories = new Map();
+/** The claims as read on their own, newer than the shipment's copy when a step came in between. */
+/** @type {Map<string, Claim>} */
+let claimsRead = new Map();
+/** @type {HTMLElement | undefined} */
+let claimsSection;
 /** @type {ReturnType<typeof createDownloads> | undefined} */
 let downloads;
 /** @type {HTMLElement | undefined} */
@@ -75,6 +88,7 @@ function render() {
   removeChart?.();
   removeChart = undefined;
   chainBox = undefined;
+  claimsSection = undefined;
   document.title = t('dispute.title');
   if (state.kind === 'loading') return replaceContent(app, h('p', { class: 'loading' }, t('dispute.loading')));
   if (state.kind === 'sign-in') return renderSignIn(state.hasEnded);
@@ -120,7 +134,7 @@ function renderRecord(detail, curveResult) {
     h(
       'div',
       { class: 'dispute-columns' },
-      h('div', { class: 'dispute-column' }, renderExcursions(detail, orgName), renderClaims(detail.claims, orgName, Date.now())),
+      h('div', { class: 'dispute-column' }, renderExcursions(detail, orgName), renderClaimsSection(detail)),
       h('div', { class: 'dispute-column' }, chainBox, trace ? renderMeasures(trace) : null),
     ),
     h('footer', { class: 'page-footer' }, h('p', {}, t('time.zoneNote'))),
@@ -138,6 +152,39 @@ function renderRecord(detail, curveResult) {
     },
     () => replaceContent(chartBox, h('p', { class: 'chart-placeholder' }, t('consumer.chartFailed'))),
   );
+}
+
+/**
+ * The claims' section, drawn in place again when their histories arrive.
+ * @param {ShipmentDetail} detail
+ */
+function renderClaimsSection(detail) {
+  const claims = detail.claims.map((claim) => claimsRead.get(claim.id) ?? claim);
+  const next = renderClaims(claims, (id) => orgs.name(id), Date.now(), claimHistories);
+  if (claimsSection?.isConnected) claimsSection.replaceWith(next);
+  claimsSection = next;
+  return next;
+}
+
+/**
+ * Reads each claim with its history; one that cannot be read says so under it, the others show.
+ * @param {ShipmentDetail} detail
+ */
+async function loadClaimHistories(detail) {
+  claimHistories = new Map();
+  claimsRead = new Map();
+  await Promise.all(
+    detail.claims.map(async (claim) => {
+      try {
+        const read = await claimCalls.get(claim.id);
+        claimsRead.set(claim.id, { ...claim, ...read.claim });
+        claimHistories.set(claim.id, { kind: 'ok', history: read.history });
+      } catch (error) {
+        claimHistories.set(claim.id, { kind: 'error', message: messageOf(error) });
+      }
+    }),
+  );
+  if (state.kind === 'ok' && state.detail === detail) renderClaimsSection(detail);
 }
 
 function renderChainBox() {
@@ -221,6 +268,8 @@ async function load() {
     const detail = await api.getShipment(shipmentId);
     orgs.learn(detail.legs.map((leg) => leg.custodian));
     orgs.learn(await listed);
+    // Drawn in place when read (the record does not wait for them).
+    loadClaimHistories(detail);
     state = { kind: 'ok', detail, curve: await curve };
   } catch (error) {
     if (error instanceof ApiFailure && error.isUnauthorized) {
