@@ -121,8 +121,11 @@ describe.skipIf(isSkipped)('after-sales pages in a browser', () => {
     await badError.waitFor();
     expect(await badError.innerText()).toBe('不能多于总果数 40');
     expect(await page.getByLabel('坏果数量（个）').getAttribute('aria-invalid')).toBe('true');
-    const input = (await page.getByLabel('坏果数量（个）').boundingBox())!;
-    const error = (await badError.boundingBox())!;
+    // Both measured at once: the page scrolls the field into view (smoothly) as it marks it.
+    const { input, error } = await page.evaluate(() => {
+      const box = (id: string) => document.getElementById(id)!.getBoundingClientRect();
+      return { input: box('as-badCount'), error: box('as-error-badCount') };
+    });
     // Right under its field, in the same column.
     expect(error.y).toBeGreaterThanOrEqual(input.y + input.height - 1);
     expect(error.y).toBeLessThan(input.y + input.height + 40);
