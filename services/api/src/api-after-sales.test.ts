@@ -91,6 +91,8 @@ describe('after-sales requests (issue 13, items 3 and 4)', () => {
     expect(detail.request).toMatchObject({ orderRef: 'DY2026061001', claimId: api.claimId, liableOrgId: 'reefer', advancedCents: 30_000 });
     expect(detail.payout).toMatchObject({ provider: 'recorded', payer: 'platform', kind: 'refund', amountCents: 30_000 });
     expect(detail.photos).toHaveLength(2);
+    const listed = (await shipper.call('GET', '/api/v1/after-sales')).body.items.find((r: any) => r.id === first.body.id);
+    expect(listed).toMatchObject({ claim: { id: api.claimId, liableOrgId: 'reefer', advancedCents: 40_000 }, photos: detail.photos });
     const photo = await fetch(`${api.baseUrl}${detail.photos[0]}`, { headers: { authorization: `Bearer ${await api.apiKey('coop', 'viewer')}` } });
     expect(photo.headers.get('content-type')).toBe('image/jpeg');
     const meta = await sharp(Buffer.from(await photo.arrayBuffer())).metadata();

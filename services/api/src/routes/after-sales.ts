@@ -204,7 +204,23 @@ export function registerAfterSalesRoutes(context: RouteContext): void {
           shipments.set(r.shipmentId, s ? { traceCode: s.traceCode, profileId: s.profileId, origin: s.origin, destination: s.destination } : null);
         }
       }
-      return { items: page.items.map((r) => ({ ...r, stateName: AFTER_SALES_STATE_NAMES[r.state], shipment: shipments.get(r.shipmentId) })), nextCursor: page.nextCursor };
+      const claims = new Map<string, { id: string; status: string; liableOrgId: string; amountCents: number; advancedCents: number } | null>();
+      for (const r of page.items) {
+        if (r.claimId && !claims.has(r.claimId)) {
+          const c = await ops.getClaim(r.claimId);
+          claims.set(r.claimId, c ? { id: c.id, status: c.status, liableOrgId: c.liableOrgId, amountCents: c.amountCents, advancedCents: c.advancedCents ?? 0 } : null);
+        }
+      }
+      return {
+        items: page.items.map((r) => ({
+          ...r,
+          stateName: AFTER_SALES_STATE_NAMES[r.state],
+          shipment: shipments.get(r.shipmentId),
+          claim: r.claimId ? (claims.get(r.claimId) ?? null) : null,
+          photos: Array.from({ length: r.photoCount }, (_, i) => `/api/v1/after-sales/${r.id}/photos/${i}`),
+        })),
+        nextCursor: page.nextCursor,
+      };
     },
   );
 
