@@ -7,7 +7,7 @@ import {
   PLATFORM_ORG_ID,
 } from '@coldchain/domain';
 import type { AfterSalesEvidence, ClaimActionContext, LocalizedText, OrgKind, ProductProfile } from '@coldchain/domain';
-import type { AfterSalesEvent, AfterSalesPhoto, AfterSalesRequest, AfterSalesState, Claim, NewAfterSalesEvent, OpsStore, Shipment } from '@coldchain/storage';
+import type { AfterSalesEvent, AfterSalesPhoto, AfterSalesRequest, AfterSalesState, AfterSalesStepType, Claim, NewAfterSalesEvent, OpsStore, Shipment } from '@coldchain/storage';
 import type { PayoutPort } from './payouts.ts';
 
 /** Names of the states, Chinese first (consumer page, console, messages). */
@@ -23,15 +23,8 @@ export const AFTER_SALES_STATE_NAMES: Readonly<Record<AfterSalesState, Localized
 /** States in which a request waits for a person (the streamer, or the platform once escalated). */
 export const OPEN_AFTER_SALES_STATES: readonly AfterSalesState[] = ['received', 'awaiting_shipper', 'escalated', 'approved'];
 
-/** What happened, for the channels: the shipper hears of every step, the platform of escalations and advances. */
-export type AfterSalesNoticeType =
-  | 'after_sales.received'
-  | 'after_sales.approved'
-  | 'after_sales.awaiting_shipper'
-  | 'after_sales.decision_due'
-  | 'after_sales.escalated'
-  | 'after_sales.rejected'
-  | 'after_sales.paid';
+/** What happened, for the channels (storage's AfterSalesStepType): the shipper hears of every step, the platform of escalations and advances. */
+export type AfterSalesNoticeType = AfterSalesStepType;
 
 /** A step of a request for the channels; the consumer's order number is left out (the shipper's console shows it). */
 export type AfterSalesNotice = {

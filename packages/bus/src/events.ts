@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { AFTER_SALES_TOPIC, alertsTopic, claimsTopic } from '@coldchain/schemas';
-import type { AfterSalesEvent as AfterSalesHistoryLine, AfterSalesRequest, Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
+import type { AfterSalesEvent as AfterSalesHistoryLine, AfterSalesRequest, AfterSalesStepType, Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
 
 /** What happened to an alert; published on each routed organisation's alert topic. */
 export type AlertEventType = 'alert.opened' | 'alert.cleared' | 'alert.acknowledged' | 'alert.resolved' | 'alert.reminder' | 'alert.escalated' | 'alert.silenced';
@@ -31,14 +31,7 @@ export type ClaimTimerEvent = { type: 'claim.reminder' | 'claim.escalated'; at: 
 export type ClaimUpdateEvent = { type: 'claim.updated'; at: number; claim: Claim; step: ClaimHistoryLine };
 
 /** What happened to an after-sales request (the workflow's `AfterSalesNoticeType`). */
-export type AfterSalesStepType =
-  | 'after_sales.received'
-  | 'after_sales.approved'
-  | 'after_sales.awaiting_shipper'
-  | 'after_sales.decision_due'
-  | 'after_sales.escalated'
-  | 'after_sales.rejected'
-  | 'after_sales.paid';
+export type { AfterSalesStepType };
 
 /**
  * A step of an after-sales request taken in the API (issue 13, item 7), as carried on `AFTER_SALES_TOPIC`

@@ -1,5 +1,5 @@
 import type { LocalizedText, Stage } from '@coldchain/domain';
-import type { AfterSalesEvent as AfterSalesHistoryLine, AfterSalesRequest, Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
+import type { AfterSalesEvent as AfterSalesHistoryLine, AfterSalesRequest, AfterSalesStepType, Alert, Claim, ClaimEvent as ClaimHistoryLine } from '@coldchain/storage';
 
 /**
  * The events this package formats. Same shapes as `AlertEvent` and `ClaimEvent` in `@coldchain/bus`
@@ -77,14 +77,7 @@ export type NotifyHandoffEvent = {
 };
 
 /** What happened to an after-sales request (same names as the workflow's and the bus's). */
-export type NotifyAfterSalesType =
-  | 'after_sales.received'
-  | 'after_sales.approved'
-  | 'after_sales.awaiting_shipper'
-  | 'after_sales.decision_due'
-  | 'after_sales.escalated'
-  | 'after_sales.rejected'
-  | 'after_sales.paid';
+export type NotifyAfterSalesType = AfterSalesStepType;
 
 /** Absolute links of an after-sales request: the console's queue, the shipment's dispute view, the API. */
 export type NotifyAfterSalesLinks = { console: string; shipment: string; request: string };

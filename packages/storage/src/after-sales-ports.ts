@@ -10,6 +10,19 @@ export type AfterSalesState = 'received' | 'approved' | 'awaiting_shipper' | 're
 
 export const AFTER_SALES_STATES: readonly AfterSalesState[] = ['received', 'approved', 'awaiting_shipper', 'rejected', 'escalated', 'paid'];
 
+/**
+ * What happened to a request, as the channels hear of it (the workflow's notices, the bus's after-sales
+ * steps, the messages): one list for all of them.
+ */
+export type AfterSalesStepType =
+  | 'after_sales.received'
+  | 'after_sales.approved'
+  | 'after_sales.awaiting_shipper'
+  | 'after_sales.decision_due'
+  | 'after_sales.escalated'
+  | 'after_sales.rejected'
+  | 'after_sales.paid';
+
 /** What a decision rests on: the claim and alert it was judged against (null when none). */
 export type AfterSalesEvidenceRef = { claimId: string | null; alertId: string | null };
 

@@ -39,6 +39,7 @@ export type {
   AfterSalesPhoto,
   AfterSalesRequest,
   AfterSalesState,
+  AfterSalesStepType,
   AfterSalesStore,
   AfterSalesTransition,
   AfterSalesTransitionOutcome,

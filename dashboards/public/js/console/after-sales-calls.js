@@ -4,7 +4,7 @@
  * itself; a decision carries the session's CSRF token (as api-client.js sends every change). Kept apart
  * from api-client.js so the queue is one folder of its own; refusals are the same ApiFailure.
  */
-import { ApiFailure } from './api-client.js';
+import { createSessionCall } from './session-call.js';
 
 /**
  * @typedef {{ zh: string, en: string }} LocalizedText
@@ -32,30 +32,7 @@ import { ApiFailure } from './api-client.js';
  * @param {{ csrfToken: string, onUnauthorized: () => void }} options
  */
 export function createAfterSalesCalls(options) {
-  /**
-   * @param {string} method
-   * @param {string} path
-   * @param {unknown} [body]
-   */
-  async function call(method, path, body) {
-    /** @type {Record<string, string>} */
-    const headers = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (method !== 'GET' && options.csrfToken) headers['x-csrf-token'] = options.csrfToken;
-    let response;
-    try {
-      response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (error) {
-      throw new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error));
-    }
-    const payload = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const failure = new ApiFailure(response.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `HTTP ${response.status}`);
-      if (failure.isUnauthorized) options.onUnauthorized();
-      throw failure;
-    }
-    return payload;
-  }
+  const call = createSessionCall({ csrfToken: () => options.csrfToken, onUnauthorized: options.onUnauthorized });
 
   return {
     /**

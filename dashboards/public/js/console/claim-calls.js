@@ -5,7 +5,7 @@
  * (as api-client.js sends every change). Kept apart from api-client.js, which other pages extend; refusals
  * are the same ApiFailure, with the API's code (claim.not_your_turn, claim.invalid_transition, ...).
  */
-import { ApiFailure } from './api-client.js';
+import { createSessionCall } from './session-call.js';
 
 /**
  * @typedef {import('../claim-turns.js').ClaimActionKind} ClaimActionKind
@@ -31,31 +31,7 @@ import { ApiFailure } from './api-client.js';
  * @param {{ csrfToken: () => string, onUnauthorized?: () => void }} options the token of the session in use
  */
 export function createClaimCalls(options) {
-  /**
-   * @param {string} method
-   * @param {string} path
-   * @param {unknown} [body]
-   */
-  async function call(method, path, body) {
-    /** @type {Record<string, string>} */
-    const headers = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const csrfToken = options.csrfToken();
-    if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-    let response;
-    try {
-      response = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (error) {
-      throw new ApiFailure(0, 'network', error instanceof Error ? error.message : String(error));
-    }
-    const payload = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const failure = new ApiFailure(response.status, payload?.error?.code ?? 'http', payload?.error?.message ?? `HTTP ${response.status}`);
-      if (failure.isUnauthorized) options.onUnauthorized?.();
-      throw failure;
-    }
-    return payload;
-  }
+  const call = createSessionCall(options);
 
   return {
     /**
