@@ -14,7 +14,8 @@ export type PayoutOrder = {
   amountCents: number;
   currency: 'CNY';
   kind: 'refund' | 'resend';
-  payer: 'platform' | 'shipper';
+  /** `shared`: the platform its advance (the request's advancedCents), the shipper the rest. */
+  payer: 'platform' | 'shipper' | 'shared';
 };
 
 /** What the provider answered. */

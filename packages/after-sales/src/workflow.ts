@@ -37,7 +37,7 @@ export type AfterSalesNotice = {
 };
 
 /** A refusal of a report or a decision, naming the field and the rule in both languages. */
-export type AfterSalesRefusal = { ok: false; code: 'request.invalid' | 'after_sales.boxes_exhausted' | 'after_sales.duplicate_order' | 'after_sales.not_open' | 'after_sales.not_found'; field?: string; message: LocalizedText };
+export type AfterSalesRefusal = { ok: false; code: 'request.invalid' | 'after_sales.boxes_exhausted' | 'after_sales.duplicate_order' | 'after_sales.not_open' | 'after_sales.not_found' | 'after_sales.not_your_turn'; field?: string; message: LocalizedText };
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void; debug?(obj: object, msg: string): void };
 
@@ -70,6 +70,18 @@ export type AfterSalesReport = {
 const CONSUMER = { name: 'consumer 消费者', orgId: null };
 /** The rule engine acting in the platform's name (it advances the money). */
 const SYSTEM = { name: 'system 系统', orgId: PLATFORM_ORG_ID };
+
+/** Why an approval by rule fell back to the streamer: no claim stands to advance against. */
+const NO_CLAIM_REASON: LocalizedText = {
+  zh: '本批货物没有仍然有效的物流方索赔可供平台先行垫付：请主播在 24 小时内处理，48 小时未结案则升级至平台',
+  en: 'no claim on a logistics provider stands on this shipment for the platform to advance against: the streamer decides within 24 h; undecided at 48 h, it goes to the platform',
+};
+
+/** What the consumer reads for the system's own rulings: no organisation named (the shipper chooses what the public page names). */
+const PUBLIC_REASONS: Readonly<Record<string, LocalizedText>> = {
+  'after_sales.attributed_excursion': { zh: '冷链记录显示运输途中温度超标，责任在物流方：坏果秒赔，已立即批准，由平台先行垫付', en: 'the cold-chain record shows a temperature excursion in transport, a logistics provider\'s: approved at once, the platform advances the money' },
+  'after_sales.shipper_decides': { zh: '冷链记录未显示物流方责任：主播将在 24 小时内处理，48 小时未处理则由平台处理', en: 'the cold-chain record shows no logistics provider at fault: the streamer decides within 24 h, the platform at 48 h' },
+};
 
 /** Requests read per page by the timers. */
 const DUE_PAGE = 200;
@@ -177,33 +189,37 @@ export function createAfterSalesWorkflow(deps: AfterSalesWorkflowDeps) {
     if (!shipment) return request;
     const decision = decideAfterSales(await evidenceFor(shipment.id), request.reportedAt);
     const now = deps.clock.now();
-    if (decision.decision === 'awaiting_shipper') {
+    /** Leaves the request to the streamer, with the plan's deadlines (divided in the demo). */
+    const toStreamer = async (ruleId: string, reason: LocalizedText) => {
+      const awaiting = decideAfterSales({ claims: [], excursions: [] }, request.reportedAt);
+      if (awaiting.decision !== 'awaiting_shipper') return store.get(id);
       const scaled = (at: number) => request.reportedAt + Math.round((at - request.reportedAt) / speed);
       const outcome = await store.transition(id, {
         from: ['received'], to: 'awaiting_shipper',
-        patch: { decisionRuleId: decision.ruleId, decisionReason: decision.reason, remindAt: scaled(decision.remindAt), decideBy: scaled(decision.decideBy), escalateAt: scaled(decision.escalateAt) },
-        event: { at: now, actor: SYSTEM, action: 'judge', ruleId: decision.ruleId, reason: decision.reason, detail: null },
+        patch: { decisionRuleId: ruleId, decisionReason: reason, remindAt: scaled(awaiting.remindAt), decideBy: scaled(awaiting.decideBy), escalateAt: scaled(awaiting.escalateAt) },
+        event: { at: now, actor: SYSTEM, action: 'judge', ruleId, reason, detail: null },
       });
       if (outcome.status !== 'applied') return store.get(id);
       await tell('after_sales.awaiting_shipper', outcome.request, outcome.event, [shipment.shipperOrgId]);
       return outcome.request;
-    }
+    };
+    if (decision.decision === 'awaiting_shipper') return toStreamer(decision.ruleId, decision.reason);
     const claim = decision.claimId ? await ops.getClaim(decision.claimId) : await fileClaimFor(shipment, decision.alertId!, decision.liableOrgId);
+    if (!claim) return toStreamer('after_sales.shipper_decides', NO_CLAIM_REASON);
     const context: ClaimActionContext = { actor: SYSTEM, party: 'platform', now };
-    const evidence = { claimId: claim?.id ?? null, alertId: decision.alertId ?? claim?.alertId ?? null };
-    const approve = (advance: boolean) =>
-      store.transition(id, {
-        from: ['received'], to: 'approved',
-        patch: { decisionRuleId: decision.ruleId, decisionReason: decision.reason, claimId: claim?.id ?? null, liableOrgId: decision.liableOrgId, evidence, decidedAt: now },
-        event: { at: now, actor: SYSTEM, action: 'approve', ruleId: decision.ruleId, reason: decision.reason, detail: { ...evidence } },
-        // Capped by the claim's goods share less what it has advanced, read in the store's transaction.
-        advance: advance && claim ? { claimId: claim.id, requestedCents: request.valueCents, capCents: claim.goodsShareCents, note: `after-sales ${id}`, context } : undefined,
-      });
-    let outcome = await approve(true);
+    const evidence = { claimId: claim.id, alertId: decision.alertId ?? claim.alertId };
+    const outcome = await store.transition(id, {
+      from: ['received'], to: 'approved',
+      patch: { decisionRuleId: decision.ruleId, decisionReason: decision.reason, claimId: claim.id, liableOrgId: decision.liableOrgId, evidence, decidedAt: now },
+      event: { at: now, actor: SYSTEM, action: 'approve', ruleId: decision.ruleId, reason: decision.reason, detail: { ...evidence } },
+      // Capped by the claim's goods share less what it has advanced, read in the store's transaction.
+      advance: { claimId: claim.id, requestedCents: request.valueCents, capCents: claim.goodsShareCents, note: `after-sales ${id}`, context },
+    });
     if (outcome.status === 'claim_refused') {
-      // The claim moved meanwhile (settled, withdrawn): the consumer is still approved; the shipper pays.
-      log.warn({ requestId: id, claimId: claim?.id, outcome: outcome.claim }, 'after_sales.advance_refused');
-      outcome = await approve(false);
+      // The claim moved meanwhile (settled, withdrawn, overturned): the record no longer charges anyone, so
+      // the streamer decides, and the consumer is not told of an advance that was not made.
+      log.warn({ requestId: id, claimId: claim.id, outcome: outcome.claim }, 'after_sales.advance_refused');
+      return toStreamer('after_sales.shipper_decides', NO_CLAIM_REASON);
     }
     if (outcome.status !== 'applied') return store.get(id);
     log.info({ requestId: id, claimId: claim?.id, advancedCents: outcome.request.advancedCents }, 'after_sales.approved');
@@ -216,15 +232,22 @@ export function createAfterSalesWorkflow(deps: AfterSalesWorkflowDeps) {
     const request = await store.get(id);
     if (!request || request.state !== 'approved') return request;
     const kind = request.remedy === 'full_refund' ? 'refund' : 'resend';
-    const payer = request.advancedCents > 0 ? 'platform' : 'shipper';
+    // The platform pays what it advanced against the claim; the rest of the value is the shipper's.
+    const payer = request.advancedCents >= request.valueCents ? 'platform' : request.advancedCents > 0 ? 'shared' : 'shipper';
     const receipt = await deps.payouts.pay({ requestId: id, orderRef: request.orderRef, amountCents: request.valueCents, currency: 'CNY', kind, payer });
     const now = deps.clock.now();
+    const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
+    const who: LocalizedText = payer === 'platform'
+      ? { zh: '平台先行垫付', en: 'advanced by the platform' }
+      : payer === 'shared'
+        ? { zh: `平台先行垫付 ${yuan(request.advancedCents)}，其余 ${yuan(request.valueCents - request.advancedCents)} 由主播支付`, en: `${yuan(request.advancedCents)} advanced by the platform, ${yuan(request.valueCents - request.advancedCents)} paid by the streamer` }
+        : { zh: '主播支付', en: 'paid by the streamer' };
     const reason: LocalizedText = kind === 'refund'
-      ? { zh: `已退款 ¥${(request.valueCents / 100).toFixed(2)}（${payer === 'platform' ? '平台先行垫付' : '主播支付'}）`, en: `refunded ¥${(request.valueCents / 100).toFixed(2)} (${payer === 'platform' ? 'advanced by the platform' : 'paid by the streamer'})` }
-      : { zh: `已安排补发，价值 ¥${(request.valueCents / 100).toFixed(2)}`, en: `resend arranged, worth ¥${(request.valueCents / 100).toFixed(2)}` };
+      ? { zh: `已退款 ${yuan(request.valueCents)}（${who.zh}）`, en: `refunded ${yuan(request.valueCents)} (${who.en})` }
+      : { zh: `已安排补发，价值 ${yuan(request.valueCents)}（${who.zh}）`, en: `resend arranged, worth ${yuan(request.valueCents)} (${who.en})` };
     const outcome = await store.recordPayout(
       { id: `po_${randomBytes(12).toString('base64url')}`, requestId: id, claimId: request.claimId, amountCents: request.valueCents, currency: 'CNY', kind, payer, provider: receipt.provider, providerRef: receipt.providerRef, status: receipt.status, recordedAt: now },
-      { at: now, actor: SYSTEM, action: 'pay', ruleId: request.remedyRuleId, reason, detail: { provider: receipt.provider, kind, payer } },
+      { at: now, actor: SYSTEM, action: 'pay', ruleId: request.remedyRuleId, reason, detail: { provider: receipt.provider, kind, payer, advancedCents: request.advancedCents } },
     );
     if (outcome.status !== 'paid') return store.get(id);
     if (outcome.isNew) {
@@ -246,8 +269,16 @@ export function createAfterSalesWorkflow(deps: AfterSalesWorkflowDeps) {
     const reason: LocalizedText = input.decision === 'approve'
       ? { zh: `${who.zh}批准：${input.reason}`, en: `approved by ${who.en}: ${input.reason}` }
       : { zh: `${who.zh}驳回：${input.reason}`, en: `rejected by ${who.en}: ${input.reason}` };
+    // The streamer decides while the request waits for it, and may still once escalated; the platform
+    // only once escalated (decision 0024): before that it is the streamer's money and the streamer's call.
+    if (party === 'platform') {
+      const current = await store.get(id);
+      if (current && current.state === 'awaiting_shipper') {
+        return refuse('after_sales.not_your_turn', undefined, '该申请仍在主播处理时限内，升级至平台后平台才能处理', "the request is the streamer's to decide until it is escalated to the platform");
+      }
+    }
     const outcome = await store.transition(id, {
-      from: ['awaiting_shipper', 'escalated'], to,
+      from: party === 'platform' ? ['escalated'] : ['awaiting_shipper', 'escalated'], to,
       patch: { decisionRuleId: ruleId, decisionReason: reason, decidedAt: now },
       event: { at: now, actor, action: input.decision, ruleId, reason, detail: null },
     });
@@ -323,13 +354,16 @@ export function publicAfterSalesView(request: AfterSalesRequest, events: readonl
     valueCents: request.valueCents,
     currency: 'CNY' as const,
     resend: request.resend,
-    decision: { ruleId: request.decisionRuleId, reason: request.decisionReason },
+    decision: { ruleId: request.decisionRuleId, reason: PUBLIC_REASONS[request.decisionRuleId] ?? request.decisionReason },
     reportedAt: request.reportedAt,
     decideBy: request.decideBy,
     escalateAt: request.escalateAt,
     decidedAt: request.decidedAt,
     paidAt: request.paidAt,
     photoCount: request.photoCount,
-    history: events.map((e) => ({ at: e.at, state: e.to, stateName: AFTER_SALES_STATE_NAMES[e.to], action: e.action, reason: e.reason })),
+    // The streamer's reminder is between the system and the streamer.
+    history: events
+      .filter((e) => e.action !== 'remind')
+      .map((e) => ({ at: e.at, state: e.to, stateName: AFTER_SALES_STATE_NAMES[e.to], action: e.action, reason: (e.actor.orgId === PLATFORM_ORG_ID && e.actor.name === SYSTEM.name && PUBLIC_REASONS[e.ruleId]) || e.reason })),
   };
 }

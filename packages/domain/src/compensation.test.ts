@@ -211,6 +211,31 @@ describe('decideAfterSales (坏果秒赔)', () => {
       expected: { decision: 'awaiting_shipper' },
     },
     {
+      name: 'an excursion whose claim was withdrawn or overturned: not charged again, the streamer decides',
+      evidence: {
+        claims: [
+          { id: 'claim-w', liableOrgId: 'org-hub', status: 'withdrawn', filedAt: T - 2 * HOUR },
+          { id: 'claim-o', liableOrgId: 'org-reefer', status: 'overturned', filedAt: T - HOUR },
+        ],
+        excursions: [
+          { alertId: 'alert-1', attribution: attributed('org-hub'), custodianKind: 'warehouse' },
+          { alertId: 'alert-2', attribution: attributed('org-reefer'), custodianKind: 'carrier' },
+        ],
+      },
+      expected: { decision: 'awaiting_shipper' },
+    },
+    {
+      name: 'a closed claim on one party leaves another party\'s excursion to approve',
+      evidence: {
+        claims: [{ id: 'claim-w', liableOrgId: 'org-hub', status: 'settled', filedAt: T - 2 * HOUR }],
+        excursions: [
+          { alertId: 'alert-1', attribution: attributed('org-hub'), custodianKind: 'warehouse' },
+          { alertId: 'alert-2', attribution: attributed('org-reefer'), custodianKind: 'carrier' },
+        ],
+      },
+      expected: { decision: 'auto_approve', claimId: null, alertId: 'alert-2', liableOrgId: 'org-reefer' },
+    },
+    {
       name: 'no evidence at all: the streamer decides within 24 h, the platform at 48 h',
       evidence: { claims: [], excursions: [] },
       expected: { decision: 'awaiting_shipper', remindAt: T + 22 * HOUR, decideBy: T + 24 * HOUR, escalateAt: T + 48 * HOUR },

@@ -216,7 +216,12 @@ export function decideAfterSales(evidence: AfterSalesEvidence, reportedAt: numbe
   });
   const claim = evidence.claims.filter((c) => isStanding(c.status)).sort((a, b) => a.filedAt - b.filedAt)[0];
   if (claim) return approve(claim.liableOrgId, claim.id, null);
-  const excursion = evidence.excursions.find((e) => e.attribution.status === 'attributed' && e.custodianKind !== null && isLogisticsProvider(e.custodianKind));
+  // A party whose claim on this shipment was withdrawn, overturned or settled is not charged again by a
+  // consumer's report: the people who closed that claim decided, and a new claim would undo them.
+  const closed = new Set(evidence.claims.map((c) => c.liableOrgId));
+  const excursion = evidence.excursions.find(
+    (e) => e.attribution.status === 'attributed' && e.custodianKind !== null && isLogisticsProvider(e.custodianKind) && !closed.has(e.attribution.orgId),
+  );
   if (excursion?.attribution.status === 'attributed') return approve(excursion.attribution.orgId, null, excursion.alertId);
   const decideBy = reportedAt + AFTER_SALES_RESPOND_MS;
   return {

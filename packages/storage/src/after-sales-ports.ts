@@ -91,8 +91,8 @@ export type Payout = {
   currency: 'CNY';
   /** A refund of money, or goods resent (recorded at the value of what is resent). */
   kind: 'refund' | 'resend';
-  /** Who pays: the platform (advanced against a claim) or the shipper. */
-  payer: 'platform' | 'shipper';
+  /** Who pays: the platform (advanced against a claim), the shipper, or both (the advance was capped: the platform its advance, the shipper the rest). */
+  payer: 'platform' | 'shipper' | 'shared';
   /** The adapter that carried it out: `recorded` (no provider reachable), `wechat_pay`, `alipay`. */
   provider: string;
   providerRef: string | null;

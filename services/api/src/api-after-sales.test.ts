@@ -119,6 +119,44 @@ describe('after-sales requests (issue 13, items 3 and 4)', () => {
     expect(requests.filter((r) => r.advancedCents === 0).length).toBe(3);
   });
 
+  it('does not charge a party again once its claim was withdrawn, names nobody to the consumer, and leaves the platform out until escalation', async () => {
+    const shipper = await api.signIn('coop', 'operator', '合作社 李姐');
+    expect((await shipper.call('POST', `/api/v1/claims/${api.claimId}/withdraw`, { reason: '索赔对象错误' })).status).toBe(200);
+    const report = await post(api.baseUrl, api.trace1, { badCount: '12', totalCount: '40' });
+    expect(report.body).toMatchObject({ state: 'awaiting_shipper' });
+    expect((await api.ops.listClaims({ shipmentId: 'shp-1' })).map((c) => c.status)).toEqual(['withdrawn']);
+    expect(JSON.stringify(report.body)).not.toMatch(/南北冷运|reefer/);
+
+    const platform = await api.signIn('platform', 'operator', '平台 客服');
+    const early = await platform.call('POST', `/api/v1/after-sales/${report.body.id}/decide`, { decision: 'approve' });
+    expect([early.status, early.body.error.code]).toEqual([403, 'after_sales.not_your_turn']);
+    // One click: approving needs no reason.
+    const approved = await shipper.call('POST', `/api/v1/after-sales/${report.body.id}/decide`, { decision: 'approve' });
+    expect(approved.body.request).toMatchObject({ state: 'paid', decisionRuleId: 'after_sales.approved_by_shipper' });
+    expect(await api.ops.afterSales.getPayout(report.body.id)).toMatchObject({ payer: 'shipper' });
+  });
+
+  it('says who pays when the advance was capped part way, and never names the carrier on the public answer', async () => {
+    const first = await post(api.baseUrl, api.trace1, { badCount: '12', totalCount: '40' });
+    const second = await post(api.baseUrl, api.trace1, { badCount: '12', totalCount: '40' });
+    expect([first.body.state, second.body.state]).toEqual(['paid', 'paid']);
+    expect(await api.ops.afterSales.getPayout(first.body.id)).toMatchObject({ payer: 'platform', amountCents: 30_000 });
+    expect(await api.ops.afterSales.getPayout(second.body.id)).toMatchObject({ payer: 'shared', amountCents: 30_000 });
+    expect(second.body.history.at(-1).reason.zh).toContain('平台先行垫付 ¥100.00，其余 ¥200.00 由主播支付');
+    for (const answer of [first, second]) expect(JSON.stringify(answer.body)).not.toMatch(/南北冷运|reefer/);
+  });
+
+  it('reads counts as digits only, full-width too, and names a missing field and an oversized image', async () => {
+    expect((await post(api.baseUrl, api.trace2, { badCount: '0x10', totalCount: '40' })).body.error.message).toContain('badCount must be a whole number');
+    expect((await post(api.baseUrl, api.trace2, { badCount: '1e1', totalCount: '40' })).status).toBe(400);
+    expect((await post(api.baseUrl, api.trace2, { totalCount: '40' })).body.error.message).toContain('badCount: required');
+    const big = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: '#222' } }).png({ compressionLevel: 1 }).toBuffer();
+    const huge = await post(api.baseUrl, api.trace2, { badCount: '1', totalCount: '40' }, [{ bytes: big, name: 'big.png', type: 'image/png' }]);
+    expect([huge.status, huge.body.error.message]).toEqual([422, expect.stringContaining('million pixels')]);
+    const fullWidth = await post(api.baseUrl, api.trace2, { badCount: '１２', totalCount: '４０' });
+    expect(fullWidth.body).toMatchObject({ badCount: 12, totalCount: 40 });
+  });
+
   it('leaves a clean record to the streamer, who decides; the consumer reads the reason', async () => {
     const before = Date.now();
     const report = await post(api.baseUrl, api.trace2, { badCount: '3', totalCount: '40' });

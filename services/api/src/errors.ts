@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   'after_sales.boxes_exhausted': 409,
   'after_sales.duplicate_order': 409,
   'after_sales.not_open': 409,
+  'after_sales.not_your_turn': 403,
   'after_sales.photo_invalid': 422,
   'after_sales.photo_too_large': 413,
   'public.personal_data': 422,

@@ -158,7 +158,13 @@ function renderEvidence(item, context) {
 function renderDecision(item, context) {
   if (!context.canDecide) {
     if (!isOpen(item)) return null;
-    const note = context.isViewer ? 'afterSales.queue.viewOnly' : item.state === 'approved' || item.state === 'received' ? 'afterSales.queue.notYours' : null;
+    const note = context.isViewer
+      ? 'afterSales.queue.viewOnly'
+      : item.state === 'approved' || item.state === 'received'
+        ? 'afterSales.queue.notYours'
+        : item.state === 'awaiting_shipper'
+          ? 'afterSales.queue.streamersTurn'
+          : null;
     return note ? h('div', { class: 'asq-actions' }, h('p', { class: 'sub' }, t(note))) : null;
   }
   const isBusy = context.busy !== undefined;

@@ -52,7 +52,9 @@ export function createAfterSalesQueue(options) {
   const dialog = createPhotoDialog();
 
   function canDecide(/** @type {QueueItem} */ item) {
-    return Boolean(session && ACTING_ROLES.has(session.role) && (item.state === 'awaiting_shipper' || item.state === 'escalated'));
+    // The streamer decides while the request waits for it (and still once escalated); the platform only once escalated.
+    const turn = session?.orgKind === 'platform' ? item.state === 'escalated' : item.state === 'awaiting_shipper' || item.state === 'escalated';
+    return Boolean(session && ACTING_ROLES.has(session.role) && turn);
   }
 
   /** Open first, the nearest deadline on top (an escalated request has passed its own), then decided. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import type { Metadata } from 'sharp';
 
 /** At most this many photos with one request (issue 13, item 3: 0 to 3). */
 export const MAX_PHOTOS = 3;
@@ -22,14 +23,18 @@ export type PhotoRefusal = { field: string; zh: string; en: string };
  */
 export async function cleanPhoto(bytes: Buffer, idx: number): Promise<CleanPhoto | PhotoRefusal> {
   const field = `photos[${idx}]`;
-  let format: string | undefined;
+  let meta: Metadata | undefined;
   try {
-    format = (await sharp(bytes, { limitInputPixels: MAX_PIXELS }).metadata()).format;
+    // The header only: the size is judged before any pixel is decoded.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
-    format = undefined;
+    meta = undefined;
   }
-  if (!format || !ACCEPTED_FORMATS.has(format)) {
+  if (!meta?.format || !ACCEPTED_FORMATS.has(meta.format)) {
     return { field, zh: '不是 JPEG、PNG、WebP 或 HEIC 图片（按文件内容检查）', en: 'is not a JPEG, PNG, WebP or HEIC image (checked by its content)' };
+  }
+  if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_PIXELS) {
+    return { field, zh: `图片像素过大（上限 ${MAX_PIXELS / 1_000_000} 百万像素）`, en: `has more than ${MAX_PIXELS / 1_000_000} million pixels` };
   }
   try {
     const out = await sharp(bytes, { limitInputPixels: MAX_PIXELS, failOn: 'error' })

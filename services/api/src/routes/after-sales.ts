@@ -18,8 +18,22 @@ import { cursorParam, decodeCursor, limitParam, toPage } from '../paging.ts';
 /** Reports one client address may send per hour (on top of the public budget): a family reports a few orders, not dozens. */
 export const AFTER_SALES_REPORTS_PER_HOUR = 10;
 
+/**
+ * A count as a form sends it ("12", full-width "１２" too) or as JSON (12): decimal digits only, so "0x10",
+ * "1e1" or "12.0" are refused rather than read as something the consumer did not type.
+ */
 const count = (field: string, min: number) =>
-  z.coerce.number({ error: `${field} must be a whole number` }).int(`${field} must be a whole number`).min(min, `${field} must be at least ${min}`).max(100_000, `${field} must be at most 100000`);
+  z
+    .union([z.number(), z.string()], { error: (issue) => (issue.input === undefined ? `${field}: required` : `${field} must be a whole number`) })
+    .transform((value, ctx) => {
+      const text = typeof value === 'number' ? String(value) : value.normalize('NFKC').trim();
+      if (!/^[0-9]{1,6}$/.test(text)) {
+        ctx.addIssue({ code: 'custom', message: `${field} must be a whole number (digits only)` });
+        return z.NEVER;
+      }
+      return Number(text);
+    })
+    .pipe(z.number().int().min(min, `${field} must be at least ${min}`).max(100_000, `${field} must be at most 100000`));
 
 /** The report's fields, from a form or JSON; anything else is refused with its name. */
 const reportFields = z
@@ -275,16 +289,21 @@ export function registerAfterSalesRoutes(context: RouteContext): void {
         tags: ['after-sales'],
         security: SECURITY,
         params: z.object({ id: z.string().max(64) }),
-        body: z.object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().min(1, 'required: say why (the consumer reads it)').max(REASON_MAX_CHARS) }).strict(),
+        body: z
+          .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(REASON_MAX_CHARS).optional() })
+          .strict()
+          .refine((b) => b.decision === 'approve' || (b.reason ?? '') !== '', { path: ['reason'], message: 'required to reject: say why (the consumer reads it) / 驳回须说明理由' }),
       },
     },
     async (request) => {
       const asr = await visible(request, request.params.id);
       const caller = principal(request);
       const party = isPlatformOrg(caller) ? 'platform' : 'shipper';
-      const outcome = await afterSales.decide(asr.id, request.body, { name: caller.name, orgId: caller.orgId }, party);
+      // Approving is one click: without a reason the consumer reads that it was approved.
+      const reason = request.body.reason || (party === 'shipper' ? '同意赔付 / approved' : '平台同意赔付 / approved by the platform');
+      const outcome = await afterSales.decide(asr.id, { decision: request.body.decision, reason }, { name: caller.name, orgId: caller.orgId }, party);
       if (!outcome.ok) throw refusalStatus(outcome);
-      await audit(request, `after_sales.${request.body.decision}`, `after-sales:${asr.id}`, asr.shipperOrgId, { reason: request.body.reason });
+      await audit(request, `after_sales.${request.body.decision}`, `after-sales:${asr.id}`, asr.shipperOrgId, { reason });
       return { request: { ...outcome.request, stateName: AFTER_SALES_STATE_NAMES[outcome.request.state] }, history: await ops.afterSales.listEvents(asr.id) };
     },
   );

@@ -98,7 +98,7 @@ export class SqliteAccountStore extends PreparedStatements implements AccountSto
       if (changed !== 1) return undefined;
       this.statement('DELETE FROM sessions WHERE user_id = ?').run(id);
       return rowToUser(this.one('SELECT * FROM users WHERE id = ?', id)!);
-    })();
+    }).immediate();
   }
 
   async createApiKey(k: ApiKey): Promise<void> {

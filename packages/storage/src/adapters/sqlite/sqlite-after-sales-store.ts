@@ -134,7 +134,7 @@ export class SqliteAfterSalesStore extends PreparedStatements implements AfterSa
         this.statement('INSERT INTO after_sales_photos (request_id, idx, content_type, bytes, sha256) VALUES (?, ?, ?, ?, ?)').run(r.id, p.idx, p.contentType, p.bytes, p.sha256);
       }
       return this.insertEvent(r.id, null, r.state, event);
-    })();
+    }).immediate();
   }
 
   async get(id: string): Promise<AfterSalesRequest | undefined> {
@@ -194,7 +194,7 @@ export class SqliteAfterSalesStore extends PreparedStatements implements AfterSa
         this.db.prepare(`UPDATE after_sales_requests SET ${sets.join(', ')} WHERE id = ?`).run(...params, id);
         const stored = this.insertEvent(id, before.state, t.to, event);
         return { status: 'applied', request: rowToRequest(this.one('SELECT * FROM after_sales_requests WHERE id = ?', id)!), event: stored, claim };
-      })();
+      }).immediate();
     } catch (error) {
       if (error instanceof ClaimRefused) return { status: 'claim_refused', claim: error.outcome };
       throw error;
@@ -219,7 +219,7 @@ export class SqliteAfterSalesStore extends PreparedStatements implements AfterSa
       this.statement("UPDATE after_sales_requests SET state = 'paid', paid_at = ? WHERE id = ?").run(p.recordedAt, p.requestId);
       this.insertEvent(p.requestId, 'approved', 'paid', event);
       return { status: 'paid', request: rowToRequest(this.one('SELECT * FROM after_sales_requests WHERE id = ?', p.requestId)!), payout: p, isNew: true };
-    })();
+    }).immediate();
   }
 
   async getPayout(requestId: string): Promise<Payout | undefined> {

@@ -121,7 +121,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
       if (result.changes !== 1) return false;
       this.insertCustodyEvent(firstLeg);
       return true;
-    })();
+    }).immediate();
   }
 
   async getShipment(id: string): Promise<Shipment | undefined> {
@@ -193,7 +193,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
   }
 
   async appendCustodyEvent(event: NewCustodyEvent): Promise<CustodyEvent> {
-    return this.db.transaction(() => this.insertCustodyEvent(event))();
+    return this.db.transaction(() => this.insertCustodyEvent(event)).immediate();
   }
 
   async listCustodyEvents(shipmentId: string): Promise<CustodyEvent[]> {
@@ -339,7 +339,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
   }
 
   async fileClaimOnce(c: Claim): Promise<{ claim: Claim; isNew: boolean }> {
-    return this.db.transaction(() => this.insertClaimOnce(c))();
+    return this.db.transaction(() => this.insertClaimOnce(c)).immediate();
   }
 
   /** Files a claim unless one stands for (shipment, liable party); call inside a transaction. */
@@ -385,7 +385,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
       if (result.changes !== 1) return undefined;
       this.insertClaimEvent(id, { at: withdrawnAt, actor: { name: 'system', orgId: 'platform' }, party: 'system', action: { kind: 'withdraw', reason: reason.en }, from: before!.status as ClaimStatus, to: 'withdrawn' });
       return rowToClaim(this.one('SELECT * FROM claims WHERE id = ?', id)!);
-    })();
+    }).immediate();
   }
 
   private insertClaimEvent(claimId: string, e: ClaimHistoryEntry): ClaimEvent {
@@ -424,7 +424,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
           withdrawn ? context.now : null, withdrawn && action.kind === 'withdraw' ? JSON.stringify({ zh: action.reason, en: action.reason }) : null, id);
       const event = this.insertClaimEvent(id, result.event);
       return { status: 'applied', claim: rowToClaim(this.one('SELECT * FROM claims WHERE id = ?', id)!), event };
-    })();
+    }).immediate();
   }
 
   async listClaimEvents(claimId: string): Promise<ClaimEvent[]> {
@@ -451,7 +451,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
         .statement('INSERT OR IGNORE INTO reviews (id, shipment_id, alert_id, reason, state, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(r.id, r.shipmentId, r.alertId, JSON.stringify(r.reason), 'open', r.createdAt);
       return { review: rowToReview(this.one('SELECT * FROM reviews WHERE alert_id = ?', r.alertId)!), isNew: result.changes === 1 };
-    })();
+    }).immediate();
   }
 
   async getReview(id: string): Promise<Review | undefined> {
@@ -484,7 +484,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
         )
         .run(decision.liableOrgId, decision.reason, decision.decidedBy, decision.decidedAt, filed?.claim.id ?? null, id);
       return { status: 'decided', review: rowToReview(this.one('SELECT * FROM reviews WHERE id = ?', id)!), claim: filed };
-    })();
+    }).immediate();
   }
 
   async insertDeadLetter(letter: Omit<DeadLetter, 'id'>): Promise<DeadLetter> {
@@ -539,7 +539,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
         if (r.state === null) remove.run(r.key);
         else upsert.run(r.key, r.deviceId, r.shipmentId, r.ruleId, r.state, r.updatedAt);
       }
-    })();
+    }).immediate();
   }
 
   async loadRuleStates(): Promise<RuleStateRow[]> {
@@ -577,7 +577,7 @@ export class SqliteOpsStore extends PreparedStatements implements OpsStore {
         .statement('INSERT INTO profile_audit (profile_id, changed_by, changed_at, before, after) VALUES (?, ?, ?, ?, ?)')
         .run(change.profileId, change.changedBy, change.changedAt, change.before, change.after);
       return { ...change, seq: Number(result.lastInsertRowid) };
-    })();
+    }).immediate();
   }
 
   async listProfileChanges(profileId: string): Promise<ProfileChange[]> {

@@ -17,7 +17,7 @@ export class SqliteScorecardStore extends PreparedStatements implements Scorecar
         this.statement('INSERT INTO scorecard_months (month, org_id, computed_at, trigger, card) VALUES (?, ?, ?, ?, ?)').run(month.month, orgId, month.computedAt, month.trigger, JSON.stringify(card));
       }
       return { month, isNew: true };
-    })();
+    }).immediate();
   }
 
   private read(month: string): ScorecardMonth | undefined {
