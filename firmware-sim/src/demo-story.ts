@@ -58,7 +58,6 @@ export async function runAfterSalesStory(options: {
     return claims.find((c) => c.liableOrgId === hubOrgId);
   });
   if (!claim) return;
-  const before = await hubCard().catch(() => undefined);
   log.info({ claimId: claim.id, amount: fen(claim.amountCents), respondBy: new Date(claim.respondBy).toISOString() }, `demo.story 索赔已向枢纽仓提出，须在 ${Math.round((claim.respondBy - claim.filedAt) / 1000)} 秒内答复 / claim filed against the hub`);
 
   // 2. A consumer reports 12 of 40 lychees bad, from the trace page, without an account.
@@ -78,7 +77,10 @@ export async function runAfterSalesStory(options: {
     );
   }
 
-  // 3. The hub does not answer: the claim escalates to the platform at its deadline.
+  // 3. The hub does not answer: the claim escalates to the platform at its deadline. The hub's card is
+  // read just before it and just after, so what moves it is the late answer, not other shipments.
+  await waitFor(async () => (now() >= claim.respondBy - pollMs ? true : undefined));
+  const before = await hubCard().catch(() => undefined);
   const escalated = await waitFor(async () => {
     const { claim: c } = await api.call<{ claim: ClaimView }>('GET', `/api/v1/claims/${claim.id}`);
     return c.status === 'escalated' ? c : undefined;
@@ -96,7 +98,7 @@ export async function runAfterSalesStory(options: {
   // 5. The hub's score for the month, before and after.
   const after = await hubCard().catch(() => undefined);
   log.info(
-    { hub: hubOrgId, before: before?.score ?? null, after: after?.score ?? null, grade: after?.grade ?? null, lateClaimAnswers: after?.claimsAnsweredLate ?? null },
-    `demo.story 枢纽仓本月信用分 ${before?.score ?? '—'} → ${after?.score ?? '—'} / the hub's score this month`,
+    { hub: hubOrgId, before: before?.score ?? null, after: after?.score ?? null, grade: after?.grade ?? null, lateClaimAnswers: [before?.claimsAnsweredLate ?? null, after?.claimsAnsweredLate ?? null] },
+    `demo.story 枢纽仓本月超时未答复索赔 ${before?.claimsAnsweredLate ?? '—'} → ${after?.claimsAnsweredLate ?? '—'}，信用分 ${before?.score ?? '—'} → ${after?.score ?? '—'} / the hub's late claim answers and score this month`,
   );
 }
