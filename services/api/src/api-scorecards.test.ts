@@ -80,5 +80,11 @@ describe('carrier scorecards over HTTP (issue 13, item 6)', () => {
     const bad = await api.call('GET', '/api/v1/scorecards?month=2026-13');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^month: /);
+    // A month that has not begun is refused, not scored with the open legs.
+    const next = new Date(Date.now() + 8 * 3_600_000);
+    next.setUTCMonth(next.getUTCMonth() + 1, 1);
+    const future = await api.call('GET', `/api/v1/scorecards?month=${next.toISOString().slice(0, 7)}`);
+    expect([future.status, future.body.error.message]).toEqual([400, expect.stringContaining('has not begun')]);
+    expect((await api.call('GET', '/api/v1/scorecards/trend?to=2099-01')).status).toBe(400);
   });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkMonth, scorecardsToCsv } from '@coldchain/domain';
+import { checkMonth, monthOf, scorecardsToCsv } from '@coldchain/domain';
 import type { RouteContext } from '../app.ts';
 import { principal, SECURITY } from '../auth/authenticate.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -21,6 +21,9 @@ function monthParam(text: string | undefined, now: number, name: string): string
   if (text === undefined) return lastFinishedMonth(now);
   const checked = checkMonth(text);
   if (!checked.ok) throw new ApiError('request.invalid', `${name}: ${checked.reason.en}; ${checked.reason.zh}`);
+  // A month that has not begun has nothing to score (an open leg would count in it as in every month).
+  const current = monthOf(now);
+  if (checked.month > current) throw new ApiError('request.invalid', `${name}: ${checked.month} has not begun (Beijing time: it is ${current}); ${checked.month} 尚未开始（北京时间当前为 ${current}）`);
   return checked.month;
 }
 
