@@ -225,6 +225,8 @@ describe('after-sales requests (issue 13, items 3 and 4)', () => {
   it('takes JSON without photos, and refuses the same order twice and more boxes than the shipment has', async () => {
     const json = await fetch(`${api.baseUrl}/api/v1/trace/${api.trace2}/after-sales`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ badCount: 1, totalCount: 40, boxes: 6, orderRef: 'ORDER-1' }) });
     expect(json.status).toBe(201);
+    const duplicate = await fetch(`${api.baseUrl}/api/v1/trace/${api.trace2}/after-sales`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"badCount":1,"badCount":39,"totalCount":40}' });
+    expect([duplicate.status, ((await duplicate.json()) as any).error.message]).toEqual([400, expect.stringContaining('"badCount" appears twice')]);
     const again = await post(api.baseUrl, api.trace2, { badCount: '1', totalCount: '40', orderRef: 'ORDER-1' });
     expect([again.status, again.body.error.code]).toEqual([409, 'after_sales.duplicate_order']);
     const tooMany = await post(api.baseUrl, api.trace2, { badCount: '1', totalCount: '40', boxes: '5' });

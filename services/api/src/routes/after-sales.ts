@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import { AFTER_SALES_STATE_NAMES, OPEN_AFTER_SALES_STATES, publicAfterSalesView } from '@coldchain/after-sales';
 import type { AfterSalesRefusal } from '@coldchain/after-sales';
 import { PROFILES, REASON_MAX_CHARS } from '@coldchain/domain';
+import { describeDuplicateKey, findDuplicateKey } from '@coldchain/schemas';
 import { AFTER_SALES_STATES } from '@coldchain/storage';
 import type { AfterSalesRequest, AfterSalesState } from '@coldchain/storage';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -130,6 +131,19 @@ export function registerAfterSalesRoutes(context: RouteContext): void {
   void app.register(async (scoped: FastifyInstance) => {
     const inner = scoped.withTypeProvider<ZodTypeProvider>();
     await inner.register(multipart, { limits: { fileSize: MAX_PHOTO_BYTES, files: MAX_PHOTOS } });
+    // JSON reports: a key given twice is refused, naming it, not read as its last value (as for devices).
+    inner.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: 64 * 1024 }, (_request, body, done) => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch (error) {
+        done(new ApiError('request.invalid', `body: not valid JSON (${(error as Error).message})`), undefined);
+        return;
+      }
+      const duplicate = findDuplicateKey(body as Buffer);
+      if (duplicate) done(new ApiError('request.invalid', `body.${describeDuplicateKey(duplicate)} / 字段重复`), undefined);
+      else done(null, parsed);
+    });
     const limiter = typeof inner.createRateLimit === 'function'
       ? inner.createRateLimit({ max: AFTER_SALES_REPORTS_PER_HOUR, timeWindow: 60 * 60_000, keyGenerator: (request: FastifyRequest) => `after-sales:${request.ip}` } as Parameters<FastifyInstance['createRateLimit']>[0])
       : null;
