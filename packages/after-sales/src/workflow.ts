@@ -79,7 +79,8 @@ const NO_CLAIM_REASON: LocalizedText = {
 
 /** What the consumer reads for the system's own rulings: no organisation named (the shipper chooses what the public page names). */
 const PUBLIC_REASONS: Readonly<Record<string, LocalizedText>> = {
-  'after_sales.attributed_excursion': { zh: '冷链记录显示运输途中温度超标，责任在物流方：坏果秒赔，已立即批准，由平台先行垫付', en: 'the cold-chain record shows a temperature excursion in transport, a logistics provider\'s: approved at once, the platform advances the money' },
+  'after_sales.attributed_excursion': { zh: '冷链记录显示运输途中温度超标，责任在物流方：坏果秒赔，已立即批准', en: "the cold-chain record shows a temperature excursion in transport, a logistics provider's: approved at once" },
+  'after_sales.claim_closed': { zh: '对物流方的索赔已结束：主播将在 24 小时内处理，48 小时未处理则由平台处理', en: 'the claim on the logistics provider is closed: the streamer decides within 24 h, the platform at 48 h' },
   'after_sales.shipper_decides': { zh: '冷链记录未显示物流方责任：主播将在 24 小时内处理，48 小时未处理则由平台处理', en: 'the cold-chain record shows no logistics provider at fault: the streamer decides within 24 h, the platform at 48 h' },
 };
 
@@ -205,7 +206,7 @@ export function createAfterSalesWorkflow(deps: AfterSalesWorkflowDeps) {
     };
     if (decision.decision === 'awaiting_shipper') return toStreamer(decision.ruleId, decision.reason);
     const claim = decision.claimId ? await ops.getClaim(decision.claimId) : await fileClaimFor(shipment, decision.alertId!, decision.liableOrgId);
-    if (!claim) return toStreamer('after_sales.shipper_decides', NO_CLAIM_REASON);
+    if (!claim) return toStreamer('after_sales.claim_closed', NO_CLAIM_REASON);
     const context: ClaimActionContext = { actor: SYSTEM, party: 'platform', now };
     const evidence = { claimId: claim.id, alertId: decision.alertId ?? claim.alertId };
     const outcome = await store.transition(id, {
@@ -219,7 +220,7 @@ export function createAfterSalesWorkflow(deps: AfterSalesWorkflowDeps) {
       // The claim moved meanwhile (settled, withdrawn, overturned): the record no longer charges anyone, so
       // the streamer decides, and the consumer is not told of an advance that was not made.
       log.warn({ requestId: id, claimId: claim.id, outcome: outcome.claim }, 'after_sales.advance_refused');
-      return toStreamer('after_sales.shipper_decides', NO_CLAIM_REASON);
+      return toStreamer('after_sales.claim_closed', NO_CLAIM_REASON);
     }
     if (outcome.status !== 'applied') return store.get(id);
     log.info({ requestId: id, claimId: claim?.id, advancedCents: outcome.request.advancedCents }, 'after_sales.approved');

@@ -222,7 +222,7 @@ describe('decideAfterSales (坏果秒赔)', () => {
           { alertId: 'alert-2', attribution: attributed('org-reefer'), custodianKind: 'carrier' },
         ],
       },
-      expected: { decision: 'awaiting_shipper' },
+      expected: { decision: 'awaiting_shipper', ruleId: 'after_sales.claim_closed' },
     },
     {
       name: 'a closed claim on one party leaves another party\'s excursion to approve',

@@ -195,7 +195,7 @@ export type AfterSalesDecision =
       alertId: string | null;
       reason: LocalizedText;
     }
-  | { decision: 'awaiting_shipper'; ruleId: 'after_sales.shipper_decides'; remindAt: number; decideBy: number; escalateAt: number; reason: LocalizedText };
+  | { decision: 'awaiting_shipper'; ruleId: 'after_sales.shipper_decides' | 'after_sales.claim_closed'; remindAt: number; decideBy: number; escalateAt: number; reason: LocalizedText };
 
 /**
  * Claims an advance can be recorded against: not withdrawn, not overturned on dispute (the claim fell), not closed
@@ -210,8 +210,8 @@ export function decideAfterSales(evidence: AfterSalesEvidence, reportedAt: numbe
   const approve = (liableOrgId: string, claimId: string | null, alertId: string | null): AfterSalesDecision => ({
     decision: 'auto_approve', ruleId: 'after_sales.attributed_excursion', liableOrgId, claimId, alertId,
     reason: {
-      zh: `冷链记录显示本批货物的温度超标归属于物流方${name(liableOrgId).zh}：坏果秒赔，立即批准，由平台先行垫付并计入对其的索赔`,
-      en: `the cold-chain record attributes an excursion on this shipment to the logistics provider ${name(liableOrgId).en}: approved at once; the platform advances the money against the claim on it`,
+      zh: `冷链记录显示本批货物的温度超标归属于物流方${name(liableOrgId).zh}：坏果秒赔，立即批准；平台在对其索赔的货值范围内先行垫付（超出部分由主播支付）`,
+      en: `the cold-chain record attributes an excursion on this shipment to the logistics provider ${name(liableOrgId).en}: approved at once; the platform advances the money against the claim on it, up to the claim's goods share (the rest is the streamer's)`,
     },
   });
   const claim = evidence.claims.filter((c) => isStanding(c.status)).sort((a, b) => a.filedAt - b.filedAt)[0];
@@ -224,8 +224,19 @@ export function decideAfterSales(evidence: AfterSalesEvidence, reportedAt: numbe
   );
   if (excursion?.attribution.status === 'attributed') return approve(excursion.attribution.orgId, null, excursion.alertId);
   const decideBy = reportedAt + AFTER_SALES_RESPOND_MS;
+  const deadlines = { decision: 'awaiting_shipper' as const, remindAt: decideBy - AFTER_SALES_REMIND_BEFORE_MS, decideBy, escalateAt: reportedAt + AFTER_SALES_ESCALATE_MS };
+  const closedParty = evidence.excursions.some((e) => e.attribution.status === 'attributed' && closed.has(e.attribution.orgId));
+  if (closedParty) {
+    return {
+      ...deadlines, ruleId: 'after_sales.claim_closed',
+      reason: {
+        zh: '对责任物流方的索赔已结束（撤回、申辩成立或已结案）：请主播在 24 小时内处理，48 小时未结案则升级至平台',
+        en: 'the claim on the liable logistics provider is closed (withdrawn, overturned or settled): the streamer decides within 24 h; undecided at 48 h, it goes to the platform',
+      },
+    };
+  }
   return {
-    decision: 'awaiting_shipper', ruleId: 'after_sales.shipper_decides', remindAt: decideBy - AFTER_SALES_REMIND_BEFORE_MS, decideBy, escalateAt: reportedAt + AFTER_SALES_ESCALATE_MS,
+    ...deadlines, ruleId: 'after_sales.shipper_decides',
     reason: {
       zh: '冷链记录未显示归属于物流方的温度超标：请主播在 24 小时内处理，48 小时未结案则升级至平台',
       en: 'the cold-chain record shows no excursion attributed to a logistics provider: the streamer decides within 24 h; undecided at 48 h, it goes to the platform',

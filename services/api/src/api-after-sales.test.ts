@@ -123,7 +123,8 @@ describe('after-sales requests (issue 13, items 3 and 4)', () => {
     const shipper = await api.signIn('coop', 'operator', '合作社 李姐');
     expect((await shipper.call('POST', `/api/v1/claims/${api.claimId}/withdraw`, { reason: '索赔对象错误' })).status).toBe(200);
     const report = await post(api.baseUrl, api.trace1, { badCount: '12', totalCount: '40' });
-    expect(report.body).toMatchObject({ state: 'awaiting_shipper' });
+    expect(report.body).toMatchObject({ state: 'awaiting_shipper', decision: { ruleId: 'after_sales.claim_closed' } });
+    expect(report.body.decision.reason.zh).toContain('索赔已结束');
     expect((await api.ops.listClaims({ shipmentId: 'shp-1' })).map((c) => c.status)).toEqual(['withdrawn']);
     expect(JSON.stringify(report.body)).not.toMatch(/南北冷运|reefer/);
 
@@ -143,6 +144,8 @@ describe('after-sales requests (issue 13, items 3 and 4)', () => {
     expect(await api.ops.afterSales.getPayout(first.body.id)).toMatchObject({ payer: 'platform', amountCents: 30_000 });
     expect(await api.ops.afterSales.getPayout(second.body.id)).toMatchObject({ payer: 'shared', amountCents: 30_000 });
     expect(second.body.history.at(-1).reason.zh).toContain('平台先行垫付 ¥100.00，其余 ¥200.00 由主播支付');
+    // What the consumer reads of the ruling promises nothing about who pays: the payment step says it.
+    expect(second.body.decision.reason.zh).not.toContain('垫付');
     for (const answer of [first, second]) expect(JSON.stringify(answer.body)).not.toMatch(/南北冷运|reefer/);
   });
 
@@ -172,6 +175,7 @@ describe('after-sales requests (issue 13, items 3 and 4)', () => {
     const viewer = await api.signIn('coop', 'viewer');
     expect((await viewer.call('POST', `/api/v1/after-sales/${report.body.id}/decide`, { decision: 'reject', reason: 'x' })).status).toBe(403);
     expect((await shipper.call('POST', `/api/v1/after-sales/${report.body.id}/decide`, { decision: 'reject' })).body.error.message).toContain('reason');
+    expect((await shipper.call('POST', `/api/v1/after-sales/${report.body.id}/decide`, { decision: 'reject', reason: '\u200b\u200b \u2060' })).status).toBe(400);
     const rejected = await shipper.call('POST', `/api/v1/after-sales/${report.body.id}/decide`, { decision: 'reject', reason: '照片显示为机械损伤，非冷链问题' });
     expect(rejected.body.request).toMatchObject({ state: 'rejected', decisionRuleId: 'after_sales.rejected_by_shipper' });
     expect((await shipper.call('POST', `/api/v1/after-sales/${report.body.id}/decide`, { decision: 'approve', reason: 'x' })).body.error.code).toBe('after_sales.not_open');

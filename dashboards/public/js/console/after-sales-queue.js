@@ -150,17 +150,14 @@ export function createAfterSalesQueue(options) {
       if (field instanceof HTMLTextAreaElement) field.focus();
       return;
     }
-    if (!typed) {
-      reasonErrors.set(item.id, t('afterSales.queue.reasonRequired'));
-      render();
-      return;
-    }
+    // Approving is one press: an emptied field (after a reject asked for a reason) takes the default text.
+    const reason = typed || t('afterSales.queue.approveReason');
     busy.set(item.id, decision);
     failures.delete(item.id);
     reasonErrors.delete(item.id);
     render();
     try {
-      const answer = await calls.decide(item.id, decision, typed);
+      const answer = await calls.decide(item.id, decision, reason);
       items = items.map((it) => (it.id === item.id ? { ...it, ...answer.request } : it));
       decidedHere.add(item.id);
       reasons.delete(item.id);

@@ -51,6 +51,9 @@ const reportFields = z
   })
   .strict();
 
+/** Text without spaces and invisible characters: a reason of zero-width spaces says nothing to the consumer. */
+const visibleText = (text: string) => text.replace(/[\s\u00ad\u180e\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff]/g, '');
+
 const refusalStatus = (refusal: AfterSalesRefusal) => new ApiError(refusal.code, `${refusal.message.en} / ${refusal.message.zh}`);
 
 /** A multipart part that is a file or a field, as @fastify/multipart gives it. */
@@ -306,7 +309,7 @@ export function registerAfterSalesRoutes(context: RouteContext): void {
         body: z
           .object({ decision: z.enum(['approve', 'reject']), reason: z.string().trim().max(REASON_MAX_CHARS).optional() })
           .strict()
-          .refine((b) => b.decision === 'approve' || (b.reason ?? '') !== '', { path: ['reason'], message: 'required to reject: say why (the consumer reads it) / 驳回须说明理由' }),
+          .refine((b) => b.decision === 'approve' || visibleText(b.reason ?? '') !== '', { path: ['reason'], message: 'required to reject: say why (the consumer reads it) / 驳回须说明理由' }),
       },
     },
     async (request) => {
