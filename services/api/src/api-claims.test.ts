@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Alert, Claim } from '@coldchain/storage';
+import { seedReeferClaim } from './claim-fixture.ts';
 import { useTestApi } from './test-harness.ts';
 import type { TestApi } from './test-harness.ts';
 
@@ -21,18 +20,7 @@ async function seed(api: TestApi): Promise<{ claimId: string; alertId: string }>
   await api.call('POST', '/api/v1/devices', { id: 'logger-1', ownerOrgId: 'coop' });
   await api.call('POST', '/api/v1/shipments', { id: 'shp-1', profileId: 'lychee', shipperOrgId: 'coop', deviceId: 'logger-1', origin: '海口', destination: '上海', boxes: 10, goodsValueCents: 300_000, freightCents: 40_000, startedAt: T0 });
   await api.call('POST', '/api/v1/shipments/shp-1/handoffs', { at: T0 + HOUR, stage: 'first_mile', toOrgId: 'reefer' });
-  const alert: Alert = {
-    id: randomUUID(), shipmentId: 'shp-1', deviceId: 'logger-1', ruleId: 'high', kind: 'excursion', message: null, escalatedAt: null, lastNotifiedAt: null, reminders: 0, tier: 1,
-    status: 'open', conditionState: 'cleared', thresholdC: 15, direction: 'above', activeAt: T0 + 2 * HOUR, firedAt: T0 + 2 * HOUR + 10 * MIN, clearedAt: T0 + 5 * HOUR, peakTempC: 24, outsideMs: 3 * HOUR, degreeMinutes: 900,
-    attribution: { status: 'attributed', orgId: 'reefer', legIndex: 1, reason: { zh: '原因', en: 'reason' } }, routedTo: ['reefer', 'coop', 'platform'], respondBy: T0 + 3 * HOUR,
-    acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, resolutionNote: null, createdAt: T0 + 2 * HOUR, updatedAt: T0 + 2 * HOUR,
-  };
-  await api.ops.insertAlert(alert);
-  const claim: Claim = {
-    id: randomUUID(), shipmentId: 'shp-1', alertId: alert.id, liableOrgId: 'reefer', amountCents: 340_000, goodsShareCents: 300_000, freightCents: 40_000, currency: 'CNY',
-    status: 'filed', reason: { zh: '原因', en: 'reason' }, filedAt: Date.now(), respondBy: Date.now() + 2 * HOUR, withdrawnAt: null, withdrawnReason: null,
-  };
-  await api.ops.fileClaimOnce(claim);
+  const { alert, claim } = await seedReeferClaim(api.ops, T0, { amountCents: 340_000, goodsShareCents: 300_000, freightCents: 40_000 });
   return { claimId: claim.id, alertId: alert.id };
 }
 
