@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { ChainAppend, ChainProgress, ChainRow, ChainTransaction, EvidenceMessage, EvidenceStore, MessageMeta, ServiceKey, Witness } from '../../evidence-ports.ts';
 import { connectionPragmas, openDatabase } from './open-database.ts';
+import { WalCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.ts';
 import type { SqliteSync } from './open-database.ts';
 import { SqliteWorker } from './sqlite-writer.ts';
 import { appendOnly, MESSAGES_DDL, packMessages, transferOf } from './evidence-messages.ts';
@@ -48,6 +49,7 @@ const toMeta = (r: MessageRow): MessageMeta => ({
 export class SqliteEvidenceStore implements EvidenceStore {
   private readonly db: Database.Database;
   private readonly writer: SqliteWorker | undefined;
+  private readonly checkpointer: WalCheckpointer | undefined;
   /** Where the messages are read: this file's table, or telemetry.db's (attached as `t`) once it has one. */
   private messagesTable: string | undefined;
 
@@ -60,7 +62,10 @@ export class SqliteEvidenceStore implements EvidenceStore {
     if (!options.messagesIn) this.messagesTable = 'main.messages';
     // An in-memory database is one connection: its messages are written on this thread.
     if (path !== ':memory:' && !options.messagesIn) {
-      this.writer = new SqliteWorker({ path, url: new URL('./sqlite-evidence-worker.mjs', import.meta.url), workerData: { path, pragmas: connectionPragmas(sync) } });
+      // Its commits leave the WAL to the checkpointer's thread, as the telemetry writer's do.
+      const pragmas = [...connectionPragmas(sync), `wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`];
+      this.writer = new SqliteWorker({ path, url: new URL('./sqlite-evidence-worker.mjs', import.meta.url), workerData: { path, pragmas } });
+      this.checkpointer = new WalCheckpointer({ path, pragmas: connectionPragmas(sync) });
     }
   }
 
@@ -169,6 +174,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   async close(): Promise<void> {
     await this.writer?.close();
+    await this.checkpointer?.close();
     this.db.close();
   }
 }

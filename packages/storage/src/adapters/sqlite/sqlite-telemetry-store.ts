@@ -5,6 +5,7 @@ import { ROLLUP_RESOLUTIONS_MS } from '../../ports.ts';
 import type { SqliteSync } from './open-database.ts';
 import { connectionPragmas, openDatabase } from './open-database.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
+import { WalCheckpointer, WRITER_AUTOCHECKPOINT_PAGES } from './wal-checkpointer.ts';
 import { MESSAGES_DDL, packMessages } from './evidence-messages.ts';
 import type { EvidenceMessage } from '../../evidence-ports.ts';
 
@@ -74,6 +75,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly keepsMessages = true;
   private readonly db: Database.Database;
   private readonly writer: SqliteWriter;
+  private readonly checkpointer: WalCheckpointer;
   private readonly between: Database.Statement;
   private readonly buckets: Database.Statement;
   private readonly mark: Database.Statement;
@@ -91,12 +93,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.writer = new SqliteWriter({
       path,
       // The writer touches the newest pages of each device; the 64 MiB cache is for the readers.
-      pragmas: [...connectionPragmas(sync), 'cache_size = -8192'],
+      // Its commits leave the WAL to the checkpointer's thread.
+      pragmas: [...connectionPragmas(sync), 'cache_size = -8192', `wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`],
       // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
       sql: 'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
       rollupsMs: options.rollups === false ? undefined : ROLLUP_RESOLUTIONS_MS,
       keepsMessages: true,
     });
+    this.checkpointer = new WalCheckpointer({ path, pragmas: connectionPragmas(sync) });
     this.between = this.db.prepare(
       'SELECT * FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?',
     );
@@ -191,6 +195,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async close(): Promise<void> {
     await this.writer.close();
+    await this.checkpointer.close();
     if (this.db.open) this.db.close();
   }
 }
