@@ -32,19 +32,18 @@ export function screenReadings(readings: readonly Reading[], now: number): { acc
   // A message of a few readings (ten, usually) is searched instead: no Map to build on the hot path.
   const firstAt = readings.length > FEW_READINGS ? new Map<number, number>() : null;
   readings.forEach((reading, index) => {
-    const field = `readings[${index}]`;
     const first = firstAt ? firstAt.get(reading.sampledAt) : indexOfTime(readings, reading.sampledAt, index);
     if (first !== undefined) {
-      rejected.push({ index, reading, code: 'reading.duplicate_ts', reason: `${field}.ts: same time as readings[${first}] (${isoTime(reading.sampledAt)}); only the first is kept` });
+      rejected.push({ index, reading, code: 'reading.duplicate_ts', reason: `readings[${index}].ts: same time as readings[${first}] (${isoTime(reading.sampledAt)}); only the first is kept` });
       return;
     }
     firstAt?.set(reading.sampledAt, index);
     if (reading.tempC < SENSOR_RANGE_C.min || reading.tempC > SENSOR_RANGE_C.max) {
-      rejected.push({ index, reading, code: 'reading.sensor_fault', reason: `${field}.tempC: ${reading.tempC} °C is outside the sensor's physical range ${SENSOR_RANGE_C.min}…${SENSOR_RANGE_C.max} °C (sensor fault)` });
+      rejected.push({ index, reading, code: 'reading.sensor_fault', reason: `readings[${index}].tempC: ${reading.tempC} °C is outside the sensor's physical range ${SENSOR_RANGE_C.min}…${SENSOR_RANGE_C.max} °C (sensor fault)` });
     } else if (reading.sampledAt > now + MAX_FUTURE_MS) {
-      rejected.push({ index, reading, code: 'reading.future', reason: `${field}.ts: ${isoTime(reading.sampledAt)} is more than ${MAX_FUTURE_MS / 60_000} min ahead of the server clock` });
+      rejected.push({ index, reading, code: 'reading.future', reason: `readings[${index}].ts: ${isoTime(reading.sampledAt)} is more than ${MAX_FUTURE_MS / 60_000} min ahead of the server clock` });
     } else if (reading.sampledAt < now - MAX_AGE_MS) {
-      rejected.push({ index, reading, code: 'reading.too_old', reason: `${field}.ts: ${isoTime(reading.sampledAt)} is more than ${MAX_AGE_MS / 86_400_000} days old` });
+      rejected.push({ index, reading, code: 'reading.too_old', reason: `readings[${index}].ts: ${isoTime(reading.sampledAt)} is more than ${MAX_AGE_MS / 86_400_000} days old` });
     } else {
       accepted.push(reading);
     }
