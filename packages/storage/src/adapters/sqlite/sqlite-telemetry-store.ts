@@ -75,7 +75,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly keepsMessages = true;
   private readonly db: Database.Database;
   private readonly writer: SqliteWriter;
-  private readonly checkpointer: WalCheckpointer;
+  private readonly checkpointer: WalCheckpointer | undefined;
   private readonly between: Database.Statement;
   private readonly buckets: Database.Statement;
   private readonly mark: Database.Statement;
@@ -86,21 +86,23 @@ export class SqliteTelemetryStore implements TelemetryStore {
   /**
    * `path` is a file: writes go through a second connection, in a worker thread (sqlite-writer.ts).
    * `rollups: false` is for benchmarks that measure what keeping them costs: the buckets then hold
-   * nothing new and change marks do not move.
+   * nothing new and change marks do not move. `checkpointThread: false` (benchmarks too) leaves the WAL
+   * checkpoints in the writer's commits, as SQLite does by default (decision 0026).
    */
-  constructor(path: string, sync: SqliteSync = 'FULL', options: { rollups?: boolean } = {}) {
+  constructor(path: string, sync: SqliteSync = 'FULL', options: { rollups?: boolean; checkpointThread?: boolean } = {}) {
     this.db = openDatabase(path, MIGRATIONS, sync);
+    const checkpointThread = options.checkpointThread !== false;
     this.writer = new SqliteWriter({
       path,
       // The writer touches the newest pages of each device; the 64 MiB cache is for the readers.
       // Its commits leave the WAL to the checkpointer's thread.
-      pragmas: [...connectionPragmas(sync), 'cache_size = -8192', `wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`],
+      pragmas: [...connectionPragmas(sync), 'cache_size = -8192', ...(checkpointThread ? [`wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`] : [])],
       // OR IGNORE: a reading already stored for (device, time) is a duplicate, never an overwrite.
       sql: 'INSERT OR IGNORE INTO readings (device_id, sampled_at, temp_c, rh_pct, received_at) VALUES (?, ?, ?, ?, ?)',
       rollupsMs: options.rollups === false ? undefined : ROLLUP_RESOLUTIONS_MS,
       keepsMessages: true,
     });
-    this.checkpointer = new WalCheckpointer({ path, pragmas: connectionPragmas(sync) });
+    this.checkpointer = checkpointThread ? new WalCheckpointer({ path, pragmas: connectionPragmas(sync) }) : undefined;
     this.between = this.db.prepare(
       'SELECT * FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?',
     );
@@ -195,7 +197,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async close(): Promise<void> {
     await this.writer.close();
-    await this.checkpointer.close();
+    await this.checkpointer?.close();
     if (this.db.open) this.db.close();
   }
 }

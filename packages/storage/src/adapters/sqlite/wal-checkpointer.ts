@@ -12,7 +12,7 @@ export const WRITER_AUTOCHECKPOINT_PAGES = 4_096;
 /**
  * Checkpoints a WAL-mode SQLite file from its own thread and connection, so that the writer's commits
  * never pay for copying the WAL back into the database (an automatic checkpoint runs inside the commit
- * that crosses the mark: a third of the writer thread's time at 100,000 readings/s). PASSIVE: it never
+ * that crosses the mark, and every message in that group commit waits for it; decision 0026). PASSIVE: it never
  * blocks the writer or a reader; a checkpoint that could not finish (a reader on an old snapshot) is taken
  * up again next round. Crash-safe as any checkpoint: a committed frame is durable in the WAL first.
  */
