@@ -49,7 +49,8 @@ const toMeta = (r: MessageRow): MessageMeta => ({
 export class SqliteEvidenceStore implements EvidenceStore {
   private readonly db: Database.Database;
   private readonly writer: SqliteWorker | undefined;
-  private readonly checkpointer: WalCheckpointer | undefined;
+  private checkpointer: WalCheckpointer | undefined;
+  private startCheckpointer: () => void = () => undefined;
   /** Where the messages are read: this file's table, or telemetry.db's (attached as `t`) once it has one. */
   private messagesTable: string | undefined;
 
@@ -65,7 +66,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
       // Its commits leave the WAL to the checkpointer's thread, as the telemetry writer's do.
       const pragmas = [...connectionPragmas(sync), `wal_autocheckpoint = ${WRITER_AUTOCHECKPOINT_PAGES}`];
       this.writer = new SqliteWorker({ path, url: new URL('./sqlite-evidence-worker.mjs', import.meta.url), workerData: { path, pragmas } });
-      this.checkpointer = new WalCheckpointer({ path, pragmas: connectionPragmas(sync) });
+      // Started after the first write: processes that only read this file start none.
+      this.startCheckpointer = () => (this.checkpointer ??= new WalCheckpointer({ path, pragmas: connectionPragmas(sync) }));
     }
   }
 
@@ -85,6 +87,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
     const packed = packMessages(messages);
     if (this.writer) {
       await this.writer.request({ batch: packed }, transferOf(packed));
+      this.startCheckpointer();
       return;
     }
     const insert = this.db.prepare(

@@ -80,3 +80,29 @@ describe('SQLite rollups and change marks', () => {
     }
   });
 });
+
+describe('SQLite telemetry: WAL checkpoints (decision 0026)', () => {
+  it('copies written readings into the database file from its checkpointer thread, while the store stays open', async () => {
+    const { statSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'coldchain-telemetry-'));
+    const path = join(dir, 'telemetry.db');
+    const store = new SqliteTelemetryStore(path);
+    try {
+      const before = statSync(path).size;
+      // Under 1,000 pages of WAL, where SQLite's default would checkpoint: only the checkpointer copies them.
+      for (let b = 0; b < 5; b++) {
+        const readings = Array.from({ length: 1000 }, (_, i) => ({ deviceId: `dev-${i % 20}`, sampledAt: Date.UTC(2025, 4, 20) + (b * 1000 + i) * 1000, tempC: 4, rhPct: 90, receivedAt: Date.UTC(2025, 4, 20) }));
+        await store.insertReadings(readings);
+      }
+      let grown = false;
+      for (let i = 0; i < 250 && !grown; i++) {
+        grown = statSync(path).size > before + 100_000;
+        if (!grown) await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(grown).toBe(true);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

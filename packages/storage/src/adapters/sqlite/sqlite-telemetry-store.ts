@@ -75,7 +75,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly keepsMessages = true;
   private readonly db: Database.Database;
   private readonly writer: SqliteWriter;
-  private readonly checkpointer: WalCheckpointer | undefined;
+  private checkpointer: WalCheckpointer | undefined;
+  private readonly startCheckpointer: () => void;
   private readonly between: Database.Statement;
   private readonly buckets: Database.Statement;
   private readonly mark: Database.Statement;
@@ -102,7 +103,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
       rollupsMs: options.rollups === false ? undefined : ROLLUP_RESOLUTIONS_MS,
       keepsMessages: true,
     });
-    this.checkpointer = checkpointThread ? new WalCheckpointer({ path, pragmas: connectionPragmas(sync) }) : undefined;
+    // Started after the first write: the API's read threads open this store too and never write.
+    this.startCheckpointer = checkpointThread ? () => (this.checkpointer ??= new WalCheckpointer({ path, pragmas: connectionPragmas(sync) })) : () => undefined;
     this.between = this.db.prepare(
       'SELECT * FROM readings WHERE device_id = ? AND sampled_at BETWEEN ? AND ? ORDER BY sampled_at LIMIT ?',
     );
@@ -153,6 +155,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       numbers[i * 4 + 3] = r.receivedAt;
     });
     const inserted = await this.writer.run({ text, numbers }, messages?.length ? packMessages(messages) : undefined);
+    this.startCheckpointer();
     return { inserted, duplicates: readings.length - inserted };
   }
 
