@@ -1,5 +1,5 @@
 // The pipeline a user would build instead of coldchain, measured on this machine: Mosquitto → Node-RED →
-// VictoriaMetrics. The same load as bench/ingest (its publisher.ts, unchanged: QoS 1 messages of 10
+// VictoriaMetrics. The same load as bench/ingest (its publisher.ts: QoS 1 messages of 10
 // readings for 100 devices over 4 connections, at most 500 unacknowledged) and the same timing: from the
 // first publish until VictoriaMetrics holds every reading. A flow's figure is its best zero-loss rate:
 // at full speed if it loses nothing there, otherwise the fastest paced rate at which it lost nothing.
@@ -244,7 +244,7 @@ function publish(mqttPort: number, offset: number, messages: number, pace: numbe
   const args =
     pace === undefined
       ? ['--import', 'tsx', join(here, '../ingest/publisher.ts'), url, String(messages), '', '', String(offset), String(CONNECTIONS)]
-      : ['--import', 'tsx', join(here, 'paced-publisher.ts'), url, String(messages), String(offset), String(CONNECTIONS), String(pace)];
+      : ['--import', 'tsx', join(here, '../ingest/publisher.ts'), url, String(messages), '', '', String(offset), String(CONNECTIONS), String(pace)];
   const child = track(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] }));
   let out = '';
   let exited = false;
@@ -450,7 +450,7 @@ const best = results.filter((r) => r.runs.length > 0).map((r) => ({ flow: r.flow
 process.stdout.write(
   [
     `npx tsx bench/node-red/run.ts ${MESSAGES} ${RUNS}${only ? ` ${only}` : ''}`,
-    `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run from 100 devices over ${CONNECTIONS} publisher connections (bench/ingest/publisher.ts, child process; paced-publisher.ts where paced), timed from the first publish until VictoriaMetrics holds every reading, median of ${RUNS} zero-loss runs; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version} (publisher), node ${version(NODE22, ['--version'], /^(v\S+)/)} (Node-RED); node-red ${nodeRedVersion}, node-red-contrib-influxdb ${influxContrib}; VictoriaMetrics ${version('dpkg-query', ['-W', '-f', '${Version}', 'victoria-metrics'], /^(\S+)/)} (Debian); mosquitto ${version('/usr/sbin/mosquitto', ['-h'], /mosquitto version (\S+)/)} (defaults, max_queued_messages ${MAX_QUEUED_MESSAGES}); ${Math.round((Date.now() - startedAt) / 1000)} s in all`,
+    `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run from 100 devices over ${CONNECTIONS} publisher connections (bench/ingest/publisher.ts, child process; held to a pace where paced), timed from the first publish until VictoriaMetrics holds every reading, median of ${RUNS} zero-loss runs; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version} (publisher), node ${version(NODE22, ['--version'], /^(v\S+)/)} (Node-RED); node-red ${nodeRedVersion}, node-red-contrib-influxdb ${influxContrib}; VictoriaMetrics ${version('dpkg-query', ['-W', '-f', '${Version}', 'victoria-metrics'], /^(\S+)/)} (Debian); mosquitto ${version('/usr/sbin/mosquitto', ['-h'], /mosquitto version (\S+)/)} (defaults, max_queued_messages ${MAX_QUEUED_MESSAGES}); ${Math.round((Date.now() - startedAt) / 1000)} s in all`,
     '',
     '| flow | publisher | readings/s, first publish → all in VictoriaMetrics (median) | run by run | zero loss | Node-RED CPU per message | Node-RED peak RSS |',
     '| --- | --- | ---: | ---: | --- | ---: | ---: |',
