@@ -2,6 +2,14 @@ import { Worker } from 'node:worker_threads';
 import { transferOf } from './evidence-messages.ts';
 import type { PackedMessages } from './evidence-messages.ts';
 
+/** Asks a worker of these SQLite threads to close its connection and end; resolves once it has exited. */
+export async function endWorker(worker: Worker): Promise<void> {
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.ref();
+  worker.postMessage({ close: true });
+  await exited;
+}
+
 type Pending = { resolve: (changes: number) => void; reject: (error: Error) => void };
 
 /**
@@ -42,11 +50,7 @@ export class SqliteWorker {
     this.isClosed = true;
     const worker = this.worker;
     this.worker = undefined;
-    if (!worker) return;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.ref();
-    worker.postMessage({ close: true });
-    await exited;
+    if (worker) await endWorker(worker);
   }
 
   private start(): Worker {

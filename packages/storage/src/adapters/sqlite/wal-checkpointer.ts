@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { endWorker } from './sqlite-writer.ts';
 
 /**
  * The writer connection's automatic checkpoint, raised from 1,000 pages to this many (16 MiB at 4 KiB
@@ -37,10 +38,6 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    if (!worker) return;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    worker.ref();
-    worker.postMessage({ close: true });
-    await exited;
+    if (worker) await endWorker(worker);
   }
 }
