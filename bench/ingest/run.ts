@@ -2,7 +2,8 @@
 // first publish to the last PUBACK (which now means durable), through the embedded broker (aedes, ingest
 // in its publish path) and through Mosquitto (ingest consuming over MQTT 5, pipelined), against the
 // broker's raw QoS 1 pass-through measured in the same run. QoS 1 messages of 10 readings.
-// Usage: npx tsx bench/ingest/run.ts [messages=20000] [runs=5] [publisher connections=4] [embedded|mosquitto|both]
+// Usage: npx tsx bench/ingest/run.ts [messages=20000] [runs=5] [publisher connections=4] [embedded|mosquitto|both] [all|product]
+// (`product`: only the baseline and the product's settings, not the comparison rows.)
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -22,6 +23,7 @@ const MESSAGES = Number(process.argv[2] ?? 20_000);
 const RUNS = Number(process.argv[3] ?? 5);
 const PUBLISHER_CONNECTIONS = Number(process.argv[4] ?? 4);
 const ONLY = process.argv[5] ?? 'both';
+const ALL_ROWS = (process.argv[6] ?? 'all') !== 'product';
 const READINGS_PER_MESSAGE = 10;
 const TOTAL_READINGS = MESSAGES * READINGS_PER_MESSAGE;
 const SECRET = 'bench-service-secret-0123456789';
@@ -232,6 +234,9 @@ for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY 
   for (let i = 0; i < RUNS; i++) {
     runs.baseline.push(await baseline(broker, (offset += MESSAGES)));
     runs.full.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: true, evidence: true }));
+    // Each round as it ends (stderr): how much the machine itself moves from round to round.
+    console.error(`round ${i + 1}: baseline ${Math.round(runs.baseline.at(-1)!.readingsPerSecond)} full ${Math.round(runs.full.at(-1)!.readingsPerSecond)}`);
+    if (!ALL_ROWS) continue;
     runs.normal.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'NORMAL', rollups: true, evidence: true }));
     runs.noRollups.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: false, evidence: true }));
     runs.noEvidence.push(await ingestRun(broker, (offset += MESSAGES), { sync: 'FULL', rollups: true, evidence: false }));
@@ -247,6 +252,7 @@ for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY 
   };
   line('baseline: raw QoS 1 pass-through to a counting subscriber', runs.baseline);
   line('ingest → SQLite, synchronous=FULL (default)', runs.full);
+  if (!ALL_ROWS) continue;
   line('ingest → SQLite, synchronous=NORMAL', runs.normal);
   line('for comparison: ingest → SQLite, FULL, without the rollups (issue 10)', runs.noRollups);
   line('for comparison: ingest → SQLite, FULL, without keeping the messages as evidence (issue 11)', runs.noEvidence);
@@ -258,8 +264,8 @@ for (const start of [...(ONLY === 'mosquitto' ? [] : [startEmbedded]), ...(ONLY 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 process.stdout.write(
   [
-    `npx tsx bench/ingest/run.ts ${MESSAGES} ${RUNS} ${PUBLISHER_CONNECTIONS} ${ONLY}`,
-    `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run from 100 devices over ${PUBLISHER_CONNECTIONS} publisher connections (child process), median of ${RUNS} runs, every run checked for zero loss; ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; mosquitto ${spawnSync('/usr/sbin/mosquitto', ['-h']).stdout.toString().split('\n')[0]?.replace('mosquitto version ', '') ?? ''}`,
+    `npx tsx bench/ingest/run.ts ${MESSAGES} ${RUNS} ${PUBLISHER_CONNECTIONS} ${ONLY}${ALL_ROWS ? '' : ' product'}`,
+    `${MESSAGES.toLocaleString('en')} messages × ${READINGS_PER_MESSAGE} readings per run from 100 devices over ${PUBLISHER_CONNECTIONS} publisher connections (child process), median of ${RUNS} runs, every run checked for zero loss; ${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; mosquitto ${(spawnSync('/usr/sbin/mosquitto', ['-h']).stdout?.toString() ?? 'not installed').split('\n')[0]?.replace('mosquitto version ', '') ?? ''}`,
     '',
     '| broker | path | readings/s, first publish → last PUBACK (and last stored) | of baseline (medians) | of baseline, run by run | CPU per message (benchmark process) | peak RSS (benchmark process) |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',

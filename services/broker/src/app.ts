@@ -7,6 +7,8 @@ import { Counter, Registry } from 'prom-client';
 import { parseDeviceTopic } from '@coldchain/schemas';
 import { closeRevoked, isOrgSubscriptionAllowed, orgTopics } from './org-access.ts';
 import { guardPacketSize } from './packet-size-guard.ts';
+import { createReadAhead } from './read-ahead.ts';
+import type { ReadAheadLimits } from './read-ahead.ts';
 import type { AuthResult, ConnectRequest, Principal } from './principal.ts';
 import type { TelemetrySink } from './telemetry-sink.ts';
 
@@ -33,6 +35,8 @@ export type BrokerDeps = {
   revalidateEveryMs?: number;
   /** Largest MQTT packet accepted (Remaining Length, bytes); larger ones end the connection unread. */
   maxPacketBytes?: number;
+  /** How far a connection is read ahead of its messages' commits (read-ahead.ts; defaults there). */
+  readAhead?: ReadAheadLimits;
   /** How long `stop()` waits for messages being stored before it closes the connections anyway. */
   drainTimeoutMs?: number;
   metrics?: Registry;
@@ -73,6 +77,7 @@ export function buildBroker(deps: BrokerDeps) {
   const principals = new WeakMap<Client, Principal>();
   // Payloads of refused telemetry: acknowledged (the refusal is on record) but forwarded to nobody.
   const refusedPayloads = new WeakSet<Buffer>();
+  const readAhead = createReadAhead(deps.readAhead);
   let aedes: Aedes | undefined;
   let server: Server | undefined;
   let isStopping = false;
@@ -105,24 +110,29 @@ export function buildBroker(deps: BrokerDeps) {
     deps.recordRefusal?.({ deviceId, topic, code, reason, payload }).catch((error: unknown) => log.error({ err: error, deviceId, topic }, 'broker.dead_letter_failed'));
   };
 
-  /** Stores telemetry before aedes writes the PUBACK (aedes acknowledges QoS 1 once this calls back). */
-  function ingestThenAcknowledge(deviceId: string, packet: PublishPacket, callback: (error?: Error | null) => void): void {
+  /**
+   * Stores telemetry before aedes writes the PUBACK (aedes acknowledges QoS 1 once `callback` runs), and
+   * lets the connection be read further meanwhile (read-ahead.ts).
+   */
+  function ingestThenAcknowledge(client: Client, deviceId: string, packet: PublishPacket, callback: (error?: Error | null) => void): void {
     const sink = deps.ingest!;
     if (isStopping) return callback(new Error('broker stopping: not acknowledged, send again after reconnecting'));
     storing++;
     const payload = packet.payload as Buffer;
-    sink.acceptTelemetry(deviceId, packet.topic, payload, { qos: packet.qos, retain: packet.retain }).then(
-      (outcome) => {
-        if (outcome === 'refused') {
+    const outcome = sink.acceptTelemetry(deviceId, packet.topic, payload, { qos: packet.qos, retain: packet.retain }).then(
+      (result) => {
+        if (result === 'refused') {
           refusedPayloads.add(payload);
           // Not kept as the topic's retained message either.
           packet.retain = false;
         }
-        callback(null);
+        return null;
       },
       // Not stored: no PUBACK. aedes closes the connection and the device sends it again.
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-    ).finally(() => {
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    );
+    readAhead.handOff(client, payload.length, outcome, (error) => {
+      callback(error);
       if (--storing === 0) drained?.();
     });
   }
@@ -147,7 +157,7 @@ export function buildBroker(deps: BrokerDeps) {
       packet.retain = false;
       return callback(null);
     }
-    if (topic?.kind === 'telemetry' && deps.ingest) return ingestThenAcknowledge(topic.deviceId, packet, callback);
+    if (topic?.kind === 'telemetry' && deps.ingest) return ingestThenAcknowledge(client, topic.deviceId, packet, callback);
     callback(null);
   };
 
@@ -250,6 +260,7 @@ export function buildBroker(deps: BrokerDeps) {
           const principal = client ? principals.get(client) : undefined;
           refuse(principal?.kind === 'device' ? principal.deviceId : null, '(not read)', 'message.too_large', `an MQTT packet of ${announced} bytes was announced; the limit is ${maxPacketBytes} (MQTT_MAX_PACKET_BYTES); the broker closed the connection before reading it`, Buffer.alloc(0));
         });
+        readAhead.gate(socket);
         broker.handle(socket);
       });
       await new Promise<void>((resolve, reject) => {
