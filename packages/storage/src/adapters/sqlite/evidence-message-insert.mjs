@@ -3,7 +3,7 @@
 // SHA-256 of each message's exact bytes, its times and key, the bytes. Shared by the telemetry writer
 // thread (SQLite telemetry: messages commit with their readings) and the evidence writer thread (remote
 // telemetry stores). Plain JavaScript: it runs in workers without a TypeScript loader.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const COLUMNS = '(device_id, sha256, received_at, first_ts, last_ts, count, public_key, bytes, payload)';
 const ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
@@ -31,7 +31,7 @@ export function messageInserter(db) {
       const length = /** @type {number} */ (numbers[i * 5 + 4]);
       const payload = Buffer.from(bytes.buffer, bytes.byteOffset + offset, length);
       offset += length;
-      args.push(text[i * 2], createHash('sha256').update(payload).digest(), numbers[i * 5], numbers[i * 5 + 1], numbers[i * 5 + 2], numbers[i * 5 + 3], text[i * 2 + 1], length, payload);
+      args.push(text[i * 2], hash('sha256', payload, 'buffer'), numbers[i * 5], numbers[i * 5 + 1], numbers[i * 5 + 2], numbers[i * 5 + 3], text[i * 2 + 1], length, payload);
       if (args.length === CHUNK * 9) {
         many.run(args);
         args.length = 0;
